@@ -1,0 +1,11 @@
+"""``spacy-al`` command line: thin ``*_cli`` wrappers over importable functions.
+
+Each subcommand lives in its own module, which registers itself on ``app`` when
+imported below.
+"""
+
+from __future__ import annotations
+
+from ._app import app
+
+__all__ = ["app"]
