@@ -1,1 +1,1 @@
-
+"""thinc/torch model builders: TransformerTagger, Tok2VecTagger."""

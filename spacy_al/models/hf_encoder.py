@@ -1,0 +1,186 @@
+"""A Hugging Face encoder as a thinc layer: ``List[Doc] -> List[Floats2d]``, one row per token.
+
+Sub-word pieces are mapped to spaCy tokens (``first`` piece or ``mean`` of the
+pieces). Docs longer than the encoder's maximum length are cut into windows of
+whole tokens, so nothing is truncated. A small casing embedding is appended to
+every token vector, because many encoders (the embedded default included) are
+uncased and NER relies on capitalisation.
+
+The encoder weights are loaded only in ``initialize`` (from a hub name or a
+local path). Serialisation stores the HF config and tokenizer files inside the
+thinc model bytes (see :class:`HFBundle`), so ``spacy.load`` rebuilds the
+encoder offline from the pipeline folder alone.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy
+import srsly
+import torch
+from spacy.tokens import Doc
+from thinc.api import Model, PyTorchShim, deserialize_attr, serialize_attr, torch2xp, xp2torch
+from thinc.types import Floats2d
+
+from .casing import N_CASING_CLASSES, casing_ids
+from .embedded import resolve_model_name
+from .windows import PieceBatch, build_piece_batch
+
+
+@dataclass
+class HFBundle:
+    """The tokenizer and config of a transformer (weights live in the torch shim)."""
+
+    tokenizer: Any = None
+    config: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def loaded(self) -> bool:
+        return self.tokenizer is not None
+
+
+class TokenEncoder(torch.nn.Module):
+    """Transformer + casing embedding, pooled from pieces to tokens."""
+
+    def __init__(self, transformer: torch.nn.Module, casing_width: int, pooling: str) -> None:
+        super().__init__()
+        self.transformer = transformer
+        self.casing = torch.nn.Embedding(N_CASING_CLASSES, casing_width) if casing_width else None
+        self.pooling = pooling
+
+    def forward(self, batch: PieceBatch) -> torch.Tensor:
+        out = self.transformer(
+            input_ids=batch.input_ids, attention_mask=batch.attention_mask
+        ).last_hidden_state
+        flat = out.reshape(-1, out.shape[-1])[batch.piece_index]
+        if self.pooling == "first":
+            tokens = flat[batch.first_piece]
+        else:
+            summed = torch.zeros(batch.n_tokens, flat.shape[-1], dtype=flat.dtype)
+            summed.index_add_(0, batch.piece_token, flat)
+            tokens = summed / batch.piece_counts[:, None]
+        if self.casing is not None:
+            tokens = torch.cat([tokens, self.casing(batch.casing)], dim=-1)
+        return tokens
+
+
+def HFTokenEncoder(
+    name: str, *, pooling: str = "first", casing_width: int = 16, window: int = 0
+) -> Model[list[Doc], list[Floats2d]]:
+    """Thinc layer around a Hugging Face encoder (weights loaded in ``initialize``)."""
+    if pooling not in ("first", "mean"):
+        raise ValueError(f"pooling must be 'first' or 'mean', not {pooling!r}")
+    return Model(
+        "hf_token_encoder",
+        _forward,
+        init=_init,
+        dims={"nO": None},
+        attrs={
+            "name": name,
+            "pooling": pooling,
+            "casing_width": casing_width,
+            "window": window,
+            "dropout_rate": 0.1,
+            "mc_sampling": False,
+            "hf": HFBundle(),
+        },
+    )
+
+
+def _init(model: Model, X: Any = None, Y: Any = None) -> None:
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    if model.attrs["hf"].loaded:
+        return
+    source = resolve_model_name(model.attrs["name"])
+    bundle = HFBundle(
+        tokenizer=AutoTokenizer.from_pretrained(source),
+        config=AutoConfig.from_pretrained(source),
+    )
+    _install(model, bundle, AutoModel.from_pretrained(source))
+
+
+def _install(model: Model, bundle: HFBundle, transformer: torch.nn.Module) -> None:
+    module = TokenEncoder(transformer, model.attrs["casing_width"], model.attrs["pooling"])
+    model.attrs["hf"] = bundle
+    model.set_dim("nO", bundle.config.hidden_size + model.attrs["casing_width"])
+    if model.shims:
+        model.shims[0]._model = module
+    else:
+        model.shims.append(PyTorchShim(module))
+
+
+def _module(model: Model) -> TokenEncoder:
+    if not model.shims:
+        raise ValueError("The transformer is not loaded: initialize the pipeline or load it.")
+    return model.shims[0]._model
+
+
+def _max_pieces(model: Model) -> int:
+    config = model.attrs["hf"].config
+    limit = min(getattr(config, "max_position_embeddings", 512), 512)
+    window = model.attrs["window"]
+    return (min(window, limit) if window else limit) - 2
+
+
+def _forward(model: Model, docs: list[Doc], is_train: bool):
+    module = _module(model)
+    batch = build_piece_batch(docs, model.attrs["hf"].tokenizer, _max_pieces(model))
+    batch.casing = torch.as_tensor(casing_ids(docs), dtype=torch.long)
+    rate = model.attrs["dropout_rate"]
+    for sub in module.modules():
+        if isinstance(sub, torch.nn.Dropout):
+            sub.p = rate
+    lengths = [len(doc) for doc in docs]
+    grad_enabled = is_train and not model.attrs["mc_sampling"]
+    module.train(is_train or model.attrs["mc_sampling"])
+    if batch.n_tokens == 0:
+        outputs = torch.zeros((0, model.get_dim("nO")))
+    else:
+        with torch.set_grad_enabled(grad_enabled):
+            outputs = module(batch)
+    array = torch2xp(outputs.detach())
+    splits = numpy.cumsum(lengths)[:-1]
+    Y = [model.ops.asarray2f(part) for part in numpy.split(array, splits)]
+
+    def backprop(dY: list[Floats2d]) -> list[Doc]:
+        if grad_enabled and batch.n_tokens:
+            grads = xp2torch(model.ops.xp.concatenate(dY, axis=0))
+            torch.autograd.backward(outputs, grad_tensors=grads)
+        return []
+
+    return Y, backprop
+
+
+@serialize_attr.register(HFBundle)
+def _serialize_bundle(_: HFBundle, value: HFBundle, name: str, model: Model) -> bytes:
+    if not value.loaded:
+        raise TypeError("an unloaded transformer has nothing to serialise")
+    if not value.files:
+        with tempfile.TemporaryDirectory() as tmp:
+            value.config.save_pretrained(tmp)
+            value.tokenizer.save_pretrained(tmp)
+            value.files = {p.name: p.read_bytes() for p in Path(tmp).iterdir() if p.is_file()}
+    return srsly.msgpack_dumps(value.files)
+
+
+@deserialize_attr.register(HFBundle)
+def _deserialize_bundle(_: HFBundle, value: bytes, name: str, model: Model) -> HFBundle:
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    files: dict[str, bytes] = srsly.msgpack_loads(value)
+    with tempfile.TemporaryDirectory() as tmp:
+        for fname, data in files.items():
+            (Path(tmp) / fname).write_bytes(data)
+        bundle = HFBundle(
+            tokenizer=AutoTokenizer.from_pretrained(tmp),
+            config=AutoConfig.from_pretrained(tmp),
+            files=files,
+        )
+    _install(model, bundle, AutoModel.from_config(bundle.config))
+    return bundle

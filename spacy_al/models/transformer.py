@@ -1,0 +1,38 @@
+"""``spacy-al.TransformerTagger.v1``: any Hugging Face encoder with a softmax tag head."""
+
+from __future__ import annotations
+
+from spacy import registry
+from spacy.tokens import Doc
+from thinc.api import Model
+from thinc.types import Floats2d
+
+from .hf_encoder import HFTokenEncoder
+from .tagger import build_tagger_model
+
+
+@registry.architectures("spacy-al.TransformerTagger.v1")
+def build_transformer_tagger(
+    name: str = "embedded",
+    pooling: str = "first",
+    casing_width: int = 16,
+    window: int = 0,
+    dropout: float = 0.1,
+    hidden_width: int = 0,
+    nO: int | None = None,
+) -> Model[list[Doc], list[Floats2d]]:
+    """Build a transformer token tagger.
+
+    name (str): A Hugging Face model name (needs the hub), a local folder, or
+        ``"embedded"`` for the bundled all-MiniLM-L6-v2 (works offline).
+    pooling (str): How sub-word pieces become a token vector: ``"first"`` or ``"mean"``.
+    casing_width (int): Width of the casing-class embedding appended to each token
+        (0 disables it); it gives uncased encoders a capitalisation cue.
+    window (int): Maximum pieces per encoder row (0: the model's maximum). Longer
+        docs are split into windows at token boundaries.
+    dropout (float): Dropout before the head; also the layer MC dropout samples on.
+    hidden_width (int): Width of an optional hidden Maxout layer in the head.
+    nO (int | None): Number of tags, set by the component when it is initialised.
+    """
+    encoder = HFTokenEncoder(name, pooling=pooling, casing_width=casing_width, window=window)
+    return build_tagger_model(encoder, dropout=dropout, hidden_width=hidden_width, n_tags=nO)

@@ -1,0 +1,46 @@
+"""Sub-word pieces are aligned to spaCy tokens; long docs are windowed, never truncated."""
+
+from __future__ import annotations
+
+import spacy
+import torch
+from transformers import AutoTokenizer
+
+from spacy_al.models.casing import CASING_CLASSES, casing_class
+from spacy_al.models.windows import build_piece_batch
+
+
+def _tokenizer(path):
+    return AutoTokenizer.from_pretrained(str(path))
+
+
+def test_every_token_gets_its_own_pieces(tiny_bert_path) -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("Angela visited parisxyz \n here")
+    tokenizer = _tokenizer(tiny_bert_path)
+    batch = build_piece_batch([doc], tokenizer, max_pieces=62)
+    assert batch.n_tokens == len(doc)
+    # the whitespace token becomes [UNK]; every token has >= 1 piece
+    assert bool((batch.piece_counts >= 1).all())
+    ids = batch.input_ids.reshape(-1)[batch.piece_index]
+    for i, token in enumerate(doc):
+        pieces = ids[batch.piece_token == i].tolist()
+        text = tokenizer.convert_tokens_to_string(tokenizer.convert_ids_to_tokens(pieces))
+        expected = token.text.lower() if token.text.strip() else tokenizer.unk_token
+        assert text.replace(" ", "") == expected.replace(" ", "")
+        assert int(batch.first_piece[i]) == int(torch.nonzero(batch.piece_token == i)[0])
+
+
+def test_long_doc_is_split_into_windows_without_losing_tokens(tiny_bert_path) -> None:
+    nlp = spacy.blank("en")
+    doc = nlp(" ".join(["paris"] * 25 + ["merkel"] * 10))
+    batch = build_piece_batch([doc, nlp("here")], _tokenizer(tiny_bert_path), max_pieces=8)
+    assert batch.n_tokens == len(doc) + 1
+    assert batch.input_ids.shape[0] > 1 and batch.input_ids.shape[1] <= 10
+    assert sorted(set(batch.piece_token.tolist())) == list(range(len(doc) + 1))
+
+
+def test_casing_classes() -> None:
+    names = [CASING_CLASSES[casing_class(t)] for t in ["paris", "Paris", "UN", "A", "iPhone",
+                                                        "B52", "--"]]
+    assert names == ["lower", "title", "upper", "single_upper", "mixed", "digit", "no_alpha"]
