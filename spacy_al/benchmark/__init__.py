@@ -1,1 +1,1 @@
-
+"""Simulation runs, learning-curve metrics, evaluation and reports."""

@@ -28,7 +28,11 @@ from thinc.types import Floats2d
 
 from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
-from .windows import PieceBatch, build_piece_batch
+from .windows import PieceBatch, build_piece_batch, pad_rows
+
+
+CHUNK_PIECES = 4096
+"""Padded pieces per encoder call: bounds memory and keeps rows of similar length together."""
 
 
 @dataclass
@@ -53,20 +57,34 @@ class TokenEncoder(torch.nn.Module):
         self.casing = torch.nn.Embedding(N_CASING_CLASSES, casing_width) if casing_width else None
         self.pooling = pooling
 
-    def forward(self, batch: PieceBatch) -> torch.Tensor:
-        out = self.transformer(
-            input_ids=batch.input_ids, attention_mask=batch.attention_mask
-        ).last_hidden_state
-        flat = out.reshape(-1, out.shape[-1])[batch.piece_index]
+    def forward(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
+        flat = self._encode_pieces(batch, tokenizer, chunk_pieces)
         if self.pooling == "first":
             tokens = flat[batch.first_piece]
         else:
             summed = torch.zeros(batch.n_tokens, flat.shape[-1], dtype=flat.dtype)
-            summed.index_add_(0, batch.piece_token, flat)
+            summed = summed.index_add(0, batch.piece_token, flat)
             tokens = summed / batch.piece_counts[:, None]
         if self.casing is not None:
             tokens = torch.cat([tokens, self.casing(batch.casing)], dim=-1)
         return tokens
+
+    def _encode_pieces(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
+        """Hidden state of every piece, in piece order. Rows run in chunks of similar
+        length, so little compute goes to padding."""
+        outputs, targets = [], []
+        for chunk in batch.chunks(chunk_pieces):
+            rows = [batch.rows[r] for r in chunk]
+            input_ids, mask = pad_rows(rows, tokenizer)
+            hidden = self.transformer(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            keep = mask.clone()
+            keep[:, 0] = 0
+            keep[torch.arange(len(rows)), mask.sum(1) - 1] = 0  # drop [CLS] and [SEP]
+            outputs.append(hidden[keep.bool()])
+            targets += [batch.row_offsets[r] + k for r in chunk for k in range(len(batch.rows[r]))]
+        gathered = torch.cat(outputs)
+        index = torch.tensor(targets, dtype=torch.long)
+        return torch.zeros_like(gathered).index_copy(0, index, gathered)
 
 
 def HFTokenEncoder(
@@ -143,7 +161,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
         outputs = torch.zeros((0, model.get_dim("nO")))
     else:
         with torch.set_grad_enabled(grad_enabled):
-            outputs = module(batch)
+            outputs = module(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES)
     array = torch2xp(outputs.detach())
     splits = numpy.cumsum(lengths)[:-1]
     Y = [model.ops.asarray2f(part) for part in numpy.split(array, splits)]

@@ -18,14 +18,28 @@ from spacy.tokens import Doc
 
 @dataclass
 class PieceBatch:
-    input_ids: torch.Tensor  # (rows, length) with special tokens and padding
-    attention_mask: torch.Tensor  # (rows, length)
-    piece_index: torch.Tensor  # (pieces,) flat position of each real piece in rows*length
+    rows: list[list[int]]  # piece ids per encoder row, without special tokens
+    row_offsets: list[int]  # index of each row's first piece among all pieces
     piece_token: torch.Tensor  # (pieces,) global token index of each piece
     first_piece: torch.Tensor  # (tokens,) index into pieces of each token's first piece
     piece_counts: torch.Tensor  # (tokens,) float number of pieces per token
     n_tokens: int
     casing: torch.Tensor | None = None
+
+    @property
+    def n_pieces(self) -> int:
+        return int(self.piece_token.shape[0])
+
+    def chunks(self, max_pieces_per_chunk: int) -> list[list[int]]:
+        """Row indices grouped by similar length, each group padded to at most the budget."""
+        order = sorted(range(len(self.rows)), key=lambda r: len(self.rows[r]))
+        groups: list[list[int]] = [[]]
+        for r in order:
+            width = len(self.rows[r]) + 2
+            if groups[-1] and width * (len(groups[-1]) + 1) > max_pieces_per_chunk:
+                groups.append([])
+            groups[-1].append(r)
+        return [g for g in groups if g]
 
 
 def _word_pieces(words: list[str], tokenizer: Any) -> list[list[int]]:
@@ -63,47 +77,38 @@ def _windows(pieces: list[list[int]], max_pieces: int) -> list[list[tuple[int, l
 
 def build_piece_batch(docs: Sequence[Doc], tokenizer: Any, max_pieces: int) -> PieceBatch:
     rows: list[list[int]] = []
-    row_tokens: list[list[int]] = []  # global token index per piece of each row
+    piece_token: list[int] = []
+    offsets: list[int] = []
     offset = 0
     for doc in docs:
         words = [t.text if t.text.strip() else tokenizer.unk_token for t in doc]
         for window in _windows(_word_pieces(words, tokenizer), max_pieces) if words else []:
+            offsets.append(len(piece_token))
             rows.append([piece for _, word in window for piece in word])
-            row_tokens.append([offset + i for i, word in window for _ in word])
+            piece_token.extend(offset + i for i, word in window for _ in word)
         offset += len(doc)
-    length = max((len(r) for r in rows), default=0) + 2
-    input_ids = torch.full((len(rows), length), tokenizer.pad_token_id or 0, dtype=torch.long)
-    mask = torch.zeros((len(rows), length), dtype=torch.long)
-    piece_index: list[int] = []
-    piece_token: list[int] = []
-    for r, (row, tokens) in enumerate(zip(rows, row_tokens, strict=True)):
-        full = [tokenizer.cls_token_id, *row, tokenizer.sep_token_id]
-        input_ids[r, : len(full)] = torch.tensor(full)
-        mask[r, : len(full)] = 1
-        piece_index.extend(r * length + 1 + k for k in range(len(row)))
-        piece_token.extend(tokens)
-    return _finish(input_ids, mask, piece_index, piece_token, offset)
-
-
-def _finish(
-    input_ids: torch.Tensor,
-    mask: torch.Tensor,
-    piece_index: list[int],
-    piece_token: list[int],
-    n_tokens: int,
-) -> PieceBatch:
     token_of_piece = torch.tensor(piece_token, dtype=torch.long)
-    counts = torch.bincount(token_of_piece, minlength=n_tokens).to(torch.float32)
-    first = torch.full((n_tokens,), -1, dtype=torch.long)
+    first = torch.full((offset,), -1, dtype=torch.long)
     positions = torch.arange(len(piece_token), dtype=torch.long)
     # pieces are in token order, so the first piece of a token is its minimum position
     first.scatter_reduce_(0, token_of_piece, positions, reduce="amin", include_self=False)
     return PieceBatch(
-        input_ids=input_ids,
-        attention_mask=mask,
-        piece_index=torch.tensor(piece_index, dtype=torch.long),
+        rows=rows,
+        row_offsets=offsets,
         piece_token=token_of_piece,
         first_piece=first,
-        piece_counts=counts,
-        n_tokens=n_tokens,
+        piece_counts=torch.bincount(token_of_piece, minlength=offset).to(torch.float32),
+        n_tokens=offset,
     )
+
+
+def pad_rows(rows: list[list[int]], tokenizer: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """``[CLS] row [SEP]`` padded to the longest row: input ids and attention mask."""
+    length = max(len(r) for r in rows) + 2
+    input_ids = torch.full((len(rows), length), tokenizer.pad_token_id or 0, dtype=torch.long)
+    mask = torch.zeros((len(rows), length), dtype=torch.long)
+    for r, row in enumerate(rows):
+        input_ids[r, : len(row) + 2] = torch.tensor([tokenizer.cls_token_id, *row,
+                                                     tokenizer.sep_token_id])
+        mask[r, : len(row) + 2] = 1
+    return input_ids, mask

@@ -22,7 +22,7 @@ def test_every_token_gets_its_own_pieces(tiny_bert_path) -> None:
     assert batch.n_tokens == len(doc)
     # the whitespace token becomes [UNK]; every token has >= 1 piece
     assert bool((batch.piece_counts >= 1).all())
-    ids = batch.input_ids.reshape(-1)[batch.piece_index]
+    ids = torch.tensor([piece for row in batch.rows for piece in row])
     for i, token in enumerate(doc):
         pieces = ids[batch.piece_token == i].tolist()
         text = tokenizer.convert_tokens_to_string(tokenizer.convert_ids_to_tokens(pieces))
@@ -36,8 +36,19 @@ def test_long_doc_is_split_into_windows_without_losing_tokens(tiny_bert_path) ->
     doc = nlp(" ".join(["paris"] * 25 + ["merkel"] * 10))
     batch = build_piece_batch([doc, nlp("here")], _tokenizer(tiny_bert_path), max_pieces=8)
     assert batch.n_tokens == len(doc) + 1
-    assert batch.input_ids.shape[0] > 1 and batch.input_ids.shape[1] <= 10
+    assert len(batch.rows) > 1 and max(len(r) for r in batch.rows) <= 8
     assert sorted(set(batch.piece_token.tolist())) == list(range(len(doc) + 1))
+
+
+def test_chunks_cover_every_row_once_within_budget(tiny_bert_path) -> None:
+    nlp = spacy.blank("en")
+    docs = [nlp(" ".join(["paris"] * n)) for n in (1, 30, 2, 17, 5, 30, 3)]
+    batch = build_piece_batch(docs, _tokenizer(tiny_bert_path), max_pieces=62)
+    chunks = batch.chunks(64)
+    assert sorted(r for chunk in chunks for r in chunk) == list(range(len(batch.rows)))
+    for chunk in chunks:
+        width = max(len(batch.rows[r]) for r in chunk) + 2
+        assert width * len(chunk) <= 64 or len(chunk) == 1
 
 
 def test_casing_classes() -> None:
