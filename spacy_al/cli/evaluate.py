@@ -20,8 +20,9 @@ def evaluate(model: str | Path, data: str | Path, fmt: str = "auto", limit: int 
 @app.command("evaluate")
 def evaluate_cli(
     model: str = typer.Argument(..., help="Pipeline folder (with al_ner or any NER)"),
-    data: Path = typer.Argument(..., help="Gold corpus: CoNLL, OntoNotes, JSONL or .spacy", exists=True),
-    fmt: str = typer.Option("auto", "--format", "-f", help="conll, ontonotes, jsonl, spacy or auto"),
+    data: Path = typer.Argument(..., help="Gold corpus: CoNLL, OntoNotes, JSONL, .spacy",
+                                exists=True),
+    fmt: str = typer.Option("auto", "--format", "-f", help="conll, ontonotes, jsonl, spacy, auto"),
     limit: int = typer.Option(0, "--limit", help="Evaluate the first N sentences only (0: all)"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the scores as JSON"),
 ) -> None:

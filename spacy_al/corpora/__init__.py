@@ -1,1 +1,34 @@
+"""Corpus readers: column CoNLL (IOB1/IOB2/IO/BILUO), OntoNotes CoNLL-2012, Prodigy JSONL.
 
+Every reader yields one ``spacy.tokens.Doc`` per sentence (per task for JSONL) with the
+gold entities in ``doc.ents`` and ``doc.user_data["source"] = "<file>:<line>"``, and
+raises :class:`spacy_al.errors.CorpusFormatError` (file, line, fix) for anything it
+cannot read as asked: nothing is silently dropped. The spaCy readers
+``spacy-al.Conll.v1``, ``spacy-al.OntoNotes.v1`` and ``spacy-al.Jsonl.v1`` live in
+:mod:`spacy_al.corpora.registered`.
+"""
+
+from __future__ import annotations
+
+from ._docs import DOCUMENT_KEY, SOURCE_KEY, group_documents, merge_sentences
+from .conll import detect_conll_scheme, read_conll
+from .dispatch import FORMATS, detect_format, read_docbin, read_docs
+from .jsonl import read_jsonl
+from .ontonotes import read_ontonotes
+from .stats import corpus_stats
+
+__all__ = [
+    "DOCUMENT_KEY",
+    "FORMATS",
+    "SOURCE_KEY",
+    "corpus_stats",
+    "detect_conll_scheme",
+    "detect_format",
+    "group_documents",
+    "merge_sentences",
+    "read_conll",
+    "read_docbin",
+    "read_docs",
+    "read_jsonl",
+    "read_ontonotes",
+]

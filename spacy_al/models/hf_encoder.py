@@ -30,7 +30,6 @@ from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
 from .windows import PieceBatch, build_piece_batch, pad_rows
 
-
 CHUNK_PIECES = 4096
 """Padded pieces per encoder call: bounds memory and keeps rows of similar length together."""
 
