@@ -10,3 +10,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def main() -> None:
+    """Active learning for named-entity recognition with spaCy."""

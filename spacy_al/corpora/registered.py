@@ -1,0 +1,121 @@
+"""spaCy readers ``spacy-al.Conll.v1``, ``spacy-al.OntoNotes.v1`` and ``spacy-al.Jsonl.v1``.
+
+Use them like ``spacy.Corpus.v1`` in a training config::
+
+    [corpora.train]
+    @readers = "spacy-al.Conll.v1"
+    path = "corpora/wikigold/train.conll"
+    scheme = "IO"
+
+Each returns a callable ``(nlp) -> Iterator[Example]``: the reference doc carries the
+gold ``doc.ents``; the predicted doc has the same tokens (the data is pre-tokenised).
+``limit`` keeps the first N docs of the file (0 = all); ``shuffle`` shuffles them on
+every call, with a private ``random.Random(seed)`` when ``seed`` is set and Python's
+global ``random`` (seeded by ``spacy train``) otherwise.
+"""
+
+# No `from __future__ import annotations` here: spaCy's config system reads these
+# signatures at runtime to validate config values.
+
+import random
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import islice
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.vocab import Vocab
+
+from .conll import read_conll
+from .jsonl import read_jsonl
+from .ontonotes import read_ontonotes
+
+Loader = Callable[[Vocab], Iterable[Doc]]
+
+
+class DocReader:
+    """A spaCy corpus reader over a Doc loader: ``reader(nlp)`` yields Examples."""
+
+    def __init__(self, load: Loader, limit: int = 0, shuffle: bool = False,
+                 seed: int | None = None) -> None:
+        self.load = load
+        self.limit = limit
+        self.shuffle = shuffle
+        self._rng = random.Random(seed) if seed is not None else None
+
+    def __call__(self, nlp: Language) -> Iterator[Example]:
+        docs: Iterable[Doc] = self.load(nlp.vocab)
+        if self.limit >= 1:
+            docs = islice(docs, self.limit)
+        if self.shuffle:
+            docs = list(docs)
+            (self._rng or random).shuffle(docs)
+        for doc in docs:
+            yield doc_to_example(nlp, doc)
+
+
+def doc_to_example(nlp: Language, reference: Doc) -> Example:
+    """An Example whose predicted doc has exactly the reference's tokens and spaces."""
+    words = [token.text for token in reference]
+    spaces = [bool(token.whitespace_) for token in reference]
+    return Example(Doc(nlp.vocab, words=words, spaces=spaces), reference)
+
+
+@spacy.registry.readers("spacy-al.Conll.v1")
+def create_conll_reader(
+    path: Path,
+    limit: int = 0,
+    shuffle: bool = False,
+    seed: int | None = None,
+    token_col: int = 0,
+    tag_col: int = -1,
+    sep: str | None = None,
+    scheme: str = "auto",
+    comment_prefix: str | None = "#",
+    strict: bool = True,
+) -> Callable[[Language], Iterable[Example]]:
+    """Column CoNLL reader (see :func:`spacy_al.corpora.conll.read_conll` for the options)."""
+    load = partial(_load_conll, Path(path), token_col=token_col, tag_col=tag_col, sep=sep,
+                   scheme=scheme, comment_prefix=comment_prefix, strict=strict)
+    return DocReader(load, limit=limit, shuffle=shuffle, seed=seed)
+
+
+@spacy.registry.readers("spacy-al.OntoNotes.v1")
+def create_ontonotes_reader(
+    path: Path,
+    limit: int = 0,
+    shuffle: bool = False,
+    seed: int | None = None,
+    skip_docs_without_entities: bool = False,
+) -> Callable[[Language], Iterable[Example]]:
+    """OntoNotes CoNLL-2012 reader: a ``*_conll`` file or a folder searched recursively."""
+    load = partial(_load_ontonotes, Path(path), skip=skip_docs_without_entities)
+    return DocReader(load, limit=limit, shuffle=shuffle, seed=seed)
+
+
+@spacy.registry.readers("spacy-al.Jsonl.v1")
+def create_jsonl_reader(
+    path: Path,
+    limit: int = 0,
+    shuffle: bool = False,
+    seed: int | None = None,
+    unanswered: str = "raw",
+) -> Callable[[Language], Iterable[Example]]:
+    """Prodigy-style JSONL reader (accepted tasks are gold; see ``read_jsonl``)."""
+    load = partial(_load_jsonl, Path(path), unanswered=unanswered)
+    return DocReader(load, limit=limit, shuffle=shuffle, seed=seed)
+
+
+def _load_conll(path: Path, vocab: Vocab, **options: object) -> Iterator[Doc]:
+    return read_conll(path, vocab, **options)  # type: ignore[arg-type]
+
+
+def _load_ontonotes(path: Path, vocab: Vocab, skip: bool) -> Iterator[Doc]:
+    return read_ontonotes(path, vocab, skip_docs_without_entities=skip)
+
+
+def _load_jsonl(path: Path, vocab: Vocab, unanswered: str) -> Iterator[Doc]:
+    return read_jsonl(path, vocab, unanswered=unanswered)
