@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from conftest import REPO, TRAIN_DATA
+from tests.conftest import REPO, TRAIN_DATA
 
 CONLL_ROWS = {
     "Angela": "B-PER", "Merkel": "I-PER", "Paris": "B-LOC", "Apple": "B-ORG", "John": "B-PER",

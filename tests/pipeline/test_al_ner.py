@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy
 import pytest
 import spacy
-from conftest import LABELS, make_examples, train_steps
+from tests.conftest import LABELS, make_examples, train_steps
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import fix_random_seed
