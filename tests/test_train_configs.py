@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+
 from tests.conftest import REPO, TRAIN_DATA
 
 CONLL_ROWS = {

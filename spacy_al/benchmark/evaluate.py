@@ -57,7 +57,7 @@ def evaluate_docs(
     report = classification_report(y_true, y_pred, output_dict=True, zero_division=0, **kwargs)
     per_type = {
         label: {"f1": row["f1-score"], "precision": row["precision"], "recall": row["recall"],
-                "support": row["support"]}
+                "support": int(row["support"])}
         for label, row in report.items() if not label.endswith("avg")
     }
     return Evaluation(

@@ -8,11 +8,11 @@ dropout masks on the head only (Shelmanov et al. 2021).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from spacy.tokens import Doc
-from thinc.api import Dropout, Maxout, Model, Softmax_v2, chain, with_array
+from thinc.api import Dropout, Maxout, Model, Optimizer, Softmax_v2, chain, with_array
 from thinc.types import Floats2d
 
 
@@ -22,6 +22,7 @@ def build_tagger_model(
     dropout: float = 0.1,
     hidden_width: int = 0,
     n_tags: int | None = None,
+    head_lr_scale: float = 1.0,
 ) -> Model[list[Doc], list[Floats2d]]:
     output_layer = Softmax_v2(nO=n_tags, normalize_outputs=True)
     layers: list[Model] = [Dropout(dropout)]
@@ -30,6 +31,7 @@ def build_tagger_model(
     head = with_array(chain(*layers, output_layer))
     model = chain(encoder, head)
     model.name = "al_tagger"
+    model.attrs["head_lr_scale"] = head_lr_scale
     model.set_ref("encoder", encoder)
     model.set_ref("head", head)
     model.set_ref("output_layer", output_layer)
@@ -57,3 +59,35 @@ def dropout_at_predict(model: Model, rate: float) -> Iterator[None]:
             node.attrs["dropout_rate"] = old_rate
             if old_sampling is not None:
                 node.attrs["mc_sampling"] = old_sampling
+
+
+class _ScaledOptimizer:
+    """Proxy of a thinc optimizer that multiplies the learning rate per parameter."""
+
+    def __init__(self, optimizer: Optimizer, scale_of: Callable[[tuple], float]) -> None:
+        self._optimizer = optimizer
+        self._scale_of = scale_of
+
+    def __call__(self, key: tuple, weights, gradient, *, lr_scale: float = 1.0):
+        return self._optimizer(key, weights, gradient, lr_scale=lr_scale * self._scale_of(key))
+
+    def __getattr__(self, name: str):
+        return getattr(self._optimizer, name)
+
+
+def finish_update_scaled(model: Model, optimizer: Optimizer) -> None:
+    """``model.finish_update`` with the head's learning rate times ``head_lr_scale``.
+
+    The tag head and the casing embedding start from scratch while the encoder is
+    pretrained; a larger learning rate for the new parts (discriminative
+    fine-tuning) lets a short active-learning round train them without
+    destabilising the encoder.
+    """
+    scale = float(model.attrs.get("head_lr_scale", 1.0))
+    head_ids = {node.id for node in model.get_ref("head").walk()}
+
+    def scale_of(key: tuple) -> float:
+        node_id, name = key[0], str(key[-1])
+        return scale if node_id in head_ids or name.startswith("casing.") else 1.0
+
+    model.finish_update(_ScaledOptimizer(optimizer, scale_of) if scale != 1.0 else optimizer)

@@ -19,6 +19,7 @@ def build_transformer_tagger(
     window: int = 0,
     dropout: float = 0.1,
     hidden_width: int = 0,
+    head_lr_scale: float = 10.0,
     nO: int | None = None,
 ) -> Model[list[Doc], list[Floats2d]]:
     """Build a transformer token tagger.
@@ -32,7 +33,12 @@ def build_transformer_tagger(
         docs are split into windows at token boundaries.
     dropout (float): Dropout before the head; also the layer MC dropout samples on.
     hidden_width (int): Width of an optional hidden Maxout layer in the head.
+    head_lr_scale (float): Learning-rate multiplier of the new parts (tag head,
+        casing embedding) relative to the pretrained encoder.
     nO (int | None): Number of tags, set by the component when it is initialised.
     """
     encoder = HFTokenEncoder(name, pooling=pooling, casing_width=casing_width, window=window)
-    return build_tagger_model(encoder, dropout=dropout, hidden_width=hidden_width, n_tags=nO)
+    return build_tagger_model(
+        encoder, dropout=dropout, hidden_width=hidden_width, n_tags=nO,
+        head_lr_scale=head_lr_scale,
+    )

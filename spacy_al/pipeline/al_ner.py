@@ -21,7 +21,7 @@ from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from ..errors import UnknownLabelError
-from ..models.tagger import dropout_at_predict
+from ..models.tagger import dropout_at_predict, finish_update_scaled
 from .tags import biluo_to_scheme, check_scheme, make_tag_names, tags_to_spans, viterbi_decode
 
 DEFAULT_AL_NER_MODEL = """
@@ -33,6 +33,7 @@ casing_width = 16
 window = 0
 dropout = 0.1
 hidden_width = 0
+head_lr_scale = 10.0
 nO = null
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_AL_NER_MODEL)["model"]
@@ -195,6 +196,10 @@ class ALNER(TrainablePipe):
             self.finish_update(sgd)
         losses[self.name] += loss
         return losses
+
+    def finish_update(self, sgd: Optimizer) -> None:
+        """Apply the gradients; the head learns ``head_lr_scale`` times faster."""
+        finish_update_scaled(self.model, sgd)
 
     def get_loss(
         self, examples: Iterable[Example], scores: Sequence[Floats2d]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy
 import pytest
 import spacy
-from tests.conftest import LABELS, make_examples, train_steps
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import fix_random_seed
 
 from spacy_al.errors import ModelNotFoundError, UnknownLabelError
 from spacy_al.pipeline.build import create_al_nlp
+from tests.conftest import LABELS, make_examples, train_steps
 
 ARCHS = ["tiny_bert_nlp", "tok2vec_nlp"]
 
