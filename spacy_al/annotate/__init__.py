@@ -2,7 +2,9 @@
 
 - :func:`recipe` / :func:`get_recipe`: Prodigy-style recipes (``recipes_registry``).
 - :class:`Database` / :func:`connect`: the SQLite database (WAL, durable commits).
-- :class:`Controller` and :func:`make_app` / :func:`serve`: the ASGI server.
+- :class:`~spacy_al.annotate.controller.Controller`,
+  :func:`~spacy_al.annotate.server.make_app` / :func:`~spacy_al.annotate.server.serve`:
+  the ASGI server; :func:`~spacy_al.annotate.run.run_annotate` starts a session.
 - :func:`set_hashes`: Prodigy-compatible task hashes.
 """
 

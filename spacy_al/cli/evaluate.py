@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
 import typer
 
-from ..benchmark.evaluate import Evaluation, evaluate_path
 from ._app import app
 
+if TYPE_CHECKING:
+    from ..benchmark.evaluate import Evaluation
 
-def evaluate(model: str | Path, data: str | Path, fmt: str = "auto", limit: int = 0) -> Evaluation:
+
+def evaluate(
+    model: str | Path, data: str | Path, fmt: str = "auto", limit: int = 0
+) -> Evaluation:
     """Load ``model`` and evaluate it on ``data`` (any format the readers read)."""
+    import spacy  # imported here: seqeval (sklearn, pandas) would slow every CLI start
+
+    from ..benchmark.evaluate import evaluate_path
+
     return evaluate_path(spacy.load(model), data, fmt=fmt, limit=limit)
 
 

@@ -1,0 +1,102 @@
+"""Active-learning NER recipes: ``ner.al-correct`` (the default) and ``ner.al-teach``.
+
+Both keep a model in the loop: after every ``--update-every`` accepted answers a
+background worker fine-tunes it on all accepted answers so far, evaluates it on a
+held-out slice, saves it to ``--output`` and re-ranks the unanswered pool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy_al.annotate.active import active_components
+from spacy_al.annotate.registry import recipe, split_string
+
+ARGS: dict[str, Any] = {
+    "dataset": ("Dataset to save the annotations to", "positional", None, str),
+    "spacy_model": ("spaCy pipeline folder with al_ner, 'default' (a new model on the "
+                    "embedded MiniLM encoder) or 'tok2vec' (a new fast CPU model)",
+                    "positional", None, str),
+    "source": ("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, or a bundled "
+               "sample: wikigold, wnut17", "positional", None, str),
+    "label": ("Comma-separated labels, or a .txt file with one per line (default: the "
+              "model's, or the sample's)", "option", "l", split_string),
+    "strategy": ("Acquisition strategy: mnlp, token_entropy, bald, least_confidence, "
+                 "margin, random, or a registered name", "option", "s", str),
+    "update_every": ("Retrain after every N accepted answers", "option", "n", int),
+    "output": ("Folder the retrained model is saved to (default: training/DATASET)",
+               "option", "o", str),
+    "n_epochs": ("Passes over the accepted answers per update (more while they are few)",
+                 "option", None, int),
+    "lang": ("Language of the tokenizer for raw text", "option", None, str),
+    "exclude": ("Comma-separated datasets whose questions are not asked again", "option",
+                "e", split_string),
+    "feed_overlap": ("Every session gets every question", "flag", None, bool),
+    "batch_size": ("Tasks per request", "option", "b", int),
+    "limit": ("Read at most this many sentences from SOURCE", "option", None, int),
+    "worker": ("Where the model runs: process (default) or thread", "option", None, str),
+    "seed": ("Random seed", "option", None, int),
+}
+
+
+@recipe("ner.al-correct", **ARGS)
+def al_correct(
+    dataset: str = "wikigold_al",
+    spacy_model: str = "default",
+    source: str = "wikigold",
+    label: list[str] | None = None,
+    strategy: str = "mnlp",
+    update_every: int = 20,
+    output: str | None = None,
+    n_epochs: int = 1,
+    lang: str = "en",
+    exclude: list[str] | None = None,
+    feed_overlap: bool = False,
+    batch_size: int = 10,
+    limit: int | None = None,
+    worker: str = "process",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Correct the model's entities on the sentences it is least sure about.
+
+    Sentences of SOURCE come in the order of the acquisition strategy (most
+    informative first), pre-annotated with the model's entities; fix the spans
+    and accept. Every answer is a complete annotation of its sentence. The model
+    is retrained in the background and the remaining sentences re-ranked.
+    """
+    return active_components(
+        "correct", dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
+        strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
+        lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
+        limit=limit, worker=worker, seed=seed)
+
+
+@recipe("ner.al-teach", **ARGS)
+def al_teach(
+    dataset: str = "wikigold_teach",
+    spacy_model: str = "default",
+    source: str = "wikigold",
+    label: list[str] | None = None,
+    strategy: str = "mnlp",
+    update_every: int = 20,
+    output: str | None = None,
+    n_epochs: int = 1,
+    lang: str = "en",
+    exclude: list[str] | None = None,
+    feed_overlap: bool = False,
+    batch_size: int = 10,
+    limit: int | None = None,
+    worker: str = "process",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Accept or reject one predicted entity at a time, the least certain first.
+
+    Each task shows one span the model predicts (or nearly predicts), ordered by
+    the model's uncertainty about it. Accepted spans train the model (the rest of
+    the sentence stays unknown); rejected ones are stored but do not train it.
+    """
+    return active_components(
+        "teach", dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
+        strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
+        lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
+        limit=limit, worker=worker, seed=seed)

@@ -1,0 +1,57 @@
+"""``ner.manual``: annotate entities by hand, no model in the loop (the random baseline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy_al.annotate.active import manual_ranking, resolve_labels
+from spacy_al.annotate.registry import recipe, split_string
+from spacy_al.annotate.sources import load_source
+from spacy_al.annotate.stream import PoolStream
+
+
+@recipe(
+    "ner.manual",
+    dataset=("Dataset to save the annotations to", "positional", None, str),
+    source=("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, or a bundled "
+            "sample: wikigold, wnut17", "positional", None, str),
+    label=("Comma-separated labels, or a .txt file with one per line", "option", "l",
+           split_string),
+    order=("Question order: sequential (file order) or random", "option", "o", str),
+    seed=("Seed of the random order", "option", None, int),
+    lang=("Language of the tokenizer for raw text", "option", None, str),
+    exclude=("Comma-separated datasets whose sentences are not asked again", "option", "e",
+             split_string),
+    feed_overlap=("Every session annotates every sentence", "flag", None, bool),
+    batch_size=("Tasks per request", "option", "b", int),
+)
+def ner_manual(
+    dataset: str = "wikigold_manual",
+    source: str = "wikigold",
+    label: list[str] | None = None,
+    order: str = "sequential",
+    seed: int = 0,
+    lang: str = "en",
+    exclude: list[str] | None = None,
+    feed_overlap: bool = False,
+    batch_size: int = 10,
+) -> dict[str, Any]:
+    """Mark every entity of every sentence by hand; no model is involved.
+
+    The sentences of SOURCE come once each, in file order (--order sequential) or
+    shuffled with --seed (--order random: the random-sampling baseline that the
+    active recipes must beat). Spans carried by raw JSONL tasks are shown as
+    pre-annotations; the gold entities of a corpus file are not.
+    """
+    labels = resolve_labels(label, source)
+    items = load_source(source, lang=lang)
+    stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)
+    stream.set_ranking(manual_ranking(items, order, seed))
+    return {
+        "dataset": dataset,
+        "view_id": "ner_manual",
+        "stream": stream,
+        "exclude": exclude or [],
+        "config": {"labels": labels, "batch_size": batch_size, "order": order,
+                   "feed_overlap": feed_overlap, "exclude_by": "input"},
+    }

@@ -1,0 +1,264 @@
+"""The annotation database: a SQLite file in WAL mode, durable before an answer is acknowledged.
+
+Schema (version 1)::
+
+    datasets(id, name UNIQUE, created, meta JSON, session 0|1)
+    examples(id, input_hash, task_hash, session_id, answer, content JSON, created, updated)
+    links(dataset_id -> datasets, example_id -> examples, task_hash, session_id,
+          PRIMARY KEY (dataset_id, example_id), UNIQUE (dataset_id, task_hash, session_id))
+
+As in Prodigy, every answer is linked to its dataset and to its session's dataset
+(named after the session id). The UNIQUE key stores an answer once per dataset,
+task and session: a resent answer replaces the stored one instead of adding a copy.
+``synchronous=FULL`` makes a commit durable (the WAL is fsynced) before
+:meth:`Database.add_examples` returns; one connection serialised by a lock serves
+all threads of a server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpacyALError
+
+SCHEMA_VERSION = 1
+DB_ENV = "SPACY_AL_DB"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created REAL NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    session INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS examples (
+    id INTEGER PRIMARY KEY,
+    input_hash INTEGER NOT NULL,
+    task_hash INTEGER NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    answer TEXT NOT NULL DEFAULT '',
+    content TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL
+);
+CREATE TABLE IF NOT EXISTS links (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    example_id INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+    task_hash INTEGER NOT NULL,
+    session_id TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (dataset_id, example_id),
+    UNIQUE (dataset_id, task_hash, session_id)
+);
+CREATE INDEX IF NOT EXISTS links_example ON links(example_id);
+CREATE INDEX IF NOT EXISTS examples_input ON examples(input_hash);
+"""
+
+
+class DatabaseError(SpacyALError):
+    code = "E102"
+
+
+def default_db_path() -> Path:
+    """``$SPACY_AL_DB``, else ``~/.spacy_al/spacy_al.db``."""
+    env = os.environ.get(DB_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".spacy_al" / "spacy_al.db"
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """Open (creating if needed) the database at ``path`` or the default location."""
+    return Database(path if path is not None else default_db_path())
+
+
+class Database:
+    """Datasets of annotated examples in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+                self._conn.execute(f"PRAGMA {pragma}")
+            self._conn.executescript(SCHEMA)
+            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                               (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as err:
+            raise DatabaseError(f"Cannot open the database {self.path}: {err}.",
+                                fix="Check the path, or pass another file with --db.") from err
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``), rolled back on error."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- datasets -----------------------------------------------------------
+    @property
+    def datasets(self) -> list[str]:
+        """Names of the (non-session) datasets, oldest first."""
+        return [row[0] for row in self._query(
+            "SELECT name FROM datasets WHERE session = 0 ORDER BY id")]
+
+    @property
+    def sessions(self) -> list[str]:
+        """Names of the session datasets, oldest first."""
+        return [row[0] for row in self._query(
+            "SELECT name FROM datasets WHERE session = 1 ORDER BY id")]
+
+    def __contains__(self, name: object) -> bool:
+        return bool(self._query("SELECT 1 FROM datasets WHERE name = ?", (name,)))
+
+    def __len__(self) -> int:
+        return len(self.datasets)
+
+    def add_dataset(
+        self, name: str, meta: Mapping[str, Any] | None = None, *, session: bool = False
+    ) -> int:
+        """Create a dataset if it does not exist; return its id."""
+        if not isinstance(name, str) or not name.strip():
+            raise DatabaseError(f"Invalid dataset name {name!r}.", fix="Use e.g. 'news_ner'.")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO datasets (name, created, meta, session) VALUES (?,?,?,?)",
+                (name, time.time(), json.dumps(dict(meta or {})), int(session)),
+            )
+            return int(conn.execute("SELECT id FROM datasets WHERE name = ?", (name,))
+                       .fetchone()[0])
+
+    def get_meta(self, name: str) -> dict[str, Any] | None:
+        rows = self._query("SELECT meta, created FROM datasets WHERE name = ?", (name,))
+        if not rows:
+            return None
+        return {**json.loads(rows[0][0]), "created": rows[0][1]}
+
+    def drop_dataset(self, name: str) -> bool:
+        """Delete a dataset and the examples no other dataset links to."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return False
+            ids = [r[0] for r in conn.execute(
+                "SELECT example_id FROM links WHERE dataset_id = ?", (row[0],))]
+            conn.execute("DELETE FROM datasets WHERE id = ?", (row[0],))
+            conn.executemany(
+                "DELETE FROM examples WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM links WHERE example_id = ?)", [(i, i) for i in ids])
+            return True
+
+    # -- examples -----------------------------------------------------------
+    def add_examples(self, examples: Iterable[Mapping[str, Any]], datasets: Sequence[str]) -> int:
+        """Store answers in ``datasets`` in one durable transaction; return how many are new.
+
+        The first dataset decides duplicates: an answer with the same ``_task_hash``
+        and ``_session_id`` as a stored one replaces its content.
+        """
+        examples = list(examples)
+        if not datasets:
+            raise DatabaseError("add_examples needs at least one dataset name.")
+        now = time.time()
+        new = 0
+        with self.transaction() as conn:
+            ids = [self._dataset_id(conn, name) for name in datasets]
+            for eg in examples:
+                new += self._add_one(conn, eg, ids, now)
+        return new
+
+    def _dataset_id(self, conn: sqlite3.Connection, name: str) -> int:
+        row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            conn.execute("INSERT INTO datasets (name, created) VALUES (?, ?)", (name, time.time()))
+            row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _add_one(
+        conn: sqlite3.Connection, eg: Mapping[str, Any], ids: Sequence[int], now: float
+    ) -> int:
+        task_hash, session = int(eg["_task_hash"]), str(eg.get("_session_id") or "")
+        content = json.dumps(eg, ensure_ascii=False)
+        row = conn.execute(
+            "SELECT example_id FROM links WHERE dataset_id = ? AND task_hash = ? "
+            "AND session_id = ?", (ids[0], task_hash, session)).fetchone()
+        if row is not None:
+            example_id, new = row[0], 0
+            conn.execute("UPDATE examples SET content = ?, answer = ?, updated = ? WHERE id = ?",
+                         (content, str(eg.get("answer", "")), now, example_id))
+        else:
+            cursor = conn.execute(
+                "INSERT INTO examples (input_hash, task_hash, session_id, answer, content, "
+                "created) VALUES (?,?,?,?,?,?)",
+                (int(eg["_input_hash"]), task_hash, session, str(eg.get("answer", "")),
+                 content, now))
+            example_id, new = cursor.lastrowid, 1
+        conn.executemany(
+            "INSERT OR IGNORE INTO links (dataset_id, example_id, task_hash, session_id) "
+            "VALUES (?,?,?,?)", [(i, example_id, task_hash, session) for i in ids])
+        return new
+
+    def get_dataset_examples(
+        self, name: str, *, session_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """All answers of a dataset in the order they were first stored."""
+        sql = ("SELECT e.content FROM examples e JOIN links l ON l.example_id = e.id "
+               "JOIN datasets d ON d.id = l.dataset_id WHERE d.name = ?")
+        params: list[Any] = [name]
+        if session_id is not None:
+            sql += " AND l.session_id = ?"
+            params.append(session_id)
+        return [json.loads(row[0]) for row in self._query(sql + " ORDER BY e.id", params)]
+
+    get_dataset = get_dataset_examples
+
+    def count(self, name: str, *, session_id: str | None = None) -> int:
+        sql = ("SELECT COUNT(*) FROM links l JOIN datasets d ON d.id = l.dataset_id "
+               "WHERE d.name = ?")
+        params: list[Any] = [name]
+        if session_id is not None:
+            sql += " AND l.session_id = ?"
+            params.append(session_id)
+        return int(self._query(sql, params)[0][0])
+
+    def _hashes(self, column: str, names: Sequence[str], session_id: str | None) -> set[int]:
+        if not names:
+            return set()
+        marks = ",".join("?" * len(names))
+        sql = (f"SELECT DISTINCT e.{column} FROM examples e JOIN links l ON l.example_id = e.id "
+               f"JOIN datasets d ON d.id = l.dataset_id WHERE d.name IN ({marks})")
+        params: list[Any] = list(names)
+        if session_id is not None:
+            sql += " AND l.session_id = ?"
+            params.append(session_id)
+        return {row[0] for row in self._query(sql, params)}
+
+    def get_input_hashes(self, *names: str, session_id: str | None = None) -> set[int]:
+        return self._hashes("input_hash", names, session_id)
+
+    def get_task_hashes(self, *names: str, session_id: str | None = None) -> set[int]:
+        return self._hashes("task_hash", names, session_id)

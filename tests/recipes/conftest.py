@@ -1,0 +1,26 @@
+"""Fixtures of the recipe tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import srsly
+
+TEXTS = [
+    "Angela Merkel visited Paris in May .",
+    "Apple hired John Smith in London .",
+    "The UN met in Geneva with Kofi Annan .",
+    "Nothing to see here .",
+    "Barack Obama spoke at Harvard .",
+    "Google opened an office in Zurich .",
+]
+
+
+@pytest.fixture
+def texts_jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "texts.jsonl"
+    records: list[dict] = [{"text": text} for text in TEXTS]
+    records[0]["spans"] = [{"start": 0, "end": 13, "label": "PER"}]
+    srsly.write_jsonl(path, records)
+    return path
