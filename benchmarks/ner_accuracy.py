@@ -77,10 +77,12 @@ def evaluate(model: Path, corpus: str) -> dict:
 def run(arch: str, args: argparse.Namespace, results: Path) -> dict:
     out = args.workdir / f"{args.corpus}-{arch}"
     seconds = train(arch, args.corpus, out, args)
-    scores = evaluate(out / "model-best", args.corpus)
+    # model-last: the model after the fixed number of epochs (model-best depends on
+    # when spaCy happened to evaluate on dev, and is the untrained model if never)
+    scores = evaluate(out / "model-last", args.corpus)
     row = {
         "corpus": args.corpus, "arch": arch, "train_limit": args.train_limit,
-        "epochs": args.epochs, "train_seconds": round(seconds, 1),
+        "epochs": args.epochs, "evaluated": "model-last", "train_seconds": round(seconds, 1),
         "seconds_per_epoch": round(seconds / args.epochs, 1), "seed": args.seed,
         "f1": scores["f1"], "precision": scores["precision"], "recall": scores["recall"],
         "words_per_second": round(scores["words_per_second"]), "test_words": scores["words"],
