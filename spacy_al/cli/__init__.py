@@ -6,8 +6,7 @@ imported below.
 
 from __future__ import annotations
 
-from . import convert, evaluate  # noqa: F401
-from . import annotate, db  # noqa: F401
+from . import annotate, benchmark, convert, db, evaluate  # noqa: F401
 from ._app import app
 
 __all__ = ["app"]

@@ -1,0 +1,129 @@
+"""``summary.md``: per strategy, F1 at fixed shares of tokens, area under the curve, and
+the share of tokens needed to reach 99 % of the full-data F1; plus the plot and the
+settings. Rebuilt from ``results.jsonl`` after every run, so it is always current.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError
+from .curves import (
+    Curve,
+    build_curves,
+    common_range,
+    f1_at,
+    full_f1,
+    normalised_area,
+    share_to_reach,
+)
+from .plot import PLOT_FILE, plot_learning_curves
+from .results import load_results
+from .settings import BASELINE, SETTINGS_FILE
+
+SUMMARY_FILE = "summary.md"
+SHARES = (0.02, 0.05, 0.10, 0.20)
+TARGET = 0.99
+
+
+def _pct(value: float | None) -> str:
+    return "not reached" if value is None else f"{100 * value:.1f} %"
+
+
+def _f1(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def strategy_row(curve: Curve, target: float | None, area_range: tuple[float, float],
+                 baseline: float | None = None) -> str:
+    """One table row: F1 at the fixed shares, AULC, share to reach the random baseline's
+    last F1 and the share to reach the target."""
+    cells = [f"`{curve.strategy}`", str(int(curve.n_seeds.max())),
+             f"{100 * curve.share[-1]:.1f} %"]
+    cells += [_f1(f1_at(curve.share, curve.f1, s)) for s in SHARES]
+    cells.append(_f1(normalised_area(curve.share, curve.f1, *area_range)))
+    if baseline is not None:
+        cells.append(_pct(share_to_reach(curve.share, curve.f1, baseline)))
+    if target is None:
+        cells.append("(no full-data run)")
+    else:
+        reach = share_to_reach(curve.share, curve.f1, target)
+        seeds = [share_to_reach(x, y, target) for x, y in curve.per_seed.values()]
+        per_seed = ", ".join("–" if s is None else f"{100 * s:.1f}" for s in seeds)
+        cells.append(f"{_pct(reach)} (per seed: {per_seed})")
+    return "| " + " | ".join(cells) + " |"
+
+
+def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | None) -> str:
+    curves = build_curves(rows)
+    full = full_f1(rows)
+    target = TARGET * float(np.mean(full)) if full else None
+    area_range = common_range(list(curves.values()))
+    baseline = curves.get(BASELINE)
+    base_f1 = float(baseline.f1[-1]) if baseline is not None else None
+    base_at = f"{100 * baseline.share[-1]:.0f} %" if baseline is not None else ""
+    title = (settings or {}).get("corpus", "benchmark")
+    lines = [f"# Active-learning benchmark: {title}", "", f"![learning curve]({PLOT_FILE})", ""]
+    if full:
+        lines.append(f"Full-data reference F1: {np.mean(full):.4f} (seeds: "
+                     f"{', '.join(f'{f:.4f}' for f in full)}); 99 % of it: {target:.4f}.")
+    lines += [
+        "", "Test F1 (seqeval, strict IOB2, entity-level micro), mean over seeds, read off "
+        "the learning curve by linear interpolation at each share of the pool's tokens. "
+        f"AULC: mean F1 over {100 * area_range[0]:.1f}–{100 * area_range[1]:.1f} % of the "
+        "tokens (the range every strategy covers). Last column: the first share of tokens at "
+        f"which the mean curve reaches {int(100 * TARGET)} % of the full-data F1; the one "
+        "before it, the share at which it reaches the random baseline's mean F1 at the "
+        "baseline's last round.", "",
+        "| strategy | seeds | labelled up to | F1 @2 % | F1 @5 % | F1 @10 % | F1 @20 % "
+        f"| AULC | tokens to random's F1 at {base_at} | tokens to 99 % of full F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    lines += [strategy_row(curve, target, area_range, base_f1) for curve in curves.values()]
+    peer = [r for r in rows if "peer_f1" in r]
+    if peer:
+        last = max(peer, key=lambda r: (r["round"], r["seed"]))
+        lines += ["", f"`beam_uncertainty` selects with spaCy's `beam_ner`; its own test F1 "
+                  f"(what a Prodigy `ner.teach` user trains) at round {last['round']} "
+                  f"(seed {last['seed']}): {last['peer_f1']:.4f}; per round in "
+                  "`results.jsonl` (`peer_f1`)."]
+    lines += _timing(rows)
+    if settings:
+        lines += ["", "Settings (`settings.json`):", "", "```json",
+                  json.dumps(settings, indent=1), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def _timing(rows: Sequence[dict[str, Any]]) -> list[str]:
+    train = sum(float(r.get("train_seconds", 0)) for r in rows)
+    score = sum(float(r.get("score_seconds", 0)) for r in rows)
+    evaluate = sum(float(r.get("eval_seconds", 0)) for r in rows)
+    return ["", f"Time in rows so far: training {_hours(train)}, pool scoring {_hours(score)}, "
+            f"test evaluation {_hours(evaluate)} ({len(rows)} rows)."]
+
+
+def _hours(seconds: float) -> str:
+    minutes = int(round(seconds / 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def write_report(output: Path) -> tuple[Path, Path]:
+    """Rebuild ``learning_curve.png`` and ``summary.md`` in ``output`` from its results."""
+    rows = load_results(output)
+    if not rows:
+        raise ConfigError(f"No results in {output} yet.", fix="run the benchmark first.")
+    settings_path = output / SETTINGS_FILE
+    settings = json.loads(settings_path.read_text("utf8")) if settings_path.is_file() else None
+    curves = build_curves(rows)
+    pool_tokens = int(rows[-1]["pool_tokens"]) if rows else None
+    title = f"{(settings or {}).get('corpus', '')} — {(settings or {}).get('architecture', '')}"
+    plot = plot_learning_curves(curves, full_f1(rows), output / PLOT_FILE, title=title,
+                                pool_tokens=pool_tokens)
+    summary = output / SUMMARY_FILE
+    summary.write_text(summary_markdown(rows, settings), encoding="utf8")
+    return plot, summary

@@ -1,0 +1,248 @@
+"""The benchmark's round loop: strategies x seeds on one corpus, plus a full-data run.
+
+Per (strategy, seed), round 0 is a random seed set (the same for every strategy of a
+seed). Each round then: train ``al_ner`` on the labelled set (``train.Trainer``),
+evaluate it on the test split (:func:`evaluate_docs`), score the unlabelled pool with
+the strategy and select the next round (:mod:`spacy_al.loop.acquire`, the code the
+``spacy train`` reader uses), write the selection, then the result row. Rows are
+appended as they come; a rerun skips every round already in ``results.jsonl``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from tqdm import tqdm
+
+from ..loop.acquire import (
+    choose,
+    derive_seed,
+    next_round_size,
+    resolve_size,
+    seed_set,
+    strategy_scorer,
+)
+from .beam import beam_uncertainty_scores, new_beam_nlp
+from .data import BenchmarkData, load_data
+from .evaluate import evaluate_docs
+from .report import write_report
+from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
+from .settings import FULL, PEER, BenchmarkSettings
+from .train import Trainer
+
+
+@dataclass
+class Run:
+    """One (strategy, seed): its selections so far and the labelled pool indices."""
+
+    strategy: str
+    seed: int
+    selections: dict[int, list[int]]
+    done: dict[int, dict[str, Any]]
+    labelled: list[int] = field(default_factory=list)
+    models: tuple[Language, Language | None] | None = None
+
+
+class Benchmark:
+    """Runs and resumes a benchmark in ``output`` (see the module docstring)."""
+
+    def __init__(self, settings: BenchmarkSettings, output: Path, progress: bool = True) -> None:
+        settings.check_resumable(output)
+        settings.save(output)
+        self.settings = settings
+        self.output = output
+        self.progress = progress
+        self.results = JsonlLog(output / RESULTS_FILE)
+        self.selections = JsonlLog(output / SELECTIONS_FILE)
+        self._data: BenchmarkData | None = None
+
+    @property
+    def data(self) -> BenchmarkData:
+        if self._data is None:
+            self._data = load_data(self.settings)
+        return self._data
+
+    def _total(self) -> int:
+        pool = self.data.pool
+        return len(pool) if self.settings.unit == "sentences" else pool.total_tokens
+
+    def _size(self, indices: list[int]) -> int:
+        if self.settings.unit == "sentences":
+            return len(indices)
+        return int(self.data.pool.n_tokens[np.asarray(indices, dtype=np.int64)].sum())
+
+    def run(self) -> Path:
+        """Every seed: the full-data run, then every strategy. Returns the output folder."""
+        for seed in self.settings.seeds:
+            if self.settings.full:
+                self.run_full(seed)
+            for strategy in self.settings.strategies:
+                self.run_strategy(strategy, seed)
+                write_report(self.output)
+        write_report(self.output)
+        return self.output
+
+    # -- full-data reference ----------------------------------------------------
+    def run_full(self, seed: int) -> None:
+        if self.results.find(FULL, seed):
+            return
+        pool = self.data.pool
+        settings = replace(self.settings, epochs=self.settings.full_epochs, min_steps=0)
+        trainer = Trainer(self.data.labels, settings, seed, progress=self.progress)
+        nlp, seconds = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
+        everything = list(range(len(pool)))
+        self.results.append(self._row(FULL, seed, 0, everything, nlp, seconds, 0.0))
+        write_report(self.output)
+
+    # -- one strategy and seed -------------------------------------------------
+    def run_strategy(self, strategy: str, seed: int) -> None:
+        run = Run(strategy, seed,
+                  {k: r["indices"] for k, r in self.selections.find(strategy, seed).items()},
+                  self.results.find(strategy, seed))
+        trainers = self._trainers(strategy, seed)
+        bar = tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
+                   total=self._expected_rounds())
+        for rnd in self._rounds(run, trainers):
+            bar.update(1)
+            if rnd in run.done:
+                bar.set_postfix(f1=f"{run.done[rnd]['f1']:.3f}")
+        bar.close()
+
+    def _trainers(self, strategy: str, seed: int) -> tuple[Trainer, Trainer | None]:
+        main = Trainer(self.data.labels, self.settings, seed, progress=self.progress)
+        peer = (Trainer(self.data.labels, self.settings, seed, factory=new_beam_nlp,
+                        progress=self.progress) if strategy == PEER else None)
+        return main, peer
+
+    def _rounds(self, run: Run, trainers: tuple[Trainer, Trainer | None]) -> Iterator[int]:
+        rnd = 0
+        while True:
+            if rnd not in run.selections and not self._select(run, rnd, trainers):
+                return
+            run.labelled.extend(run.selections[rnd])
+            run.models = None
+            if rnd not in run.done:
+                self._replay(run, rnd, trainers)
+                self._train_round(run, rnd, trainers)
+            yield rnd
+            rnd += 1
+
+    def _replay(self, run: Run, upto: int, trainers: tuple[Trainer, Trainer | None]) -> None:
+        """Resumed with ``retrain = "continue"``: train rounds ``0..upto-1`` again (as
+        recorded) so the model continues from where it stood; scratch mode needs nothing."""
+        if self.settings.retrain != "continue" or trainers[0].nlp is not None:
+            return
+        for k in range(upto):
+            docs = self.data.oracle.reveal([i for j in range(k + 1) for i in run.selections[j]])
+            for trainer in trainers:
+                if trainer is not None:
+                    trainer.train(docs, k, desc=f"replay {k}")
+
+    def _train_round(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> None:
+        """Train (and unless already recorded, evaluate, select the next round, record)."""
+        docs = self.data.oracle.reveal(run.labelled)
+        nlp, seconds = trainers[0].train(docs, rnd, desc=f"round {rnd}")
+        peer = trainers[1].train(docs, rnd, desc=f"peer {rnd}")[0] if trainers[1] else None
+        run.models = (nlp, peer)
+        if rnd in run.done:
+            return
+        score_seconds = 0.0
+        if rnd + 1 not in run.selections:
+            start = time.perf_counter()
+            self._select(run, rnd + 1, trainers)
+            score_seconds = time.perf_counter() - start
+        row = self._row(run.strategy, run.seed, rnd, run.labelled, nlp, seconds, score_seconds)
+        if peer is not None:
+            row["peer_f1"] = round(evaluate_docs(peer, self.data.test).f1, 6)
+        self.results.append(row)
+        run.done[rnd] = row
+
+    def _select(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> bool:
+        """Select round ``rnd`` and record it; False when the run is over."""
+        if rnd == 0:
+            size = resolve_size(self.settings.seed_size, self._total())
+            chosen = seed_set(self.data.pool.n_tokens, size, self.settings.unit, run.seed)
+            return self._record_selection(run, 0, chosen.tolist(), [], 0.0)
+        size = self._next_size(run, rnd)
+        if size == 0:
+            return False
+        if run.models is None:  # resumed: the model that selects must be trained again
+            self._replay(run, rnd - 1, trainers)
+            self._train_round(run, rnd - 1, trainers)
+        assert run.models is not None
+        start = time.perf_counter()
+        candidates = np.asarray(sorted(set(range(len(self.data.pool))) - set(run.labelled)))
+        scores = self._score(run, rnd, candidates)
+        chosen, chosen_scores = choose(scores, candidates, self.data.pool.n_tokens, size,
+                                       self.settings.unit, run.seed, rnd)
+        return self._record_selection(run, rnd, chosen.tolist(), chosen_scores.tolist(),
+                                      time.perf_counter() - start)
+
+    def _next_size(self, run: Run, rnd: int) -> int:
+        s = self.settings
+        if (s.max_rounds and rnd > s.max_rounds) or len(run.labelled) >= len(self.data.pool):
+            return 0
+        total = self._total()
+        budget = resolve_size(s.budget, total) if s.budget else 0
+        return next_round_size(self._size(run.labelled), resolve_size(s.query_size, total),
+                               budget)
+
+    def _score(self, run: Run, rnd: int, candidates: np.ndarray) -> np.ndarray:
+        nlp, peer = run.models  # type: ignore[misc]
+        docs = self.data.pool.docs(candidates, (peer or nlp).vocab)
+        if run.strategy == PEER:
+            assert peer is not None
+            return beam_uncertainty_scores(peer, docs, self.settings.score_batch_size,
+                                           self.settings.beam_width)
+        scorer = strategy_scorer(run.strategy, self.settings.options_for(run.strategy),
+                                 derive_seed(run.seed, rnd), self.settings.score_batch_size)
+        return scorer(nlp, docs)
+
+    def _record_selection(self, run: Run, rnd: int, indices: list[int], scores: list[float],
+                          seconds: float) -> bool:
+        self.selections.append({"strategy": run.strategy, "seed": run.seed, "round": rnd,
+                                "indices": indices, "scores": [round(x, 4) for x in scores],
+                                "score_seconds": round(seconds, 3)})
+        run.selections[rnd] = indices
+        return True
+
+    def _expected_rounds(self) -> int | None:
+        s = self.settings
+        if s.max_rounds:
+            return s.max_rounds + 1
+        total = self._total()
+        query = resolve_size(s.query_size, total)
+        spare = resolve_size(s.budget, total) - resolve_size(s.seed_size, total)
+        return 1 + max(0, round(spare / query)) if query else None
+
+    def _row(self, strategy: str, seed: int, rnd: int, labelled: list[int], nlp: Language,
+             train_seconds: float, score_seconds: float) -> dict[str, Any]:
+        pool = self.data.pool
+        result = evaluate_docs(nlp, self.data.test)
+        tokens = int(pool.n_tokens[np.asarray(labelled, dtype=np.int64)].sum())
+        return {
+            "strategy": strategy, "seed": seed, "round": rnd,
+            "labeled_sentences": len(labelled), "labeled_tokens": tokens,
+            "pool_sentences": len(pool), "pool_tokens": pool.total_tokens,
+            "labeled_share": round(tokens / pool.total_tokens, 6),
+            "f1": round(result.f1, 6), "precision": round(result.precision, 6),
+            "recall": round(result.recall, 6),
+            "train_seconds": round(train_seconds, 2), "score_seconds": round(score_seconds, 2),
+            "eval_seconds": round(result.seconds, 2),
+            "per_type_f1": {k: round(v["f1"], 4) for k, v in result.per_type.items()},
+            "architecture": self.settings.architecture, "corpus": self.settings.corpus,
+            "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+
+def run_benchmark(settings: BenchmarkSettings, output: str | Path, progress: bool = True
+                  ) -> Path:
+    """Run (or resume) a benchmark; write results.jsonl, learning_curve.png, summary.md."""
+    return Benchmark(settings, Path(output), progress=progress).run()

@@ -1,0 +1,107 @@
+"""Settings of a benchmark run, stored in ``settings.json`` beside the results.
+
+A benchmark is resumed only with the same settings (strategies and seeds may be
+added): :meth:`BenchmarkSettings.fingerprint` lists what must match.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..loop.acquire import check_unit
+
+DEFAULT_STRATEGIES = ("mnlp", "token_entropy", "bald", "least_confidence", "random")
+ALL_STRATEGIES = (*DEFAULT_STRATEGIES, "margin", "beam_uncertainty")
+BASELINE = "random"
+FULL = "full"
+PEER = "beam_uncertainty"
+SETTINGS_FILE = "settings.json"
+RETRAIN = ("scratch", "continue")
+
+
+@dataclass
+class BenchmarkSettings:
+    """Everything a benchmark run depends on. Sizes: below 1 a share of the pool."""
+
+    train: str
+    test: str
+    corpus: str = ""
+    strategies: list[str] = field(default_factory=lambda: list(DEFAULT_STRATEGIES))
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    architecture: str = "tok2vec"
+    model_name: str | None = None
+    tok2vec_width: int = 96
+    unit: str = "tokens"
+    seed_size: float = 0.02
+    query_size: float = 0.02
+    budget: float = 0.30
+    max_rounds: int = 0
+    epochs: int = 10
+    """Epochs per round (on the labelled set)."""
+    min_steps: int = 0
+    """At least this many updates per round (small labelled sets get more epochs)."""
+    full_epochs: int = 10
+    """Epochs of the full-data reference run (from scratch)."""
+    batch_size: int = 32
+    learn_rate: float = 0.001
+    dropout: float = 0.1
+    retrain: str = "scratch"
+    pool_sample: int = 0
+    test_limit: int = 0
+    format: str = "auto"
+    score_batch_size: int = 64
+    strategy_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    full: bool = True
+    beam_width: int = 16
+
+    def __post_init__(self) -> None:
+        check_unit(self.unit)
+        if BASELINE not in self.strategies:
+            self.strategies = [*self.strategies, BASELINE]
+        unknown = [s for s in self.strategies if s not in ALL_STRATEGIES]
+        if unknown:
+            raise ConfigError(f"Unknown benchmark strategies {unknown}.",
+                              fix=f"use some of {', '.join(ALL_STRATEGIES)}.")
+        if self.retrain not in RETRAIN:
+            raise ConfigError(f"Unknown retrain mode {self.retrain!r}.",
+                              fix=f"use one of {', '.join(RETRAIN)}.")
+        if not self.corpus:
+            self.corpus = Path(self.train).parent.name or Path(self.train).stem
+        if self.budget <= 0 and self.max_rounds <= 0:
+            raise ConfigError("A benchmark needs a budget or max_rounds to stop.",
+                              fix="set budget = 0.3 (30 % of the pool) or max_rounds.")
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What must not change for results to be comparable (and a run resumable)."""
+        data = asdict(self)
+        for key in ("strategies", "seeds", "budget", "max_rounds", "full", "score_batch_size",
+                    "test", "train"):
+            data.pop(key)
+        data["train_name"] = Path(self.train).name
+        data["test_name"] = Path(self.test).name
+        return data
+
+    def save(self, output: Path) -> None:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=1), encoding="utf8")
+
+    def check_resumable(self, output: Path) -> None:
+        """Raise unless ``output`` is empty or holds a run with the same fingerprint."""
+        path = output / SETTINGS_FILE
+        if not path.is_file():
+            return
+        saved = BenchmarkSettings(**json.loads(path.read_text(encoding="utf8")))
+        mine, theirs = self.fingerprint(), saved.fingerprint()
+        changed = sorted(k for k in mine if mine[k] != theirs.get(k))
+        if changed:
+            raise ConfigError(
+                f"{output} holds a benchmark run with other settings ({', '.join(changed)}).",
+                fix="use another --output folder, or the same settings to resume.",
+            )
+
+    def options_for(self, strategy: str) -> dict[str, Any]:
+        return dict(self.strategy_options.get(strategy, {}))

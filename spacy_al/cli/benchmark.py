@@ -1,0 +1,81 @@
+"""``spacy-al benchmark``: strategies x seeds on one corpus, learning curves and a summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ..benchmark.report import write_report
+from ..benchmark.runner import run_benchmark
+from ..benchmark.settings import DEFAULT_STRATEGIES, BenchmarkSettings
+from ._app import app
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@app.command("benchmark")
+def benchmark_cli(
+    train: Path = typer.Argument(..., help="Pool: the train split (CoNLL, OntoNotes, JSONL, "
+                                 ".spacy)", exists=True),
+    test: Path = typer.Argument(..., help="Test split, scored with seqeval", exists=True),
+    output: Path = typer.Option(..., "--output", "-o", help="Output folder (resumed if it "
+                                "holds a run with the same settings)"),
+    strategies: str = typer.Option(",".join(DEFAULT_STRATEGIES), "--strategies", "-s",
+                                   help="Comma-separated: mnlp, token_entropy, bald, "
+                                   "least_confidence, margin, random, beam_uncertainty "
+                                   "(random is always added)"),
+    seeds: str = typer.Option("0,1,2", "--seeds", help="Comma-separated seeds"),
+    architecture: str = typer.Option("tok2vec", "--architecture", "-a",
+                                     help="tok2vec (CPU) or transformer"),
+    model_name: str | None = typer.Option(None, "--model-name",
+                                          help="Transformer: hub name or folder (default: "
+                                          "the embedded MiniLM)"),
+    width: int = typer.Option(96, "--width", help="tok2vec width"),
+    unit: str = typer.Option("tokens", "--unit", help="tokens or sentences"),
+    seed_size: float = typer.Option(0.02, "--seed-size", help="<1: share of the pool"),
+    query_size: float = typer.Option(0.02, "--query-size", help="<1: share of the pool"),
+    budget: float = typer.Option(0.30, "--budget", help="Stop at this size (<1: share)"),
+    max_rounds: int = typer.Option(0, "--max-rounds", help="Stop after N rounds (0: budget)"),
+    epochs: int = typer.Option(10, "--epochs", help="Epochs per round"),
+    min_steps: int = typer.Option(0, "--min-steps", help="At least N updates per round"),
+    full_epochs: int = typer.Option(10, "--full-epochs", help="Epochs of the full-data run"),
+    batch_size: int = typer.Option(32, "--batch-size", help="Sentences per update"),
+    learn_rate: float = typer.Option(0.001, "--learn-rate", help="Adam learning rate"),
+    retrain: str = typer.Option("scratch", "--retrain", help="scratch or continue"),
+    pool_sample: int = typer.Option(0, "--pool-sample", help="Sample N pool sentences "
+                                    "(seed 0; 0: all)"),
+    test_limit: int = typer.Option(0, "--test-limit", help="First N test sentences (0: all)"),
+    fmt: str = typer.Option("auto", "--format", "-f", help="conll, ontonotes, jsonl, spacy"),
+    corpus: str = typer.Option("", "--corpus", help="Name in the report (default: folder)"),
+    options: str = typer.Option("{}", "--strategy-options",
+                                help='JSON, e.g. {"bald": {"n_samples": 10}}'),
+    full: bool = typer.Option(True, "--full/--no-full", help="Full-data reference run"),
+    report_only: bool = typer.Option(False, "--report-only",
+                                     help="Only rebuild the plot and summary"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars"),
+) -> None:
+    """Benchmark acquisition strategies against random sampling (and a full-data run).
+
+    Writes results.jsonl (one row per strategy, seed and round, appended as it goes),
+    selections.jsonl, learning_curve.png and summary.md to OUTPUT. Interrupt at any time:
+    the same command resumes where it stopped.
+    """
+    if report_only:
+        for path in write_report(output):
+            typer.echo(f"Wrote {path}")
+        return
+    settings = BenchmarkSettings(
+        train=str(train), test=str(test), corpus=corpus, strategies=_csv(strategies),
+        seeds=[int(s) for s in _csv(seeds)], architecture=architecture, model_name=model_name,
+        tok2vec_width=width, unit=unit, seed_size=seed_size, query_size=query_size,
+        budget=budget, max_rounds=max_rounds, epochs=epochs, min_steps=min_steps,
+        full_epochs=full_epochs,
+        batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
+        test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
+    )
+    folder = run_benchmark(settings, output, progress=progress)
+    typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")

@@ -1,0 +1,88 @@
+"""``spacy-al benchmark`` on a tiny setting: all outputs, random always in, resumable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from spacy_al.benchmark.beam import beam_uncertainty_scores, new_beam_nlp, sentence_uncertainty
+from spacy_al.benchmark.results import RESULT_KEYS
+from spacy_al.benchmark.settings import BenchmarkSettings
+from spacy_al.benchmark.train import fit
+from spacy_al.cli import app
+from spacy_al.corpora import read_docs
+from spacy_al.errors import ConfigError
+from tests.conftest import REPO
+
+TRAIN = REPO / "corpora" / "wikigold" / "train.conll"
+DEV = REPO / "corpora" / "wikigold" / "dev.conll"
+TINY = ["--seeds", "0", "--width", "32", "--epochs", "1", "--pool-sample", "100",
+        "--test-limit", "30", "--seed-size", "0.1", "--query-size", "0.1", "--budget", "0.3",
+        "--no-progress"]
+
+
+def run(output: Path, *extra: str) -> None:
+    result = CliRunner().invoke(app, ["benchmark", str(TRAIN), str(DEV), "-o", str(output),
+                                      "-s", "mnlp,beam_uncertainty", *TINY, *extra])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+
+
+def rows(output: Path) -> list[dict]:
+    return [json.loads(line) for line in (output / "results.jsonl").open()]
+
+
+@pytest.mark.parametrize("retrain", ["scratch", "continue"])
+def test_benchmark_writes_all_outputs_and_resumes(tmp_path: Path, retrain: str) -> None:
+    out = tmp_path / "bench"
+    run(out, "--retrain", retrain)
+    assert {"results.jsonl", "learning_curve.png", "summary.md"} <= {p.name for p in out.iterdir()}
+    found = rows(out)
+    assert all(set(RESULT_KEYS) <= set(r) for r in found)
+    by = {(r["strategy"], r["round"]) for r in found}
+    assert by == {("full", 0)} | {(s, k) for s in ("mnlp", "beam_uncertainty", "random")
+                                  for k in (0, 1, 2)}
+    assert all(0.0 <= r["f1"] <= 1.0 for r in found)
+    assert all("peer_f1" in r for r in found if r["strategy"] == "beam_uncertainty")
+    curve = [r for r in found if r["strategy"] == "mnlp"]
+    assert [r["labeled_tokens"] for r in curve] == sorted(r["labeled_tokens"] for r in curve)
+    seed_sets = {r["labeled_tokens"] for r in found if r["round"] == 0 and r["strategy"] != "full"}
+    assert len(seed_sets) == 1  # one seed set per seed, shared by the strategies
+    summary = (out / "summary.md").read_text()
+    assert "`random`" in summary and "`beam_uncertainty`" in summary
+    # Interrupted after two more rows: the rerun computes exactly the missing ones.
+    lines = (out / "results.jsonl").read_text().splitlines(keepends=True)
+    (out / "results.jsonl").write_text("".join(lines[:-2]) + '{"strategy": "ran')
+    run(out, "--retrain", retrain)
+    again = rows(out)
+    assert len(again) == len(found)
+    assert [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in again] == [
+        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in found]
+    with pytest.raises(AssertionError):
+        run(out, "--retrain", retrain, "--epochs", "2")  # other settings: refused
+
+
+def test_settings_always_include_random_and_check_names() -> None:
+    settings = BenchmarkSettings(train="a", test="b", strategies=["mnlp"])
+    assert settings.strategies == ["mnlp", "random"]
+    with pytest.raises(ConfigError):
+        BenchmarkSettings(train="a", test="b", strategies=["nope"])
+
+
+def test_sentence_uncertainty_prefers_candidates_near_half() -> None:
+    assert sentence_uncertainty([]) == 0.0
+    assert sentence_uncertainty([0.99, 0.5]) == pytest.approx(1.0)
+    assert sentence_uncertainty([0.9, 0.2]) == pytest.approx(0.4)
+
+
+def test_beam_scores_from_a_trained_beam_ner() -> None:
+    settings = BenchmarkSettings(train="a", test="b", tok2vec_width=32, epochs=3)
+    nlp = new_beam_nlp(["LOC", "MISC", "ORG", "PER"], settings, seed=0)
+    docs = list(read_docs(TRAIN, nlp.vocab))[:60]
+    fit(nlp, docs, settings, seed=0, progress=False)
+    scores = beam_uncertainty_scores(nlp, docs[:20], batch_size=8)
+    assert scores.shape == (20,) and np.all((scores >= 0) & (scores <= 1))
+    assert scores.max() > 0

@@ -1,0 +1,75 @@
+"""Learning-curve numbers on hand-made results with known answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spacy_al.benchmark.curves import (
+    build_curves,
+    common_range,
+    f1_at,
+    full_f1,
+    normalised_area,
+    share_to_reach,
+)
+from spacy_al.benchmark.report import summary_markdown, write_report
+from spacy_al.benchmark.results import JsonlLog, read_rows
+
+
+def row(strategy: str, seed: int, rnd: int, tokens: int, f1: float) -> dict:
+    return {"strategy": strategy, "seed": seed, "round": rnd, "labeled_sentences": tokens // 10,
+            "labeled_tokens": tokens, "pool_tokens": 1000, "f1": f1, "precision": f1,
+            "recall": f1, "train_seconds": 1.0, "score_seconds": 0.5}
+
+
+ROWS = [
+    row("full", 0, 0, 1000, 0.80), row("full", 1, 0, 1000, 0.82),
+    row("mnlp", 0, 0, 20, 0.40), row("mnlp", 0, 1, 40, 0.70), row("mnlp", 0, 2, 60, 0.80),
+    row("mnlp", 1, 0, 20, 0.50), row("mnlp", 1, 1, 40, 0.72), row("mnlp", 1, 2, 60, 0.82),
+    row("random", 0, 0, 20, 0.40), row("random", 0, 1, 40, 0.50),
+]
+
+
+def test_curves_average_over_seeds_with_a_band() -> None:
+    curves = build_curves(ROWS)
+    assert list(curves) == ["mnlp", "random"]
+    mnlp = curves["mnlp"]
+    assert mnlp.share.tolist() == pytest.approx([0.02, 0.04, 0.06])
+    assert mnlp.f1.tolist() == pytest.approx([0.45, 0.71, 0.81])
+    assert mnlp.f1_min.tolist() == pytest.approx([0.40, 0.70, 0.80])
+    assert mnlp.f1_max.tolist() == pytest.approx([0.50, 0.72, 0.82])
+    assert full_f1(ROWS) == [0.80, 0.82]
+    assert common_range(list(curves.values())) == pytest.approx((0.02, 0.04))
+
+
+def test_reading_the_curve() -> None:
+    share, f1 = np.array([0.02, 0.04, 0.06]), np.array([0.45, 0.71, 0.81])
+    assert f1_at(share, f1, 0.03) == pytest.approx(0.58)
+    assert f1_at(share, f1, 0.0199) == pytest.approx(0.45)  # a budget filled from below
+    assert f1_at(share, f1, 0.10) is None
+    assert share_to_reach(share, f1, 0.76) == pytest.approx(0.05)
+    assert share_to_reach(share, f1, 0.40) == pytest.approx(0.02)
+    assert share_to_reach(share, f1, 0.90) is None
+    assert normalised_area(share, f1, 0.02, 0.04) == pytest.approx(0.58)
+    assert normalised_area(share, f1, 0.02, 0.08) is None
+
+
+def test_summary_and_plot(tmp_path: Path) -> None:
+    text = summary_markdown(ROWS, {"corpus": "toy"})
+    assert "learning_curve.png" in text and "| `mnlp` | 2 |" in text
+    assert "not reached" in text  # random never reaches 99 % of 0.81
+    log = JsonlLog(tmp_path / "results.jsonl")
+    for r in ROWS:
+        log.append(r)
+    plot, summary = write_report(tmp_path)
+    assert plot.stat().st_size > 1000 and summary.read_text().startswith("# Active-learning")
+
+
+def test_a_truncated_last_line_is_cut_off(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    path.write_text('{"a": 1}\n{"a": 2}\n{"a": ', encoding="utf8")
+    assert read_rows(path) == [{"a": 1}, {"a": 2}]
+    assert path.read_text() == '{"a": 1}\n{"a": 2}\n'
