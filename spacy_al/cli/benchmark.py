@@ -7,8 +7,6 @@ from pathlib import Path
 
 import typer
 
-from ..benchmark.report import write_report
-from ..benchmark.runner import run_benchmark
 from ..benchmark.settings import DEFAULT_STRATEGIES, BenchmarkSettings
 from ._app import app
 
@@ -64,6 +62,10 @@ def benchmark_cli(
     selections.jsonl, learning_curve.png and summary.md to OUTPUT. Interrupt at any time:
     the same command resumes where it stopped.
     """
+    # imported here: matplotlib and seqeval would slow every `spacy-al` command
+    from ..benchmark.report import write_report
+    from ..benchmark.runner import run_benchmark
+
     if report_only:
         for path in write_report(output):
             typer.echo(f"Wrote {path}")
