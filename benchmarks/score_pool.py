@@ -11,6 +11,8 @@ when more are asked than it holds), so memory should not grow with the pool.
     python benchmarks/score_pool.py --n 5000 --scale 50000
     python benchmarks/score_pool.py --n 500 --strategies mnlp bald-head
 
+``mnlp-int8`` and ``bald-head-int8`` predict with the int8 encoder (``quantize = true``).
+
 Targets: MNLP >= 5,000 words/s on 2 CPU cores; BALD-head <= 1.5x MNLP time;
 peak RSS within 10% from 5,000 to 50,000 sentences.
 """
@@ -39,7 +41,11 @@ RUNS: dict[str, dict[str, Any]] = {
     "random": {"strategy": "random"},
     "bald-head": {"strategy": "bald", "options": {"n_samples": 10, "mc_dropout": "head"}},
     "bald-full": {"strategy": "bald", "options": {"n_samples": 10, "mc_dropout": "full"}},
+    "mnlp-int8": {"strategy": "mnlp", "quantize": True},
+    "bald-head-int8": {"strategy": "bald", "quantize": True,
+                       "options": {"n_samples": 10, "mc_dropout": "head"}},
 }
+"""``-int8`` runs predict with the int8 (dynamically quantized) encoder."""
 
 
 def read_sentences(path: Path) -> Iterator[list[str]]:
@@ -78,7 +84,8 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     from spacy_al.pipeline.build import create_al_nlp
 
     torch.set_num_threads(spec["threads"])
-    nlp = create_al_nlp(LABELS, architecture=spec["architecture"], model_name=spec["model"])
+    nlp = create_al_nlp(LABELS, architecture=spec["architecture"], model_name=spec["model"],
+                        quantize=bool(spec.get("quantize", False)))
     strategy = get_strategy(spec["strategy"], **spec.get("options", {}))
     path, n, batch = Path(spec["corpus"]), spec["n"], spec["batch_size"]
     warm = [Doc(nlp.vocab, words=w) for w in pool_words(path, batch)]
@@ -135,6 +142,9 @@ def summarize(rows: list[dict[str, Any]], scaled: dict[str, Any] | None) -> dict
         bald = by_name.get(f"bald-{mode}")
         if mnlp and bald:
             summary[f"bald_{mode}_over_mnlp_time"] = round(bald["seconds"] / mnlp["seconds"], 3)
+    mnlp8, bald8 = by_name.get("mnlp-int8"), by_name.get("bald-head-int8")
+    if mnlp8 and bald8:
+        summary["bald_head_over_mnlp_time_int8"] = round(bald8["seconds"] / mnlp8["seconds"], 3)
     if mnlp and scaled:
         summary["peak_rss_growth"] = round(scaled["peak_rss_mb"] / mnlp["peak_rss_mb"] - 1, 4)
     return summary

@@ -23,12 +23,15 @@ from spacy.training import Example
 from thinc.api import fix_random_seed
 
 from ..acquisition.pool import iter_batches
+from ..pipeline.build import cnn_tok2vec_config
 from .settings import BenchmarkSettings
 
 BEAM_DENSITY = 0.0001
+TOK2VEC_ROWS = (5000, 2500, 2500, 1000)
+"""The embedding rows of ``configs/ner_tok2vec.cfg`` (what a spaCy user's beam_ner gets)."""
 
 
-def beam_ner_config(settings: BenchmarkSettings, rows: int = 5000) -> dict:
+def beam_ner_config(settings: BenchmarkSettings) -> dict:
     """``beam_ner`` on the tok2vec of ``configs/ner_tok2vec.cfg`` (width from the settings)."""
     width = settings.tok2vec_width
     return {
@@ -41,23 +44,7 @@ def beam_ner_config(settings: BenchmarkSettings, rows: int = 5000) -> dict:
             "hidden_width": 64,
             "maxout_pieces": 2,
             "use_upper": True,
-            "tok2vec": {
-                "@architectures": "spacy.Tok2Vec.v2",
-                "embed": {
-                    "@architectures": "spacy.MultiHashEmbed.v2",
-                    "width": width,
-                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                    "rows": [rows, rows // 2, rows // 2, rows // 5],
-                    "include_static_vectors": False,
-                },
-                "encode": {
-                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                    "width": width,
-                    "depth": 4,
-                    "window_size": 1,
-                    "maxout_pieces": 3,
-                },
-            },
+            "tok2vec": cnn_tok2vec_config(width, 4, TOK2VEC_ROWS),
         },
     }
 

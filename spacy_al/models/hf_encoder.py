@@ -28,6 +28,7 @@ from thinc.types import Floats2d
 
 from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
+from .quantize import forget, quantized_copy
 from .windows import PieceBatch, build_piece_batch, pad_rows
 
 CHUNK_PIECES = 4096
@@ -87,9 +88,18 @@ class TokenEncoder(torch.nn.Module):
 
 
 def HFTokenEncoder(
-    name: str, *, pooling: str = "first", casing_width: int = 16, window: int = 0
+    name: str,
+    *,
+    pooling: str = "first",
+    casing_width: int = 16,
+    window: int = 0,
+    quantize: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
-    """Thinc layer around a Hugging Face encoder (weights loaded in ``initialize``)."""
+    """Thinc layer around a Hugging Face encoder (weights loaded in ``initialize``).
+
+    With ``quantize`` deterministic predictions run on an int8 copy of the encoder
+    (:mod:`.quantize`); training and MC-dropout sampling use the fp32 weights.
+    """
     if pooling not in ("first", "mean"):
         raise ValueError(f"pooling must be 'first' or 'mean', not {pooling!r}")
     return Model(
@@ -102,6 +112,7 @@ def HFTokenEncoder(
             "pooling": pooling,
             "casing_width": casing_width,
             "window": window,
+            "quantize": ConfigFlag(quantize),
             "dropout_rate": 0.1,
             "mc_sampling": False,
             "hf": HFBundle(),
@@ -156,11 +167,16 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
     lengths = [len(doc) for doc in docs]
     grad_enabled = is_train and not model.attrs["mc_sampling"]
     module.train(is_train or model.attrs["mc_sampling"])
+    runner: torch.nn.Module = module
+    if is_train:
+        forget(module)
+    elif _flag(model, "quantize") and not model.attrs["mc_sampling"]:
+        runner = quantized_copy(module)
     if batch.n_tokens == 0:
         outputs = torch.zeros((0, model.get_dim("nO")))
     else:
         with torch.set_grad_enabled(grad_enabled):
-            outputs = module(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES)
+            outputs = runner(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES)
     array = torch2xp(outputs.detach())
     splits = numpy.cumsum(lengths)[:-1]
     Y = [model.ops.asarray2f(part) for part in numpy.split(array, splits)]
@@ -172,6 +188,32 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
         return []
 
     return Y, backprop
+
+
+@dataclass(frozen=True)
+class ConfigFlag:
+    """A prediction setting taken from the config, never from saved weights: loading
+    a pipeline keeps the value the config asks for (e.g. ``quantize = true``
+    overridden in ``spacy.load(..., config=...)``)."""
+
+    value: bool
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+def _flag(model: Model, name: str) -> bool:
+    return bool(model.attrs.get(name, False))
+
+
+@serialize_attr.register(ConfigFlag)
+def _serialize_flag(_: ConfigFlag, value: ConfigFlag, name: str, model: Model) -> bytes:
+    return srsly.msgpack_dumps(bool(value))
+
+
+@deserialize_attr.register(ConfigFlag)
+def _deserialize_flag(current: ConfigFlag, value: bytes, name: str, model: Model) -> ConfigFlag:
+    return current
 
 
 @serialize_attr.register(HFBundle)

@@ -22,6 +22,7 @@ from thinc.types import Floats2d
 
 from ..errors import UnknownLabelError
 from ..models.tagger import dropout_at_predict, finish_update_scaled
+from . import encodings
 from .tags import biluo_to_scheme, check_scheme, make_tag_names, tags_to_spans, viterbi_decode
 
 DEFAULT_AL_NER_MODEL = """
@@ -34,6 +35,7 @@ window = 0
 dropout = 0.1
 hidden_width = 0
 head_lr_scale = 10.0
+quantize = false
 nO = null
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_AL_NER_MODEL)["model"]
@@ -80,6 +82,9 @@ class ALNER(TrainablePipe):
         self.name = name
         self.scorer = scorer
         self.cfg: dict[str, Any] = {"labels": [], "scheme": check_scheme(scheme)}
+        self.keep_encodings = False
+        """Keep each predicted doc's token vectors for a following ``al_scorer``
+        (:mod:`.encodings`); the scorer switches it on."""
 
     # -- labels -------------------------------------------------------------
     @property
@@ -120,7 +125,15 @@ class ALNER(TrainablePipe):
         docs = list(docs)
         if not any(len(doc) for doc in docs):
             return [self.model.ops.alloc2f(len(doc), len(self.tag_names)) for doc in docs]
-        return self.model.predict(docs)
+        if not self.keep_encodings:
+            return self.model.predict(docs)
+        vectors = self.model.get_ref("encoder").predict(docs)
+        encodings.keep(id(self.model), docs, vectors)
+        return self.model.get_ref("head").predict(vectors)
+
+    def release_encodings(self, docs: Iterable[Doc]) -> None:
+        """Forget the token vectors kept for ``docs`` (see ``keep_encodings``)."""
+        encodings.release(id(self.model), list(docs))
 
     def set_annotations(self, docs: Iterable[Doc], scores: Sequence[Floats2d]) -> None:
         for doc, probs in zip(docs, scores, strict=True):
@@ -151,10 +164,12 @@ class ALNER(TrainablePipe):
             raise ValueError(f"mc_dropout must be one of {MC_DROPOUT_MODES}, not {mc_dropout!r}")
         if n_samples < 1:
             raise ValueError(f"n_samples must be at least 1, not {n_samples}")
+        kept = encodings.lookup(id(self.model), docs) if any(len(d) for d in docs) else None
         if dropout <= 0 or not any(len(doc) for doc in docs):
-            samples = [self.predict(docs)] * n_samples
+            probs = self.model.get_ref("head").predict(kept) if kept else self.predict(docs)
+            samples = [probs] * n_samples
         elif mc_dropout == "head":
-            samples = self._sample_head(docs, n_samples, dropout)
+            samples = self._sample_head(docs, n_samples, dropout, kept)
         else:
             samples = self._sample_full(docs, n_samples, dropout)
         to_numpy = self.model.ops.to_numpy
@@ -163,8 +178,10 @@ class ALNER(TrainablePipe):
             for i in range(len(docs))
         ]
 
-    def _sample_head(self, docs: list[Doc], n: int, rate: float) -> list[list[Floats2d]]:
-        vectors = self.model.get_ref("encoder").predict(docs)
+    def _sample_head(
+        self, docs: list[Doc], n: int, rate: float, kept: list[Floats2d] | None = None
+    ) -> list[list[Floats2d]]:
+        vectors = kept if kept is not None else self.model.get_ref("encoder").predict(docs)
         head = self.model.get_ref("head")
         with dropout_at_predict(head, rate):
             return [head(vectors, is_train=True)[0] for _ in range(n)]
@@ -189,6 +206,7 @@ class ALNER(TrainablePipe):
         if not any(len(eg.predicted) for eg in examples):
             return losses
         set_dropout_rate(self.model, drop)
+        encodings.forget_owner(id(self.model))
         probs, backprop = self.model.begin_update([eg.predicted for eg in examples])
         loss, d_probs = self.get_loss(examples, probs)
         backprop(d_probs)
@@ -245,3 +263,11 @@ class ALNER(TrainablePipe):
         sample = [eg.predicted for eg in list(get_examples())[:10]] or [Doc(self.vocab, ["x"])]
         self.model.initialize(X=sample)
 
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "ALNER":
+        encodings.forget_owner(id(self.model))
+        return super().from_bytes(bytes_data, exclude=exclude)
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "ALNER":
+        encodings.forget_owner(id(self.model))
+        return super().from_disk(path, exclude=exclude)

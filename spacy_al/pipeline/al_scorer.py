@@ -117,6 +117,15 @@ class ALScorer(Pipe):
             key: sampling_of(fn, **(sampling or {})) for key, fn in self.score_fns.items()
         }
         register_extensions()
+        self._reuse_encodings()
+
+    def _reuse_encodings(self) -> None:
+        """Ask the NER component to keep its token vectors for this scorer, so the
+        encoder runs once per doc in ``nlp.pipe`` (see :mod:`.encodings`)."""
+        if self.ner_component in self.nlp.pipe_names:
+            pipe = self.nlp.get_pipe(self.ner_component)
+            if hasattr(pipe, "keep_encodings"):
+                pipe.keep_encodings = True
 
     @property
     def strategy_names(self) -> list[str]:
@@ -146,6 +155,15 @@ class ALScorer(Pipe):
     def set_scores(self, docs: Sequence[Doc]) -> None:
         """Compute and write ``span._.al_scores`` and ``doc._.al_score`` for ``docs``."""
         docs = list(docs)
+        self._reuse_encodings()
+        try:
+            self._set_scores(docs)
+        finally:
+            pipe = get_ner_pipe(self.nlp, self.ner_component)
+            if hasattr(pipe, "release_encodings"):
+                pipe.release_encodings(docs)
+
+    def _set_scores(self, docs: list[Doc]) -> None:
         units = [sentence_spans(doc, self.sentences) for doc in docs]
         sentence_scores: dict[str, np.ndarray] = {}
         doc_scores = np.zeros(len(docs))

@@ -11,34 +11,42 @@ from spacy.training import Example
 ARCHITECTURES = ("transformer", "tok2vec")
 
 
+def cnn_tok2vec_config(width: int, depth: int, rows: Sequence[int]) -> dict:
+    """spaCy's CNN tok2vec (``spacy.Tok2Vec.v2``): hash embeddings of NORM, PREFIX,
+    SUFFIX and SHAPE with ``rows`` rows each, then a maxout window encoder."""
+    return {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {
+            "@architectures": "spacy.MultiHashEmbed.v2",
+            "width": width,
+            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+            "rows": list(rows),
+            "include_static_vectors": False,
+        },
+        "encode": {
+            "@architectures": "spacy.MaxoutWindowEncoder.v2",
+            "width": width,
+            "depth": depth,
+            "window_size": 1,
+            "maxout_pieces": 3,
+        },
+    }
+
+
 def tok2vec_model_config(width: int = 96, depth: int = 4, rows: int = 2000) -> dict:
     """``spacy-al.Tok2VecTagger.v1`` on spaCy's CNN tok2vec (hash embeddings + CNN)."""
     return {
         "@architectures": "spacy-al.Tok2VecTagger.v1",
         "dropout": 0.1,
-        "tok2vec": {
-            "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {
-                "@architectures": "spacy.MultiHashEmbed.v2",
-                "width": width,
-                "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                "rows": [rows, rows // 2, rows // 2, rows // 4],
-                "include_static_vectors": False,
-            },
-            "encode": {
-                "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                "width": width,
-                "depth": depth,
-                "window_size": 1,
-                "maxout_pieces": 3,
-            },
-        },
+        "tok2vec": cnn_tok2vec_config(width, depth, [rows, rows // 2, rows // 2, rows // 4]),
     }
 
 
-def transformer_model_config(model_name: str = "embedded") -> dict:
-    """``spacy-al.TransformerTagger.v1`` on ``model_name`` (default: the embedded MiniLM)."""
-    return {"@architectures": "spacy-al.TransformerTagger.v1", "name": model_name}
+def transformer_model_config(model_name: str = "embedded", quantize: bool = False) -> dict:
+    """``spacy-al.TransformerTagger.v1`` on ``model_name`` (default: the embedded MiniLM);
+    ``quantize``: predict with an int8 copy of the encoder."""
+    return {"@architectures": "spacy-al.TransformerTagger.v1", "name": model_name,
+            "quantize": quantize}
 
 
 def create_al_nlp(
@@ -50,14 +58,16 @@ def create_al_nlp(
     scheme: str = "BIO",
     examples: Iterable[Example] | None = None,
     tok2vec_width: int = 96,
+    quantize: bool = False,
 ) -> Language:
     """A blank ``lang`` pipeline with an initialised ``al_ner`` for ``labels``.
 
     architecture: ``"transformer"`` (``model_name``: hub name, local path, or the
-    embedded default) or ``"tok2vec"`` (spaCy's CNN, fast on CPU).
+    embedded default) or ``"tok2vec"`` (spaCy's CNN, fast on CPU). ``quantize``
+    (transformer only): predict with an int8 copy of the encoder.
     """
     if architecture == "transformer":
-        model = transformer_model_config(model_name or "embedded")
+        model = transformer_model_config(model_name or "embedded", quantize)
     elif architecture == "tok2vec":
         model = tok2vec_model_config(width=tok2vec_width)
     else:

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from spacy_al.acquisition import get_strategy
 from spacy_al.errors import ConfigError, UnknownStrategyError
+from spacy_al.pipeline import encodings
 from spacy_al.pipeline.al_scorer import ALScorer
 
 FAKE_NER = Path(__file__).resolve().parents[1] / "fixtures" / "strategy_plugin" / "fake_ner.py"
@@ -170,3 +171,28 @@ def test_with_real_al_ner(tok2vec_nlp: Language, tmp_path: Path) -> None:
     reloaded = spacy.load(tmp_path / "nlp")
     assert reloaded.get_pipe("al_scorer").strategy_names == ["mnlp", "bald"]
     assert reloaded(texts[0])._.al_score == pytest.approx(doc._.al_score, rel=1e-4)
+
+
+def test_scorer_reuses_the_encodings_of_al_ner(
+    tok2vec_nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tok2vec_nlp.add_pipe("sentencizer", first=True)
+    tok2vec_nlp.add_pipe("al_scorer", config={"strategies": ["mnlp", "bald"]})
+    pipe = tok2vec_nlp.get_pipe("al_ner")
+    assert pipe.keep_encodings
+    encoder = pipe.model.get_ref("encoder")
+    encoded: list[int] = []
+    forward = encoder._func
+
+    def counting(model, docs, is_train):  # type: ignore[no-untyped-def]
+        encoded.append(len(docs))
+        return forward(model, docs, is_train)
+
+    monkeypatch.setattr(encoder, "_func", counting)
+    texts = ["Angela Merkel visited Paris .", "Apple hired John Smith .", "Kofi Annan met ."]
+    docs = list(tok2vec_nlp.pipe(texts, batch_size=2))
+    assert sum(encoded) == len(texts), "one encoder pass per doc for al_ner and al_scorer"
+    assert encodings.kept_count() == 0, "the scorer releases what it used"
+    fresh = [tok2vec_nlp.make_doc(t) for t in texts]
+    expected = get_strategy("mnlp")(pipe.predict_proba(fresh))
+    assert [d._.al_score for d in docs] == pytest.approx(list(expected), rel=1e-5)
