@@ -179,7 +179,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
             outputs = runner(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES)
     array = torch2xp(outputs.detach())
     splits = numpy.cumsum(lengths)[:-1]
-    Y = [model.ops.asarray2f(part) for part in numpy.split(array, splits)]
+    Y = [model.ops.asarray2f(part) for part in model.ops.xp.split(array, splits)]
 
     def backprop(dY: list[Floats2d]) -> list[Doc]:
         if grad_enabled and batch.n_tokens:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from spacy.tokens import Doc
 from thinc.api import Dropout, Maxout, Model, Optimizer, Softmax_v2, chain, with_array
@@ -28,8 +29,8 @@ def build_tagger_model(
     layers: list[Model] = [Dropout(dropout)]
     if hidden_width:
         layers += [Maxout(nO=hidden_width, nP=2, normalize=True), Dropout(dropout)]
-    head = with_array(chain(*layers, output_layer))
-    model = chain(encoder, head)
+    head: Model = with_array(chain(*layers, output_layer))
+    model: Model[list[Doc], list[Floats2d]] = chain(encoder, head)
     model.name = "al_tagger"
     model.attrs["head_lr_scale"] = head_lr_scale
     model.set_ref("encoder", encoder)
@@ -90,4 +91,5 @@ def finish_update_scaled(model: Model, optimizer: Optimizer) -> None:
         node_id, name = key[0], str(key[-1])
         return scale if node_id in head_ids or name.startswith("casing.") else 1.0
 
-    model.finish_update(_ScaledOptimizer(optimizer, scale_of) if scale != 1.0 else optimizer)
+    scaled = cast(Optimizer, _ScaledOptimizer(optimizer, scale_of))
+    model.finish_update(scaled if scale != 1.0 else optimizer)

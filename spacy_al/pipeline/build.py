@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import spacy
 from spacy.language import Language
 from spacy.training import Example
+
+from .al_ner import ALNER
 
 ARCHITECTURES = ("transformer", "tok2vec")
 
@@ -73,7 +76,7 @@ def create_al_nlp(
     else:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, not {architecture!r}")
     nlp = spacy.blank(lang)
-    ner = nlp.add_pipe("al_ner", config={"model": model, "scheme": scheme})
+    ner = cast(ALNER, nlp.add_pipe("al_ner", config={"model": model, "scheme": scheme}))
     for label in labels:
         ner.add_label(label)
     sample = list(examples or [])
