@@ -75,7 +75,9 @@ def evaluate(model: Path, corpus: str) -> dict:
 
 
 def run(arch: str, args: argparse.Namespace, results: Path) -> dict:
-    out = args.workdir / f"{args.corpus}-{arch}"
+    # one folder per setting: a finished run is reused only for the same corpus, model,
+    # training subset and epochs
+    out = args.workdir / f"{args.corpus}-{arch}-{args.train_limit or 'all'}x{args.epochs}"
     seconds = train(arch, args.corpus, out, args)
     # model-last: the model after the fixed number of epochs (model-best depends on
     # when spaCy happened to evaluate on dev, and is the untrained model if never)

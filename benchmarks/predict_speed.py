@@ -1,10 +1,11 @@
 """Benchmark: prediction words/s and test F1 of trained pipelines, side by side.
 
-Loads the pipelines ``benchmarks/ner_accuracy.py`` trained (``training/benchmarks/
-<corpus>-<arch>/model-last``) and predicts the test split with ``nlp.pipe``: the
-transformer in fp32 and with int8 dynamic quantization (``quantize = true``, set
-at load time), al_ner on tok2vec, and spaCy's stock ``ner``. Prints a table and
-writes JSON. Run it on a quiet machine: words/s is wall-clock.
+Loads the pipelines ``benchmarks/ner_accuracy.py`` trained (the newest
+``training/benchmarks/<corpus>-<arch>-<subset>x<epochs>/model-last``) and predicts
+the test split with ``nlp.pipe``: the transformer in fp32 and with int8 dynamic
+quantization (``quantize = true``, set at load time), al_ner on tok2vec, and spaCy's
+stock ``ner``. Prints a table and writes JSON. Run it on a quiet machine: words/s is
+wall-clock.
 
     python benchmarks/predict_speed.py --corpus conll2003 --threads 2
 """
@@ -45,6 +46,12 @@ def measure(model: Path, overrides: dict[str, Any], gold: list, batch_size: int)
             "words_per_second": round(result.words_per_second)}
 
 
+def newest_model(workdir: Path, corpus: str, arch: str) -> Path | None:
+    """The most recently trained ``model-last`` of ``arch`` on ``corpus`` (any subset)."""
+    found = [p for p in workdir.glob(f"{corpus}-{arch}-*/model-last") if p.is_dir()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=sorted(TEST), default="conll2003")
@@ -65,11 +72,12 @@ def main() -> None:
     print(f"{'variant':<18}{'F1':>7}{'words/s':>10}")
     for name in args.variants:
         arch, overrides = VARIANTS[name]
-        model = args.workdir / f"{args.corpus}-{arch}" / "model-last"
-        if not model.is_dir():
-            print(f"{name:<18} skipped: no {model} (train it with benchmarks/ner_accuracy.py)")
+        model = newest_model(args.workdir, args.corpus, arch)
+        if model is None:
+            print(f"{name:<18} skipped: no {args.workdir}/{args.corpus}-{arch}-*/model-last"
+                  " (train it with benchmarks/ner_accuracy.py)")
             continue
-        row = {"variant": name, "model": str(model.relative_to(REPO)), **measure(
+        row = {"variant": name, "model": str(model), **measure(
             model, overrides, gold, args.batch_size)}
         rows.append(row)
         print(f"{name:<18}{100 * row['f1']:7.2f}{row['words_per_second']:10,}")
