@@ -52,6 +52,11 @@ def newest_model(workdir: Path, corpus: str, arch: str) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the repository where it lies inside it."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=sorted(TEST), default="conll2003")
@@ -77,7 +82,7 @@ def main() -> None:
             print(f"{name:<18} skipped: no {args.workdir}/{args.corpus}-{arch}-*/model-last"
                   " (train it with benchmarks/ner_accuracy.py)")
             continue
-        row = {"variant": name, "model": str(model), **measure(
+        row = {"variant": name, "model": shown(model), **measure(
             model, overrides, gold, args.batch_size)}
         rows.append(row)
         print(f"{name:<18}{100 * row['f1']:7.2f}{row['words_per_second']:10,}")
