@@ -91,5 +91,6 @@ def finish_update_scaled(model: Model, optimizer: Optimizer) -> None:
         node_id, name = key[0], str(key[-1])
         return scale if node_id in head_ids or name.startswith("casing.") else 1.0
 
-    scaled = cast(Optimizer, _ScaledOptimizer(optimizer, scale_of))
-    model.finish_update(scaled if scale != 1.0 else optimizer)
+    if scale != 1.0:
+        optimizer = cast(Optimizer, _ScaledOptimizer(optimizer, scale_of))
+    model.finish_update(optimizer)
