@@ -1,7 +1,7 @@
 """Benchmark: F1 (seqeval, strict IOB2, micro) and words/s of al_ner vs spaCy's stock ner.
 
 Each run is a real ``python -m spacy train`` with a shipped config on a public corpus
-from ../shared/corpora, then :func:`spacy_al.benchmark.evaluate.evaluate_docs` on the
+from ../shared/corpora, then :func:`spacy_al.pipeline.evaluation.evaluate_docs` on the
 test split. Results are appended to a JSONL file (one row per run) and printed as a
 table; finished runs are skipped when the script is started again.
 
@@ -66,8 +66,8 @@ def train(arch: str, corpus: str, out: Path, args: argparse.Namespace) -> float:
 
 
 def evaluate(model: Path, corpus: str) -> dict:
-    from spacy_al.benchmark.evaluate import evaluate_docs
     from spacy_al.corpora import read_docs
+    from spacy_al.pipeline.evaluation import evaluate_docs
 
     nlp = spacy.load(model)
     gold = list(read_docs(CORPORA / SPLITS[corpus][2], nlp.vocab))

@@ -35,7 +35,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def measure(model: Path, overrides: dict[str, Any], gold: list, batch_size: int) -> dict:
-    from spacy_al.benchmark.evaluate import evaluate_docs
+    from spacy_al.pipeline.evaluation import evaluate_docs
 
     nlp = spacy.load(model, config=overrides)
     evaluate_docs(nlp, gold[:batch_size], batch_size=batch_size)  # warm-up (int8 copy, caches)

@@ -80,8 +80,9 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     import torch
     from spacy.tokens import Doc
 
-    from spacy_al.acquisition import get_strategy, score_pool
+    from spacy_al.acquisition import get_strategy
     from spacy_al.pipeline.build import create_al_nlp
+    from spacy_al.pipeline.pool_scoring import score_pool
 
     torch.set_num_threads(spec["threads"])
     nlp = create_al_nlp(LABELS, architecture=spec["architecture"], model_name=spec["model"],

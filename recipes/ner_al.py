@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy_al.annotate.active import active_components
-from spacy_al.annotate.registry import recipe, split_string
+from spacy_al.recipe_runtime.components import active_components
+from spacy_al.recipe_runtime.decorator import recipe, split_string
 
 ARGS: dict[str, Any] = {
     "dataset": ("Dataset to save the annotations to", "positional", None, str),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy_al.annotate.active import manual_ranking, resolve_labels
-from spacy_al.annotate.registry import recipe, split_string
-from spacy_al.annotate.sources import load_source
-from spacy_al.annotate.stream import PoolStream
+from spacy_al.recipe_runtime.components import manual_ranking, resolve_labels
+from spacy_al.recipe_runtime.decorator import recipe, split_string
+from spacy_al.recipe_runtime.sources import load_source
+from spacy_al.server.stream import PoolStream
 
 
 @recipe(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.training import Example
 from thinc.api import Adam, fix_random_seed
@@ -28,6 +29,29 @@ _VOCAB = (
 ).split() + list("abcdefghijklmnopqrstuvwxyz0123456789") + [
     f"##{c}" for c in "bcdfghjkmpqsuvwxyz0123456789"
 ]
+
+
+SENTENCES = [  # a small annotation source (tests of the server, store, retraining)
+    "Angela Merkel visited Paris in May .",
+    "Apple hired John Smith in London .",
+    "The UN met in Geneva with Kofi Annan .",
+    "Nothing to see here .",
+    "Barack Obama spoke at Harvard .",
+    "Google opened an office in Zurich .",
+    "Marie Curie worked in Paris .",
+    "The BBC reported from Berlin .",
+    "Ada Lovelace was born in London .",
+    "Siemens builds trains in Munich .",
+    "Alan Turing studied at Cambridge .",
+    "Nokia is based in Espoo .",
+]
+
+
+@pytest.fixture
+def source_jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "source.jsonl"
+    srsly.write_jsonl(path, [{"text": text} for text in SENTENCES])
+    return path
 
 
 def shared_corpora() -> Path:

@@ -1,30 +1,32 @@
-"""Acquisition: token scores, sentence reductions, selection and registered strategies.
+"""Acquisition (numpy only): token scores, sentence reductions, selection, strategies, selectors.
 
-Importing this package registers the built-in strategies in
-:data:`spacy_al.registry.al_strategies`.
+The built-in strategies and selectors are declared in the entry point groups
+``spacy_al_strategies`` and ``spacy_al_selectors`` (they resolve in a fresh
+interpreter); importing this package also registers them. Running a pipeline over a
+pool is :mod:`spacy_al.pipeline.pool_scoring`'s job.
 """
 
 from __future__ import annotations
 
 from .lookup import SHORT_NAMES, get_builder, get_strategy, resolve_name, strategy_names
-from .pool import PoolScores, score_batches, score_pool
 from .selection import rank, top_by_token_budget, top_k
+from .selectors import Selector, build_top_k, select_top_k
 from .strategies import Sampling, ScoreFn, Strategy, make_strategy, sampling_of
 
 __all__ = [
     "SHORT_NAMES",
-    "PoolScores",
     "Sampling",
+    "Selector",
     "ScoreFn",
     "Strategy",
+    "build_top_k",
     "get_builder",
     "get_strategy",
     "make_strategy",
     "rank",
     "resolve_name",
     "sampling_of",
-    "score_batches",
-    "score_pool",
+    "select_top_k",
     "strategy_names",
     "top_by_token_budget",
     "top_k",

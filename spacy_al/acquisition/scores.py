@@ -182,5 +182,10 @@ def random_scores(probs: np.ndarray, mask: np.ndarray, rng: np.random.Generator)
     One draw per sentence, empty ones included (so the stream does not depend on
     the batch split); an empty sentence then scores 0.
     """
-    scores = rng.random(mask.shape[0])
+    scores = uniform_scores(mask.shape[0], rng)
     return np.where(mask.any(axis=-1), scores, 0.0)
+
+
+def uniform_scores(n: int, rng: np.random.Generator) -> FloatArray:
+    """``n`` uniform scores in ``[0, 1)`` from ``rng``: random seed sets and tie breaks."""
+    return rng.random(n)

@@ -22,8 +22,8 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from ..acquisition.pool import iter_batches
 from ..pipeline.build import cnn_tok2vec_config
+from ..pipeline.pool_scoring import iter_batches
 from .settings import BenchmarkSettings
 
 BEAM_DENSITY = 0.0001
@@ -49,7 +49,7 @@ def beam_ner_config(settings: BenchmarkSettings) -> dict:
     }
 
 
-def new_beam_nlp(labels: Sequence[str], settings: BenchmarkSettings, seed: int) -> Language:
+def new_beam_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
     """A blank English pipeline with an initialised ``beam_ner`` for ``labels``."""
     fix_random_seed(seed)
     nlp = spacy.blank("en")

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 from ..corpora import read_docs
 from ..loop.oracle import GoldOracle
-from ..loop.pool import Pool, sample_docs
+from ..loop.pool_state import Pool, sample_docs
 from .settings import BenchmarkSettings
 
 POOL_SAMPLE_SEED = 0

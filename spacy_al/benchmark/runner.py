@@ -1,53 +1,64 @@
 """The benchmark's round loop: strategies x seeds on one corpus, plus a full-data run.
 
 Per (strategy, seed), round 0 is a random seed set (the same for every strategy of a
-seed). Each round then: train ``al_ner`` on the labelled set (``train.Trainer``),
-evaluate it on the test split (:func:`evaluate_docs`), score the unlabelled pool with
-the strategy and select the next round (:mod:`spacy_al.loop.acquire`, the code the
-``spacy train`` reader uses), write the selection, then the result row. Rows are
+seed). Each round then: train ``al_ner`` on the labelled set (the one
+:class:`~spacy_al.training.trainer.Trainer`), evaluate it on the test split
+(:func:`evaluate_docs`), score the unlabelled pool with the strategy and select the
+next round (the :class:`~spacy_al.loop.engine.RoundEngine` the ``spacy train`` reader
+and the live session use), write the selection, then the result row. Rows are
 appended as they come; a rerun skips every round already in ``results.jsonl``.
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from spacy.language import Language
+from thinc.api import fix_random_seed
 from tqdm import tqdm
 
-from ..loop.acquire import (
-    choose,
-    derive_seed,
-    next_round_size,
-    resolve_size,
-    seed_set,
-    strategy_scorer,
-)
+from ..loop.engine import RoundEngine, derive_seed, resolve_size
+from ..loop.scoring import strategy_scorer
+from ..pipeline.build import create_al_nlp
+from ..pipeline.evaluation import evaluate_docs
+from ..training.trainer import Trainer
 from .beam import beam_uncertainty_scores, new_beam_nlp
 from .data import BenchmarkData, load_data
-from .evaluate import evaluate_docs
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
 from .settings import FULL, PEER, BenchmarkSettings
-from .train import Trainer
+
+
+def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
+    """A freshly initialised ``al_ner`` pipeline; the same ``seed`` gives the same weights."""
+    fix_random_seed(seed)
+    return create_al_nlp(
+        labels, settings.architecture, settings.model_name, tok2vec_width=settings.tok2vec_width
+    )
 
 
 @dataclass
 class Run:
-    """One (strategy, seed): its selections so far and the labelled pool indices."""
+    """One (strategy, seed): its recorded selections, rows and round engine."""
 
     strategy: str
     seed: int
     selections: dict[int, list[int]]
+    """Selections recorded so far (also those of a resumed run not replayed yet)."""
     done: dict[int, dict[str, Any]]
-    labelled: list[int] = field(default_factory=list)
+    engine: RoundEngine
     models: tuple[Language, Language | None] | None = None
+
+    @property
+    def labelled(self) -> list[int]:
+        return self.engine.labelled
 
 
 class Benchmark:
@@ -69,14 +80,8 @@ class Benchmark:
             self._data = load_data(self.settings)
         return self._data
 
-    def _total(self) -> int:
-        pool = self.data.pool
-        return len(pool) if self.settings.unit == "sentences" else pool.total_tokens
-
-    def _size(self, indices: list[int]) -> int:
-        if self.settings.unit == "sentences":
-            return len(indices)
-        return int(self.data.pool.n_tokens[np.asarray(indices, dtype=np.int64)].sum())
+    def _engine(self, seed: int) -> RoundEngine:
+        return RoundEngine(self.data.pool.n_tokens, self.settings.schedule(), seed)
 
     def run(self) -> Path:
         """Every seed: the full-data run, then every strategy. Returns the output folder."""
@@ -94,8 +99,9 @@ class Benchmark:
         if self.results.find(FULL, seed):
             return
         pool = self.data.pool
-        settings = replace(self.settings, epochs=self.settings.full_epochs, min_steps=0)
-        trainer = Trainer(self.data.labels, settings, seed, progress=self.progress)
+        trainer = Trainer(self.data.labels, self.settings.training_rule(full=True), seed,
+                          functools.partial(new_al_nlp, settings=self.settings),
+                          progress=self.progress)
         nlp, seconds = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
         everything = list(range(len(pool)))
         self.results.append(self._row(FULL, seed, 0, everything, nlp, seconds, 0.0))
@@ -105,7 +111,7 @@ class Benchmark:
     def run_strategy(self, strategy: str, seed: int) -> None:
         run = Run(strategy, seed,
                   {k: r["indices"] for k, r in self.selections.find(strategy, seed).items()},
-                  self.results.find(strategy, seed))
+                  self.results.find(strategy, seed), self._engine(seed))
         trainers = self._trainers(strategy, seed)
         bar = tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
                    total=self._expected_rounds())
@@ -116,8 +122,12 @@ class Benchmark:
         bar.close()
 
     def _trainers(self, strategy: str, seed: int) -> tuple[Trainer, Trainer | None]:
-        main = Trainer(self.data.labels, self.settings, seed, progress=self.progress)
-        peer = (Trainer(self.data.labels, self.settings, seed, factory=new_beam_nlp,
+        rule = self.settings.training_rule()
+        main = Trainer(self.data.labels, rule, seed,
+                       functools.partial(new_al_nlp, settings=self.settings),
+                       progress=self.progress)
+        peer = (Trainer(self.data.labels, rule, seed,
+                        functools.partial(new_beam_nlp, settings=self.settings),
                         progress=self.progress) if strategy == PEER else None)
         return main, peer
 
@@ -126,7 +136,7 @@ class Benchmark:
         while True:
             if rnd not in run.selections and not self._select(run, rnd, trainers):
                 return
-            run.labelled.extend(run.selections[rnd])
+            run.engine.record(rnd, run.selections[rnd])
             run.models = None
             if rnd not in run.done:
                 self._replay(run, rnd, trainers)
@@ -167,10 +177,8 @@ class Benchmark:
     def _select(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> bool:
         """Select round ``rnd`` and record it; False when the run is over."""
         if rnd == 0:
-            size = resolve_size(self.settings.seed_size, self._total())
-            chosen = seed_set(self.data.pool.n_tokens, size, self.settings.unit, run.seed)
-            return self._record_selection(run, 0, chosen.tolist(), [], 0.0)
-        size = self._next_size(run, rnd)
+            return self._record_selection(run, 0, run.engine.seed_round(), [], 0.0)
+        size = run.engine.next_size()
         if size == 0:
             return False
         if run.models is None:  # resumed: the model that selects must be trained again
@@ -178,21 +186,11 @@ class Benchmark:
             self._train_round(run, rnd - 1, trainers)
         assert run.models is not None
         start = time.perf_counter()
-        candidates = np.asarray(sorted(set(range(len(self.data.pool))) - set(run.labelled)))
+        candidates = run.engine.candidates()
         scores = self._score(run, rnd, candidates)
-        chosen, chosen_scores = choose(scores, candidates, self.data.pool.n_tokens, size,
-                                       self.settings.unit, run.seed, rnd)
-        return self._record_selection(run, rnd, chosen.tolist(), chosen_scores.tolist(),
+        chosen, chosen_scores = run.engine.choose(scores, candidates, size, rnd)
+        return self._record_selection(run, rnd, chosen, chosen_scores,
                                       time.perf_counter() - start)
-
-    def _next_size(self, run: Run, rnd: int) -> int:
-        s = self.settings
-        if (s.max_rounds and rnd > s.max_rounds) or len(run.labelled) >= len(self.data.pool):
-            return 0
-        total = self._total()
-        budget = resolve_size(s.budget, total) if s.budget else 0
-        return next_round_size(self._size(run.labelled), resolve_size(s.query_size, total),
-                               budget)
 
     def _score(self, run: Run, rnd: int, candidates: np.ndarray) -> np.ndarray:
         nlp, peer = run.models  # type: ignore[misc]
@@ -217,7 +215,7 @@ class Benchmark:
         s = self.settings
         if s.max_rounds:
             return s.max_rounds + 1
-        total = self._total()
+        total = self._engine(0).total
         query = resolve_size(s.query_size, total)
         spare = resolve_size(s.budget, total) - resolve_size(s.seed_size, total)
         return 1 + max(0, round(spare / query)) if query else None

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..loop.acquire import check_unit
+from ..loop.engine import Schedule
+from ..training.trainer import TrainingRule
 
 DEFAULT_STRATEGIES = ("mnlp", "token_entropy", "bald", "least_confidence", "random")
 ALL_STRATEGIES = (*DEFAULT_STRATEGIES, "margin", "beam_uncertainty")
@@ -20,7 +21,6 @@ BASELINE = "random"
 FULL = "full"
 PEER = "beam_uncertainty"
 SETTINGS_FILE = "settings.json"
-RETRAIN = ("scratch", "continue")
 
 
 @dataclass
@@ -59,21 +59,31 @@ class BenchmarkSettings:
     beam_width: int = 16
 
     def __post_init__(self) -> None:
-        check_unit(self.unit)
         if BASELINE not in self.strategies:
             self.strategies = [*self.strategies, BASELINE]
         unknown = [s for s in self.strategies if s not in ALL_STRATEGIES]
         if unknown:
             raise ConfigError(f"Unknown benchmark strategies {unknown}.",
                               fix=f"use some of {', '.join(ALL_STRATEGIES)}.")
-        if self.retrain not in RETRAIN:
-            raise ConfigError(f"Unknown retrain mode {self.retrain!r}.",
-                              fix=f"use one of {', '.join(RETRAIN)}.")
         if not self.corpus:
             self.corpus = Path(self.train).parent.name or Path(self.train).stem
         if self.budget <= 0 and self.max_rounds <= 0:
             raise ConfigError("A benchmark needs a budget or max_rounds to stop.",
                               fix="set budget = 0.3 (30 % of the pool) or max_rounds.")
+        self.schedule()
+        self.training_rule()
+
+    def schedule(self) -> Schedule:
+        """How every run of this benchmark grows its labelled set."""
+        return Schedule(unit=self.unit, seed_size=self.seed_size, query_size=self.query_size,
+                        budget=self.budget, max_rounds=self.max_rounds)
+
+    def training_rule(self, full: bool = False) -> TrainingRule:
+        """How every round's model is trained (``full``: the full-data reference run)."""
+        return TrainingRule(epochs=self.full_epochs if full else self.epochs,
+                            min_steps=0 if full else self.min_steps, batch_size=self.batch_size,
+                            learn_rate=self.learn_rate, dropout=self.dropout,
+                            retrain=self.retrain)
 
     def fingerprint(self) -> dict[str, Any]:
         """What must not change for results to be comparable (and a run resumable)."""

@@ -6,7 +6,13 @@ imported below.
 
 from __future__ import annotations
 
-from . import annotate, benchmark, convert, db, evaluate  # noqa: F401
+from . import (  # noqa: F401  (each registers its commands on app)
+    annotate_command,
+    benchmark_command,
+    convert_command,
+    db_commands,
+    evaluate_command,
+)
 from ._app import app
 
 __all__ = ["app"]

@@ -11,6 +11,7 @@ cannot read as asked: nothing is silently dropped. The spaCy readers
 from __future__ import annotations
 
 from ._docs import DOCUMENT_KEY, SOURCE_KEY, group_documents, merge_sentences
+from ._io import first_content_line, iter_lines
 from .conll import detect_conll_scheme, read_conll
 from .dispatch import FORMATS, detect_format, read_docbin, read_docs
 from .jsonl import read_jsonl
@@ -24,7 +25,9 @@ __all__ = [
     "corpus_stats",
     "detect_conll_scheme",
     "detect_format",
+    "first_content_line",
     "group_documents",
+    "iter_lines",
     "merge_sentences",
     "read_conll",
     "read_docbin",

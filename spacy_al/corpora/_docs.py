@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from ..tasks.spans import TokenSpan
 from .tags import Span
 
 SOURCE_KEY = "source"
@@ -38,8 +39,8 @@ def make_doc(
 
 
 def set_ents(doc: Doc, spans: Sequence[Span]) -> None:
-    """Set ``doc.ents`` from ``(label, start, end)`` tuples; other tokens become ``O``."""
-    doc.ents = list(spans)  # type: ignore[arg-type]  # spaCy accepts (label, start, end)
+    """Set ``doc.ents`` from token spans; other tokens become ``O``."""
+    doc.ents = [(label, start, end) for start, end, label in spans]  # type: ignore[misc]
 
 
 def merge_sentences(docs: Sequence[Doc]) -> Doc:
@@ -59,7 +60,7 @@ def merge_sentences(docs: Sequence[Doc]) -> Doc:
         if spaces:
             spaces[-1] = True
         sent_starts.extend(i == 0 for i in range(len(doc)))
-        ents.extend((e.label_, e.start + offset, e.end + offset) for e in doc.ents)
+        ents.extend(TokenSpan(e.start + offset, e.end + offset, e.label_) for e in doc.ents)
     if spaces:
         spaces[-1] = False
     merged = Doc(docs[0].vocab, words=words, spaces=spaces, sent_starts=sent_starts)

@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..errors import CorpusFormatError
+from ..tasks.spans import TokenSpan
 from ._docs import set_ents
 from ._io import iter_lines
 
@@ -46,7 +47,6 @@ UNANSWERED = ("raw", "accept", "skip")
 SUGGESTED_KEY = "suggested"
 _HASH_KEYS = ("_input_hash", "_task_hash")
 _Boundaries = tuple[dict[int, int], dict[int, int]]
-_EntSpan = tuple[str, int, int]
 
 
 class _Row:
@@ -133,7 +133,7 @@ def _make_doc(row: _Row, vocab: Vocab, gold: bool) -> Doc:
         _check_overlaps(row, spans)
         set_ents(doc, spans)
     else:
-        doc.spans[SUGGESTED_KEY] = [Span(doc, s, e, label=lab) for lab, s, e in spans]
+        doc.spans[SUGGESTED_KEY] = [Span(doc, s, e, label=lab) for s, e, lab in spans]
     doc.user_data["source"] = f"{row.path}:{row.number}"
     doc.user_data["answer"] = row.data.get("answer")
     for key in _HASH_KEYS:
@@ -194,13 +194,13 @@ def _spans(row: _Row) -> list[dict[str, Any]]:
 
 def _span(
     row: _Row, i: int, span: dict[str, Any], text: str, bounds: _Boundaries, n_tokens: int
-) -> _EntSpan:
+) -> TokenSpan:
     label = span.get("label")
     if not isinstance(label, str) or not label:
         row.fail(f"span {i} has no label.", fix="Give every span a `label` string.")
     start, end = span.get("start"), span.get("end")
     if start is None and end is None:
-        return label, *_token_range(row, i, span, n_tokens)
+        return TokenSpan(*_token_range(row, i, span, n_tokens), label)
     name = f"span {i} ({label}, characters {start}-{end})"
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
         row.fail(f"{name} lies outside the text (length {len(text)}).",
@@ -213,7 +213,7 @@ def _span(
         row.fail(f"{name}: token_start/token_end {span['token_start']}-{span.get('token_end')} "
                  f"disagree with the characters (tokens {first}-{stop - 1}).",
                  fix="Make token_start/token_end (inclusive) match start/end.")
-    return label, first, stop
+    return TokenSpan(first, stop, label)
 
 
 def _token_range(row: _Row, i: int, span: dict[str, Any], n_tokens: int) -> tuple[int, int]:
@@ -224,10 +224,10 @@ def _token_range(row: _Row, i: int, span: dict[str, Any], n_tokens: int) -> tupl
     return first, last + 1
 
 
-def _check_overlaps(row: _Row, spans: Sequence[_EntSpan]) -> None:
-    ordered = sorted(spans, key=lambda s: (s[1], s[2]))
+def _check_overlaps(row: _Row, spans: Sequence[TokenSpan]) -> None:
+    ordered = sorted(spans)
     for before, after in zip(ordered, ordered[1:], strict=False):
-        if after[1] < before[2]:
-            row.fail(f"entity spans overlap: {before[0]} tokens {before[1]}-{before[2] - 1} and "
-                     f"{after[0]} tokens {after[1]}-{after[2] - 1}.",
+        if after.start < before.end:
+            row.fail(f"entity spans overlap: {before.label} tokens {before.start}-"
+                     f"{before.end - 1} and {after.label} tokens {after.start}-{after.end - 1}.",
                      fix="Named entities cannot overlap: keep one of them.")

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..errors import CorpusFormatError
+from ..tasks.spans import TokenSpan
 from ._docs import make_doc
 from ._io import iter_lines
 from .tags import Span
@@ -174,7 +175,7 @@ def _entities(file: Path, sentence: _Sentence) -> list[Span]:
         if match["close"]:
             if label is None:
                 _ne_error(file, sentence.lines[i], "an entity closes that was never opened.")
-            spans.append((label, start, i + 1))
+            spans.append(TokenSpan(start, i + 1, label))
             label = None
     if label is not None:
         _ne_error(file, sentence.lines[start], f"the {label} entity opened here is not closed "

@@ -11,7 +11,8 @@ Schemes (names are case-insensitive):
 - ``BILUO`` (alias ``BIOES``, ``IOBES``): ``B-``/``I-``/``L-``/``U-``; ``E-`` is read as
   ``L-`` and ``S-`` as ``U-``.
 
-Decoding returns ``(label, start, end)`` token spans (``end`` exclusive). In strict
+Decoding returns :class:`~spacy_al.tasks.spans.TokenSpan` ``(start, end, label)`` token
+spans (``end`` exclusive), the one span convention of spacy-al. In strict
 mode a sequence that is not valid for the scheme raises :class:`TagSequenceError`; with
 ``strict=False`` it is repaired: a stray continuation tag (``I-X`` after ``O`` in IOB2,
 ``I-X``/``L-X`` without ``B-X`` in BILUO) begins a new entity, and an unclosed BILUO
@@ -25,10 +26,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NoReturn
 
+from ..tasks.spans import TokenSpan
+
 Tag = tuple[str, str]
 """A parsed tag: ``(prefix, label)``; ``("O", "")`` for outside."""
-Span = tuple[str, int, int]
-"""An entity: ``(label, start_token, end_token)``, ``end`` exclusive."""
+Span = TokenSpan
+"""An entity: ``TokenSpan(start, end, label)``, ``end`` exclusive."""
 
 SCHEME_ALIASES = {
     "IOB1": "IOB1",
@@ -147,17 +150,17 @@ def _decode_iob(tags: Sequence[Tag], scheme: str, strict: bool) -> list[Span]:
         _check_prefix(i, prefix, scheme)
         if prefix == "O":
             if label is not None:
-                spans.append((label, start, i))
+                spans.append(TokenSpan(start, i, label))
                 label = None
             continue
         if strict:
             _check_iob_strict(i, prefix, typ, label, scheme)
         if prefix == "B" or typ != label:
             if label is not None:
-                spans.append((label, start, i))
+                spans.append(TokenSpan(start, i, label))
             label, start = typ, i
     if label is not None:
-        spans.append((label, start, len(tags)))
+        spans.append(TokenSpan(start, len(tags), label))
     return spans
 
 
@@ -186,26 +189,26 @@ def _decode_biluo(tags: Sequence[Tag], strict: bool) -> list[Span]:
         inside = label is not None and typ == label
         if prefix in "IL" and inside:
             if prefix == "L":
-                spans.append((typ, start, i + 1))
+                spans.append(TokenSpan(start, i + 1, typ))
                 label = None
             continue
         if label is not None:  # anything else closes an open entity
             if strict:
                 _biluo_error(i, f"{label} entity opened at token {start + 1} is not closed "
                              f"by L-{label} before {_show(prefix, typ)}.")
-            spans.append((label, start, i))
+            spans.append(TokenSpan(start, i, label))
             label = None
         if prefix in "IL" and strict:
             _biluo_error(i, f"{_show(prefix, typ)} without a preceding B-{typ}.")
         if prefix in "UL":
-            spans.append((typ, i, i + 1))
+            spans.append(TokenSpan(i, i + 1, typ))
         elif prefix in "BI":
             label, start = typ, i
     if label is not None:
         if strict:
             _biluo_error(len(tags) - 1, f"{label} entity opened at token {start + 1} "
                          "is not closed by L- at the end of the sentence.")
-        spans.append((label, start, len(tags)))
+        spans.append(TokenSpan(start, len(tags), label))
     return spans
 
 
@@ -225,7 +228,7 @@ def _biluo_error(index: int, message: str) -> NoReturn:
 def spans_to_iob2(spans: Sequence[Span], length: int) -> list[str]:
     """IOB2 tag strings for ``length`` tokens from non-overlapping spans."""
     tags = ["O"] * length
-    for label, start, end in spans:
+    for start, end, label in spans:
         tags[start] = f"B-{label}"
         for i in range(start + 1, end):
             tags[i] = f"I-{label}"

@@ -1,15 +1,17 @@
-"""The active-learning loop: pool, oracle, selection, state, and the ``spacy train`` reader.
+"""The active-learning loop: the round engine, pool, oracle, state, and the ``spacy train`` reader.
 
 Importing this package registers the reader ``spacy-al.ActiveLearningCorpus.v1``.
-:mod:`spacy_al.loop.acquire` holds the selection shared with the benchmark.
+:mod:`spacy_al.loop.engine` holds the round bookkeeping and the selection seam shared
+with the benchmark and the live session.
 """
 
 from __future__ import annotations
 
-from .acquire import UNITS, derive_seed, resolve_size, select, strategy_scorer
+from .engine import UNITS, RoundEngine, Schedule, derive_seed, resolve_size, select_round
 from .oracle import DatabaseOracle, GoldOracle
-from .pool import Pool
+from .pool_state import Pool
 from .reader import ActiveLearningCorpus, create_active_learning_corpus
+from .scoring import strategy_scorer
 from .session import ALSession, LoopSettings
 from .state import STATE_FILE, LoopState, RoundRecord
 
@@ -23,10 +25,12 @@ __all__ = [
     "LoopSettings",
     "LoopState",
     "Pool",
+    "RoundEngine",
     "RoundRecord",
+    "Schedule",
     "create_active_learning_corpus",
     "derive_seed",
     "resolve_size",
-    "select",
+    "select_round",
     "strategy_scorer",
 ]

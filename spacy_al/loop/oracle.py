@@ -41,7 +41,7 @@ class GoldOracle:
 def input_hash(doc: Doc) -> int:
     """The ``_input_hash`` of a pool sentence: its own (JSONL pools) or that of its text,
     as the annotation server computes it."""
-    from ..annotate.tasks import input_hash_of
+    from ..tasks import input_hash_of
 
     value = doc.user_data.get(INPUT_HASH_KEY)
     return int(value) if value is not None else input_hash_of({"text": doc.text})
@@ -62,8 +62,8 @@ class DatabaseOracle:
 
     def refresh(self) -> list[Doc]:
         """Re-read the dataset; return one Doc per answered sentence."""
-        from ..annotate.db import Database
-        from ..annotate.export import examples_to_docs
+        from ..store.database import Database
+        from ..store.export import examples_to_docs
 
         db = Database(self.path)
         try:

@@ -36,9 +36,9 @@ from spacy.training import Example
 from ..corpora import read_docs
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
-from .acquire import derive_seed
+from .engine import derive_seed
 from .oracle import DatabaseOracle, GoldOracle, input_hash
-from .pool import Pool
+from .pool_state import Pool
 from .session import ALSession, LoopSettings
 from .state import STATE_FILE, LoopState, RoundRecord, load_or_create
 
@@ -205,7 +205,7 @@ class ActiveLearningCorpus:
     def _evaluate(self, nlp: Language) -> dict[str, Any] | None:
         if self.dev_path is None:
             return None
-        from ..benchmark.evaluate import evaluate_docs
+        from ..pipeline.evaluation import evaluate_docs
 
         if self._dev is None:
             self._dev = list(read_docs(self.dev_path, nlp.vocab))

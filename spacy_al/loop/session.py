@@ -1,7 +1,8 @@
 """One active-learning run over a pool: seed set, rounds of acquisition, state on disk.
 
-Used by the ``spacy-al.ActiveLearningCorpus.v1`` reader; the selection itself is
-:func:`spacy_al.loop.acquire.select`, shared with the benchmark.
+Used by the ``spacy-al.ActiveLearningCorpus.v1`` reader. The round bookkeeping and the
+selection are the :class:`~spacy_al.loop.engine.RoundEngine`'s, shared with the
+benchmark and the live session.
 """
 
 from __future__ import annotations
@@ -12,23 +13,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..errors import ConfigError
-from .acquire import (
-    check_unit,
-    choose,
-    derive_seed,
-    next_round_size,
-    resolve_size,
-    seed_set,
-    strategy_scorer,
-)
+from ..tasks import doc_tokens
+from .engine import RoundEngine, Schedule, derive_seed, get_selector
 from .oracle import DatabaseOracle, GoldOracle
-from .pool import Pool
+from .pool_state import Pool
+from .scoring import strategy_scorer
 from .state import LoopState, RoundRecord
 
 SEED_STRATEGY = "random (seed set)"
@@ -50,20 +44,25 @@ class LoopSettings:
     seed: int = 0
     batch_size: int = 64
     component: str = "al_ner"
+    selector: dict[str, Any] = field(default_factory=dict)
+    """A registered selector and its options: ``{"@selectors": "spacy-al.TopK.v1"}``."""
 
     def __post_init__(self) -> None:
-        check_unit(self.unit)
         if self.acquire_every < 1:
             raise ConfigError(f"acquire_every must be >= 1, got {self.acquire_every}.")
-        if self.query_size <= 0:
-            raise ConfigError(f"query_size must be > 0, got {self.query_size}.",
-                              fix="use e.g. 0.02 (2 % of the pool) or 500.")
+        self.schedule()
+
+    def schedule(self) -> Schedule:
+        return Schedule(unit=self.unit, seed_size=self.seed_size, query_size=self.query_size,
+                        budget=self.budget, max_rounds=self.max_rounds)
 
     def fingerprint(self) -> dict[str, Any]:
         """Settings that decide which sentences are selected (not when the run stops)."""
         data = asdict(self)
         for key in ("acquire_every", "max_rounds", "budget", "batch_size"):
             data.pop(key)
+        if not data["selector"]:
+            data.pop("selector")  # state files written before selectors existed still resume
         return data
 
 
@@ -77,6 +76,9 @@ class ALSession:
         self.settings = settings
         self.state = state
         self.state_path = state_path
+        options = dict(settings.selector)
+        selector = get_selector(options.pop("@selectors", "spacy-al.TopK.v1"), **options)
+        self.engine = RoundEngine(pool.n_tokens, settings.schedule(), settings.seed, selector)
         self.docs: list[Doc] = []
         """Training docs with (gold or answered) entities."""
         self.final_logged = False
@@ -89,14 +91,6 @@ class ALSession:
     def round(self) -> int:
         return self.state.rounds[-1].round if self.state.rounds else -1
 
-    def _size(self, indices: np.ndarray | list[int]) -> int:
-        if self.settings.unit == "sentences":
-            return len(indices)
-        return int(self.pool.n_tokens[np.asarray(indices, dtype=np.int64)].sum())
-
-    def _total(self) -> int:
-        return len(self.pool) if self.settings.unit == "sentences" else self.pool.total_tokens
-
     def start(self) -> None:
         """Replay the saved rounds, or select the seed set (round 0)."""
         if self.live:
@@ -106,35 +100,25 @@ class ALSession:
                     f"The dataset {self.oracle.dataset!r} holds no accepted answers yet.",  # type: ignore[union-attr]
                     fix="annotate a first batch (spacy-al annotate ...) before training.")
         for record in self.state.rounds:
-            self._label(self.pool.indices_of(record.selected))
+            self._label(record.round, self.pool.indices_of(record.selected))
         if self.state.rounds:
             return
         if self.live:
             self._record(0, 0, ([], []), "answers", dev=None, seconds=0.0)
             return
-        seed_size = resolve_size(self.settings.seed_size, self._total())
-        chosen = seed_set(self.pool.n_tokens, seed_size, self.settings.unit, self.settings.seed)
-        self._record(0, 0, ([int(i) for i in chosen], [0.0] * len(chosen)), SEED_STRATEGY,
-                     dev=None, seconds=0.0)
+        chosen = self.engine.seed_round()
+        self._record(0, 0, (chosen, [0.0] * len(chosen)), SEED_STRATEGY, dev=None, seconds=0.0)
 
     def finished(self) -> bool:
         """Whether no further round runs: max_rounds, budget or pool exhausted."""
-        if self.settings.max_rounds and self.round >= self.settings.max_rounds:
-            return True
-        return self._next_size() == 0 or len(self.pool.unlabelled()) == 0
-
-    def _next_size(self) -> int:
-        total = self._total()
-        budget = resolve_size(self.settings.budget, total) if self.settings.budget else 0
-        labelled = self._size(sorted(self.pool.labelled))
-        return next_round_size(labelled, resolve_size(self.settings.query_size, total), budget)
+        return self.engine.finished()
 
     def acquire(self, nlp: Language, epoch: int, dev: dict[str, Any] | None) -> RoundRecord:
         """Score the unlabelled pool with ``nlp`` and label the best sentences."""
         if self.live:
             self._sync_answers()
-        size = self._next_size()
-        candidates = self.pool.unlabelled()
+        size = self.engine.next_size()
+        candidates = self.engine.candidates()
         rnd = self.round + 1
         start = time.perf_counter()
         scorer = strategy_scorer(self.settings.strategy, self.settings.strategy_options,
@@ -142,29 +126,25 @@ class ALSession:
                                  batch_size=self.settings.batch_size,
                                  component=self.settings.component)
         scores = scorer(nlp, self.pool.docs(candidates, nlp.vocab))
-        chosen = self._choose(scores, candidates, size, rnd)
+        chosen = self.engine.choose(scores, candidates, size, rnd)
         return self._record(rnd, epoch, chosen, self.settings.strategy, dev,
                             time.perf_counter() - start)
-
-    def _choose(self, scores: np.ndarray, candidates: np.ndarray, size: int,
-                rnd: int) -> tuple[list[int], list[float]]:
-        chosen, chosen_scores = choose(scores, candidates, self.pool.n_tokens, size,
-                                       self.settings.unit, self.settings.seed, rnd)
-        return [int(i) for i in chosen], [float(x) for x in chosen_scores]
 
     def _record(self, rnd: int, epoch: int, chosen: tuple[list[int], list[float]],
                 strategy: str, dev: dict[str, Any] | None, seconds: float) -> RoundRecord:
         indices, scores = chosen
         ids = [self.pool.ids[i] for i in indices]
-        if self.live:
+        if self.live:  # queries are labelled once answered (see _sync_answers)
+            self.engine.record(rnd, [])
             record_ids, queries = [], ids
         else:
-            self._label(indices)
+            self._label(rnd, indices)
             record_ids, queries = ids, []
+        labelled = self.engine.labelled_set
         record = RoundRecord(
             round=rnd, epoch=epoch, selected=record_ids,
-            labelled_sentences=len(self.pool.labelled),
-            labelled_tokens=self.pool.labelled_tokens(), pool_tokens=self.pool.total_tokens,
+            labelled_sentences=len(labelled),
+            labelled_tokens=self.engine.labelled_tokens(), pool_tokens=self.pool.total_tokens,
             strategy=strategy, dev=dev, score_seconds=round(seconds, 3), queries=queries,
             scores=[round(x, 6) for x in scores],
         )
@@ -174,8 +154,8 @@ class ALSession:
             self._write_queries(record, indices)
         return record
 
-    def _label(self, indices: list[int]) -> None:
-        new = self.pool.add(indices)
+    def _label(self, rnd: int, indices: list[int]) -> None:
+        new = self.engine.record(rnd, indices)
         if not self.live:
             self.docs.extend(self.oracle.reveal(new))  # type: ignore[union-attr]
 
@@ -184,14 +164,12 @@ class ALSession:
         assert isinstance(self.oracle, DatabaseOracle)
         self.docs = list(self.oracle.refresh())
         answered = self.oracle.answered_hashes()
-        self.pool.add(i for i, h in enumerate(self.pool.input_hashes) if h in answered)
+        self.engine.add_labelled(i for i, h in enumerate(self.pool.input_hashes) if h in answered)
 
     def _write_queries(self, record: RoundRecord, indices: list[int]) -> None:
         """Live: the round's queries as Prodigy-style tasks in ``queries.jsonl``."""
         if self.state_path is None:
             return
-        from ..annotate.tasks import doc_tokens
-
         vocab = Vocab()
         tasks = []
         for i, score in zip(indices, record.scores, strict=True):

@@ -94,3 +94,17 @@ def finish_update_scaled(model: Model, optimizer: Optimizer) -> None:
     if scale != 1.0:
         optimizer = cast(Optimizer, _ScaledOptimizer(optimizer, scale_of))
     model.finish_update(optimizer)
+
+
+def sample_head(model: Model, vectors: list[Floats2d], n: int, rate: float
+                ) -> list[list[Floats2d]]:
+    """``n`` MC-dropout samples of the head over encoder ``vectors`` (the encoder ran once)."""
+    head = model.get_ref("head")
+    with dropout_at_predict(head, rate):
+        return [head(vectors, is_train=True)[0] for _ in range(n)]
+
+
+def sample_full(model: Model, docs: list[Doc], n: int, rate: float) -> list[list[Floats2d]]:
+    """``n`` MC-dropout samples through the whole model (``n`` encoder passes)."""
+    with dropout_at_predict(model, rate):
+        return [model(docs, is_train=True)[0] for _ in range(n)]

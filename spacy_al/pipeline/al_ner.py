@@ -4,11 +4,18 @@ Unlike spaCy's transition-based ``ner``, a softmax over BIO (or BILUO) tags per
 token gives exact marginals, so acquisition scores (MNLP, entropy, BALD) are
 computed from real distributions, and dropout can be switched on at predict
 time for MC-dropout samples.
+
+Like spaCy's ``tok2vec``, ``al_ner`` writes the token vectors its encoder computed
+to ``doc.tensor`` (and which weights computed them to ``doc._.al_encoder``): a
+following ``al_scorer`` reads them from the Doc instead of running the encoder
+again. Nothing is kept anywhere else, and ``al_ner`` behaves the same whether an
+``al_scorer`` runs after it or not.
 """
 
 # No `from __future__ import annotations` here: spaCy validates the signature of
 # `initialize` with pydantic, which needs real (not string) annotations.
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy
@@ -16,14 +23,23 @@ from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example, validate_examples, validate_get_examples
+from spacy.util import minibatch
 from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
+from ..acquisition.strategies import check_mc_dropout
 from ..errors import UnknownLabelError
-from ..models.tagger import dropout_at_predict, finish_update_scaled
-from . import encodings
-from .tags import biluo_to_scheme, check_scheme, make_tag_names, tags_to_spans, viterbi_decode
+from ..models.tagger import finish_update_scaled, sample_full, sample_head
+from .decoding import (
+    biluo_to_scheme,
+    check_scheme,
+    make_tag_names,
+    tag_cross_entropy,
+    tags_to_spans,
+    viterbi_decode,
+)
+from .doc_vectors import set_doc_vectors, stored_doc_vectors
 
 DEFAULT_AL_NER_MODEL = """
 [model]
@@ -39,7 +55,6 @@ quantize = false
 nO = null
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_AL_NER_MODEL)["model"]
-MC_DROPOUT_MODES = ("head", "full")
 
 
 @Language.factory(
@@ -82,9 +97,8 @@ class ALNER(TrainablePipe):
         self.name = name
         self.scorer = scorer
         self.cfg: dict[str, Any] = {"labels": [], "scheme": check_scheme(scheme)}
-        self.keep_encodings = False
-        """Keep each predicted doc's token vectors for a following ``al_scorer``
-        (:mod:`.encodings`); the scorer switches it on."""
+        self._weights_key = uuid.uuid4().hex
+        """Names the current weights; changes whenever they do (``doc._.al_encoder``)."""
 
     # -- labels -------------------------------------------------------------
     @property
@@ -120,20 +134,43 @@ class ALNER(TrainablePipe):
         return 1
 
     # -- prediction ---------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        """Tag one doc: ``doc.ents``, and its token vectors in ``doc.tensor``."""
+        return next(iter(self.pipe([doc], batch_size=1)))
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        """Tag docs in batches, as :meth:`__call__` (spaCy's error-handler contract)."""
+        error_handler = self.get_error_handler()
+        for batch in minibatch(stream, size=batch_size):
+            docs = list(batch)
+            try:
+                vectors, probs = self._forward(docs)
+                self.set_annotations(docs, probs)
+                if vectors is not None:
+                    set_doc_vectors(docs, [self.model.ops.to_numpy(v) for v in vectors],
+                                    self._weights_key)
+            except Exception as error:
+                error_handler(self.name, self, docs, error)
+            yield from docs
+
     def predict(self, docs: Iterable[Doc]) -> list[Floats2d]:
         """Tag distributions per token, shaped ``(n_tokens, n_tags)`` per doc."""
-        docs = list(docs)
-        if not any(len(doc) for doc in docs):
-            return [self.model.ops.alloc2f(len(doc), len(self.tag_names)) for doc in docs]
-        if not self.keep_encodings:
-            return self.model.predict(docs)
-        vectors = self.model.get_ref("encoder").predict(docs)
-        encodings.keep(id(self.model), docs, vectors)
-        return self.model.get_ref("head").predict(vectors)
+        return self._forward(list(docs))[1]
 
-    def release_encodings(self, docs: Iterable[Doc]) -> None:
-        """Forget the token vectors kept for ``docs`` (see ``keep_encodings``)."""
-        encodings.release(id(self.model), list(docs))
+    def _forward(self, docs: list[Doc]) -> tuple[list[Floats2d] | None, list[Floats2d]]:
+        """Token vectors (None for a batch of empty docs) and tag distributions."""
+        if not any(len(doc) for doc in docs):
+            return None, [self.model.ops.alloc2f(len(doc), len(self.tag_names)) for doc in docs]
+        vectors = self.model.get_ref("encoder").predict(docs)
+        return vectors, self.model.get_ref("head").predict(vectors)
+
+    def stored_vectors(self, docs: Sequence[Doc]) -> list[Floats2d] | None:
+        """The token vectors these weights wrote to every doc, or None unless all have them."""
+        arrays = stored_doc_vectors(docs, self._weights_key)
+        return None if arrays is None else [self.model.ops.asarray2f(a) for a in arrays]  # type: ignore[arg-type]
+
+    def _weights_changed(self) -> None:
+        self._weights_key = uuid.uuid4().hex
 
     def set_annotations(self, docs: Iterable[Doc], scores: Sequence[Floats2d]) -> None:
         for doc, probs in zip(docs, scores, strict=True):
@@ -160,35 +197,23 @@ class ALNER(TrainablePipe):
         ``dropout == 0`` all samples are the deterministic prediction.
         """
         docs = list(docs)
-        if mc_dropout not in MC_DROPOUT_MODES:
-            raise ValueError(f"mc_dropout must be one of {MC_DROPOUT_MODES}, not {mc_dropout!r}")
+        check_mc_dropout(mc_dropout)
         if n_samples < 1:
             raise ValueError(f"n_samples must be at least 1, not {n_samples}")
-        kept = encodings.lookup(id(self.model), docs) if any(len(d) for d in docs) else None
+        kept = self.stored_vectors(docs)
         if dropout <= 0 or not any(len(doc) for doc in docs):
             probs = self.model.get_ref("head").predict(kept) if kept else self.predict(docs)
             samples = [probs] * n_samples
         elif mc_dropout == "head":
-            samples = self._sample_head(docs, n_samples, dropout, kept)
+            vectors = kept if kept is not None else self.model.get_ref("encoder").predict(docs)
+            samples = sample_head(self.model, vectors, n_samples, dropout)
         else:
-            samples = self._sample_full(docs, n_samples, dropout)
+            samples = sample_full(self.model, docs, n_samples, dropout)
         to_numpy = self.model.ops.to_numpy
         return [
             numpy.stack([to_numpy(sample[i]) for sample in samples]).astype("float32")
             for i in range(len(docs))
         ]
-
-    def _sample_head(
-        self, docs: list[Doc], n: int, rate: float, kept: list[Floats2d] | None = None
-    ) -> list[list[Floats2d]]:
-        vectors = kept if kept is not None else self.model.get_ref("encoder").predict(docs)
-        head = self.model.get_ref("head")
-        with dropout_at_predict(head, rate):
-            return [head(vectors, is_train=True)[0] for _ in range(n)]
-
-    def _sample_full(self, docs: list[Doc], n: int, rate: float) -> list[list[Floats2d]]:
-        with dropout_at_predict(self.model, rate):
-            return [self.model(docs, is_train=True)[0] for _ in range(n)]
 
     # -- training -----------------------------------------------------------
     def update(
@@ -206,7 +231,7 @@ class ALNER(TrainablePipe):
         if not any(len(eg.predicted) for eg in examples):
             return losses
         set_dropout_rate(self.model, drop)
-        encodings.forget_owner(id(self.model))
+        self._weights_changed()
         probs, backprop = self.model.begin_update([eg.predicted for eg in examples])
         loss, d_probs = self.get_loss(examples, probs)
         backprop(d_probs)
@@ -229,15 +254,9 @@ class ALNER(TrainablePipe):
         for eg, probs in zip(examples, scores, strict=True):
             gold = [index.get(biluo_to_scheme(t, self.scheme) or "", -1)
                     for t in eg.get_aligned_ner()]
-            target = numpy.asarray(gold, dtype="int64")
-            known = target >= 0
-            probs_np = self.model.ops.to_numpy(probs)
-            d = probs_np.copy()
-            rows = numpy.nonzero(known)[0]
-            d[rows, target[rows]] -= 1.0
-            d[~known] = 0.0
-            loss += float(-numpy.log(numpy.clip(probs_np[rows, target[rows]], 1e-12, 1)).sum())
-            grads.append(self.model.ops.asarray2f(d))
+            doc_loss, d = tag_cross_entropy(self.model.ops.to_numpy(probs), gold)
+            loss += doc_loss
+            grads.append(self.model.ops.asarray2f(d))  # type: ignore[arg-type]
         return loss, grads
 
     def initialize(
@@ -262,12 +281,12 @@ class ALNER(TrainablePipe):
         self.model.get_ref("output_layer").set_dim("nO", len(self.tag_names))
         sample = [eg.predicted for eg in list(get_examples())[:10]] or [Doc(self.vocab, ["x"])]
         self.model.initialize(X=sample)
-
+        self._weights_changed()
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "ALNER":
-        encodings.forget_owner(id(self.model))
+        self._weights_changed()
         return super().from_bytes(bytes_data, exclude=exclude)
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "ALNER":
-        encodings.forget_owner(id(self.model))
+        self._weights_changed()
         return super().from_disk(path, exclude=exclude)

@@ -2,7 +2,9 @@
 
 For each sentence it writes ``span._.al_scores`` (configured strategy name ->
 float) and for each doc ``doc._.al_score`` (the main strategy's score of the
-whole doc). Higher always means more informative.
+whole doc). Higher always means more informative. Right after ``al_ner`` it reuses
+the token vectors ``al_ner`` wrote to ``doc.tensor`` (:mod:`.doc_vectors`), so the
+encoder runs once per doc; on its own it runs ``al_ner``'s model itself.
 
     [components.al_scorer]
     factory = "al_scorer"
@@ -28,9 +30,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from ..acquisition.lookup import get_strategy
-from ..acquisition.pool import get_ner_pipe, predict_probs
 from ..acquisition.strategies import Sampling, ScoreFn, check_mc_dropout, sampling_of
 from ..errors import ConfigError
+from .pool_scoring import get_ner_pipe, predict_probs
 
 SENTENCE_SOURCES = ("sents", "doc")
 
@@ -117,15 +119,6 @@ class ALScorer(Pipe):
             key: sampling_of(fn, **(sampling or {})) for key, fn in self.score_fns.items()
         }
         register_extensions()
-        self._reuse_encodings()
-
-    def _reuse_encodings(self) -> None:
-        """Ask the NER component to keep its token vectors for this scorer, so the
-        encoder runs once per doc in ``nlp.pipe`` (see :mod:`.encodings`)."""
-        if self.ner_component in self.nlp.pipe_names:
-            pipe = self.nlp.get_pipe(self.ner_component)
-            if hasattr(pipe, "keep_encodings"):
-                pipe.keep_encodings = True
 
     @property
     def strategy_names(self) -> list[str]:
@@ -155,15 +148,6 @@ class ALScorer(Pipe):
     def set_scores(self, docs: Sequence[Doc]) -> None:
         """Compute and write ``span._.al_scores`` and ``doc._.al_score`` for ``docs``."""
         docs = list(docs)
-        self._reuse_encodings()
-        try:
-            self._set_scores(docs)
-        finally:
-            pipe = get_ner_pipe(self.nlp, self.ner_component)
-            if hasattr(pipe, "release_encodings"):
-                pipe.release_encodings(docs)
-
-    def _set_scores(self, docs: list[Doc]) -> None:
         units = [sentence_spans(doc, self.sentences) for doc in docs]
         sentence_scores: dict[str, np.ndarray] = {}
         doc_scores = np.zeros(len(docs))

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 from spacy_al.benchmark.beam import beam_uncertainty_scores, new_beam_nlp, sentence_uncertainty
 from spacy_al.benchmark.results import RESULT_KEYS
 from spacy_al.benchmark.settings import BenchmarkSettings
-from spacy_al.benchmark.train import fit
 from spacy_al.cli import app
 from spacy_al.corpora import read_docs
+from spacy_al.corpora.registered import doc_to_example
 from spacy_al.errors import ConfigError
+from spacy_al.training.trainer import fit
 from tests.conftest import REPO
 
 TRAIN = REPO / "corpora" / "wikigold" / "train.conll"
@@ -80,9 +81,9 @@ def test_sentence_uncertainty_prefers_candidates_near_half() -> None:
 
 def test_beam_scores_from_a_trained_beam_ner() -> None:
     settings = BenchmarkSettings(train="a", test="b", tok2vec_width=32, epochs=3)
-    nlp = new_beam_nlp(["LOC", "MISC", "ORG", "PER"], settings, seed=0)
+    nlp = new_beam_nlp(["LOC", "MISC", "ORG", "PER"], 0, settings=settings)
     docs = list(read_docs(TRAIN, nlp.vocab))[:60]
-    fit(nlp, docs, settings, seed=0, progress=False)
+    fit(nlp, [doc_to_example(nlp, doc) for doc in docs], settings.training_rule(), seed=0)
     scores = beam_uncertainty_scores(nlp, docs[:20], batch_size=8)
     assert scores.shape == (20,) and np.all((scores >= 0) & (scores <= 1))
     assert scores.max() > 0

@@ -132,7 +132,7 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     assert current_text(page) == SOURCE[3]
 
     # the database file holds the three answers, with their spans and session
-    from spacy_al.annotate.db import connect
+    from spacy_al.store.database import connect
 
     db = connect(server.db_path)
     try:

@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-STATIC = Path(__file__).resolve().parents[2] / "spacy_al" / "annotate" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "spacy_al" / "server" / "static"
 BASE = "http://annotate.test"
 TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 

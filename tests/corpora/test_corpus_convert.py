@@ -11,7 +11,7 @@ from spacy.vocab import Vocab
 from typer.testing import CliRunner
 
 from spacy_al.cli import app
-from spacy_al.cli.convert import convert, parse_sep
+from spacy_al.cli.convert_command import convert, parse_sep
 from spacy_al.corpora import corpus_stats, read_conll
 from spacy_al.errors import ConfigError
 

@@ -53,13 +53,13 @@ def test_normalize_scheme(name: str, canonical: str | None) -> None:
 def test_iob1_decoding() -> None:
     seq = tags("I-PER I-PER O I-LOC B-LOC I-ORG B-ORG I-ORG")
     assert decode(seq, "IOB1") == [
-        ("PER", 0, 2), ("LOC", 3, 4), ("LOC", 4, 5), ("ORG", 5, 6), ("ORG", 6, 8),
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG"), (6, 8, "ORG"),
     ]
 
 
 def test_iob2_decoding_and_strictness() -> None:
     assert decode(tags("B-PER I-PER B-PER O B-LOC"), "IOB2") == [
-        ("PER", 0, 2), ("PER", 2, 3), ("LOC", 4, 5),
+        (0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC"),
     ]
     with pytest.raises(TagSequenceError) as err:
         decode(tags("O I-PER"), "IOB2")
@@ -68,23 +68,23 @@ def test_iob2_decoding_and_strictness() -> None:
     with pytest.raises(TagSequenceError):
         decode(tags("B-LOC I-PER"), "IOB2")
     assert decode(tags("O I-PER I-PER B-LOC I-ORG"), "IOB2", strict=False) == [
-        ("PER", 1, 3), ("LOC", 3, 4), ("ORG", 4, 5),
+        (1, 3, "PER"), (3, 4, "LOC"), (4, 5, "ORG"),
     ]
 
 
 def test_io_decoding() -> None:
     assert decode(tags("I-PER I-PER I-LOC O I-PER"), "IO") == [
-        ("PER", 0, 2), ("LOC", 2, 3), ("PER", 4, 5),
+        (0, 2, "PER"), (2, 3, "LOC"), (4, 5, "PER"),
     ]
     with pytest.raises(TagSequenceError):
         decode(tags("B-PER"), "IO")
-    assert decode(tags("I-PER B-PER"), "IO", strict=False) == [("PER", 0, 1), ("PER", 1, 2)]
+    assert decode(tags("I-PER B-PER"), "IO", strict=False) == [(0, 1, "PER"), (1, 2, "PER")]
 
 
 def test_biluo_and_bioes_decoding() -> None:
     biluo = tags("B-PER I-PER L-PER U-LOC O B-ORG L-ORG")
     bioes = tags("B-PER I-PER E-PER S-LOC O B-ORG E-ORG")
-    expected = [("PER", 0, 3), ("LOC", 3, 4), ("ORG", 5, 7)]
+    expected = [(0, 3, "PER"), (3, 4, "LOC"), (5, 7, "ORG")]
     assert decode(biluo, "BILUO") == expected
     assert decode(bioes, "BILUO") == expected
 
@@ -92,12 +92,12 @@ def test_biluo_and_bioes_decoding() -> None:
 @pytest.mark.parametrize(
     ("sequence", "repaired"),
     [
-        ("O L-PER", [("PER", 1, 2)]),  # L- without B-
-        ("I-PER L-PER", [("PER", 0, 2)]),  # I- without B-
-        ("B-PER O", [("PER", 0, 1)]),  # never closed before O
-        ("B-PER I-PER", [("PER", 0, 2)]),  # never closed at the end
-        ("B-PER U-LOC", [("PER", 0, 1), ("LOC", 1, 2)]),
-        ("B-PER I-LOC L-LOC", [("PER", 0, 1), ("LOC", 1, 3)]),
+        ("O L-PER", [(1, 2, "PER")]),  # L- without B-
+        ("I-PER L-PER", [(0, 2, "PER")]),  # I- without B-
+        ("B-PER O", [(0, 1, "PER")]),  # never closed before O
+        ("B-PER I-PER", [(0, 2, "PER")]),  # never closed at the end
+        ("B-PER U-LOC", [(0, 1, "PER"), (1, 2, "LOC")]),
+        ("B-PER I-LOC L-LOC", [(0, 1, "PER"), (1, 3, "LOC")]),
     ],
 )
 def test_biluo_strict_and_repair(sequence: str, repaired: list[tuple[str, int, int]]) -> None:
@@ -129,4 +129,4 @@ def test_scheme_scan_counts_chunk_initial_i() -> None:
 
 
 def test_spans_to_iob2() -> None:
-    assert spans_to_iob2([("PER", 0, 2), ("LOC", 3, 4)], 5) == ["B-PER", "I-PER", "O", "B-LOC", "O"]
+    assert spans_to_iob2([(0, 2, "PER"), (3, 4, "LOC")], 5) == ["B-PER", "I-PER", "O", "B-LOC", "O"]

@@ -10,19 +10,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import fix_random_seed
 
-from spacy_al.annotate.db import Database
-from spacy_al.annotate.tasks import base_task, item_from_doc, set_hashes, span_to_dict
 from spacy_al.corpora import read_docs
 from spacy_al.errors import ConfigError
 from spacy_al.loop import LoopState, create_active_learning_corpus
 from spacy_al.pipeline.build import create_al_nlp
+from spacy_al.store.database import Database
+from spacy_al.tasks import base_task, doc_item, set_hashes, span_to_dict
 from tests.conftest import REPO
 
 POOL = REPO / "corpora" / "wikigold" / "train.conll"
 
 
 def answer(doc: Doc) -> dict:
-    task = base_task(item_from_doc(doc), "ner_manual")
+    task = base_task(doc_item(doc), "ner_manual")
     task["spans"] = [span_to_dict(ent) for ent in doc.ents]
     task["answer"] = "accept"
     return set_hashes(task)

@@ -69,7 +69,7 @@ def test_oracle_reveals_only_selected_sentences(tmp_path: Path, nlp: Language) -
     session = corpus.session
     assert session is not None and isinstance(session.oracle, GoldOracle)
     chosen = session.pool.indices_of(session.state.selected)
-    assert session.oracle.revealed == set(chosen) == session.pool.labelled
+    assert session.oracle.revealed == set(chosen) == set(session.engine.labelled_set)
     expected = Counter(tuple(session.pool.words[i]) for i in chosen)
     assert Counter(tuple(t.text for t in eg.reference) for eg in last) == expected
     assert all(eg.predicted.has_annotation("ENT_IOB") is False for eg in last)
@@ -100,7 +100,7 @@ def test_a_run_resumes_from_its_state(tmp_path: Path, nlp: Language) -> None:
     assert selected(again)[:2] == selected(first)
     assert len(selected(again)) == 3
     assert again.session is not None and isinstance(again.session.oracle, GoldOracle)
-    assert again.session.oracle.revealed == again.session.pool.labelled
+    assert again.session.oracle.revealed == set(again.session.engine.labelled_set)
     with pytest.raises(ConfigError, match="other settings"):
         list(make_corpus(tmp_path / "al", seed=1)(nlp))
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -16,23 +13,10 @@ from spacy.tokens import Doc
 
 from spacy_al.acquisition import get_strategy
 from spacy_al.errors import ConfigError, UnknownStrategyError
-from spacy_al.pipeline import encodings
 from spacy_al.pipeline.al_scorer import ALScorer
+from tests.pipeline.conftest import load_fake_ner
 
-FAKE_NER = Path(__file__).resolve().parents[1] / "fixtures" / "strategy_plugin" / "fake_ner.py"
 LN3, PEAKED = math.log(3), -math.log(0.9)
-
-
-def load_fake_ner() -> ModuleType:
-    """The fake ``al_ner`` of known output (shared with the acquisition tests)."""
-    name = "spacy_al_test_fake_ner"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FAKE_NER)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def fake_nlp(sentencizer: bool = True, **config: object) -> Language:
@@ -179,7 +163,6 @@ def test_scorer_reuses_the_encodings_of_al_ner(
     tok2vec_nlp.add_pipe("sentencizer", first=True)
     tok2vec_nlp.add_pipe("al_scorer", config={"strategies": ["mnlp", "bald"]})
     pipe = tok2vec_nlp.get_pipe("al_ner")
-    assert pipe.keep_encodings
     encoder = pipe.model.get_ref("encoder")
     encoded: list[int] = []
     forward = encoder._func
@@ -192,7 +175,35 @@ def test_scorer_reuses_the_encodings_of_al_ner(
     texts = ["Angela Merkel visited Paris .", "Apple hired John Smith .", "Kofi Annan met ."]
     docs = list(tok2vec_nlp.pipe(texts, batch_size=2))
     assert sum(encoded) == len(texts), "one encoder pass per doc for al_ner and al_scorer"
-    assert encodings.kept_count() == 0, "the scorer releases what it used"
+    assert all(d.tensor.shape[0] == len(d) for d in docs), "the vectors live on the Doc"
     fresh = [tok2vec_nlp.make_doc(t) for t in texts]
     expected = get_strategy("mnlp")(pipe.predict_proba(fresh))
     assert [d._.al_score for d in docs] == pytest.approx(list(expected), rel=1e-5)
+
+
+def test_disabling_al_scorer_leaves_al_ner_as_it_was(
+    tok2vec_nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["Angela Merkel visited Paris .", "Apple hired John Smith ."]
+    alone = [d.to_json() for d in tok2vec_nlp.pipe(texts)]
+    tok2vec_nlp.add_pipe("al_scorer", config={"strategies": ["mnlp"]})
+    pipe = tok2vec_nlp.get_pipe("al_ner")
+    state = dict(vars(pipe))
+    without = list(tok2vec_nlp.pipe(texts, disable=["al_scorer"]))
+    assert [d.to_json() for d in without] == alone
+    assert all(d._.al_score is None for d in without)
+    with tok2vec_nlp.select_pipes(disable=["al_scorer"]):
+        assert [d.to_json() for d in tok2vec_nlp.pipe(texts)] == alone
+    assert vars(pipe) == state, "al_scorer changes nothing on al_ner"
+
+
+def test_vectors_of_older_weights_are_never_reused(tok2vec_nlp: Language) -> None:
+    from tests.conftest import make_examples, train_steps
+
+    doc = tok2vec_nlp("Angela Merkel visited Paris .")
+    pipe = tok2vec_nlp.get_pipe("al_ner")
+    assert pipe.stored_vectors([doc]) is not None
+    train_steps(tok2vec_nlp, make_examples(tok2vec_nlp), steps=1)
+    assert pipe.stored_vectors([doc]) is None, "the weights changed: recompute"
+    fresh = tok2vec_nlp.make_doc(doc.text)
+    assert pipe.predict_proba([doc])[0] == pytest.approx(pipe.predict_proba([fresh])[0])

@@ -7,10 +7,10 @@ import random
 import pytest
 from thinc.api import Adam, fix_random_seed
 
-from spacy_al.benchmark.evaluate import evaluate_docs
 from spacy_al.corpora import read_docs
 from spacy_al.corpora.registered import doc_to_example
 from spacy_al.pipeline.build import create_al_nlp
+from spacy_al.pipeline.evaluation import evaluate_docs
 from tests.conftest import REPO
 
 WIKIGOLD = REPO / "corpora" / "wikigold"

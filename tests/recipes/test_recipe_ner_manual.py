@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy_al.recipes.ner_manual import ner_manual
 
-from recipes.ner_manual import ner_manual
-from spacy_al.annotate import get_recipe, recipe_help
 from spacy_al.errors import ConfigError, CorpusFormatError
+from spacy_al.recipe_runtime import get_recipe, recipe_help
 
 
 def _texts(components: dict, n: int = 100) -> list[str]:

@@ -1,0 +1,141 @@
+"""Tag schemes of the ``al_ner`` tagger and constrained decoding.
+
+The tagger predicts one tag per token: ``O`` or ``B-X``/``I-X`` (scheme ``BIO``),
+or additionally ``L-X``/``U-X`` (scheme ``BILUO``). Decoding finds the most
+probable *valid* tag sequence (Viterbi over log-probabilities with the scheme's
+allowed transitions), so an ``I-X`` after ``O`` can never produce a broken
+entity: ``doc.ents`` are always valid spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy
+
+from ..errors import ConfigError
+from ..tasks.spans import TokenSpan
+
+SCHEMES = ("BIO", "BILUO")
+_LOG_ZERO = -1e9
+_BILUO_TO_BIO = {"U": "B", "L": "I"}
+
+
+def check_scheme(scheme: str) -> str:
+    if scheme not in SCHEMES:
+        raise ConfigError(
+            f"Unknown tag scheme {scheme!r} for al_ner.",
+            fix=f"Use one of {', '.join(SCHEMES)}.",
+        )
+    return scheme
+
+
+def make_tag_names(labels: Iterable[str], scheme: str) -> list[str]:
+    """``O`` first, then the scheme's prefixes for each label in the given order."""
+    prefixes = "BI" if check_scheme(scheme) == "BIO" else "BILU"
+    return ["O"] + [f"{prefix}-{label}" for label in labels for prefix in prefixes]
+
+
+def biluo_to_scheme(tag: str | None, scheme: str) -> str | None:
+    """Map a BILUO tag (what spaCy's alignment gives) to ``scheme``.
+
+    ``None`` and ``-`` (missing annotation) stay ``None``.
+    """
+    if tag is None or tag == "-" or tag == "":
+        return None
+    if scheme == "BILUO" or tag == "O":
+        return tag
+    prefix, label = tag.split("-", 1)
+    return f"{_BILUO_TO_BIO.get(prefix, prefix)}-{label}"
+
+
+def _split(tag: str) -> tuple[str, str]:
+    if tag == "O":
+        return "O", ""
+    prefix, label = tag.split("-", 1)
+    return prefix, label
+
+
+def _allowed(prev: str, nxt: str, scheme: str) -> bool:
+    p_pre, p_lab = _split(prev)
+    n_pre, n_lab = _split(nxt)
+    inside = n_pre == "I" or (scheme == "BILUO" and n_pre == "L")
+    open_prev = p_pre in ("B", "I") and (scheme == "BIO" or p_pre != "L")
+    if scheme == "BIO":
+        return (not inside) or (open_prev and p_lab == n_lab)
+    if open_prev:  # BILUO: an open entity must continue with I or L of its label
+        return inside and p_lab == n_lab
+    return not inside
+
+
+@lru_cache(maxsize=64)
+def transition_masks(
+    tag_names: tuple[str, ...], scheme: str
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Allowed (start, transition, end) as additive log masks (0 or -1e9)."""
+    n = len(tag_names)
+    trans = numpy.full((n, n), _LOG_ZERO, dtype="float64")
+    start = numpy.zeros(n, dtype="float64")
+    end = numpy.zeros(n, dtype="float64")
+    for i, prev in enumerate(tag_names):
+        p_pre, _ = _split(prev)
+        if p_pre in ("I", "L"):
+            start[i] = _LOG_ZERO
+        if scheme == "BILUO" and p_pre in ("B", "I"):
+            end[i] = _LOG_ZERO
+        for j, nxt in enumerate(tag_names):
+            if _allowed(prev, nxt, scheme):
+                trans[i, j] = 0.0
+    return start, trans, end
+
+
+def viterbi_decode(probs: numpy.ndarray, tag_names: Sequence[str], scheme: str) -> list[int]:
+    """Most probable valid tag sequence for ``probs`` shaped ``(n_tokens, n_tags)``."""
+    n_tokens = probs.shape[0]
+    if n_tokens == 0:
+        return []
+    start, trans, end = transition_masks(tuple(tag_names), scheme)
+    logp = numpy.log(numpy.clip(probs.astype("float64"), 1e-12, 1.0))
+    score = logp[0] + start
+    backpointers = numpy.zeros((n_tokens, len(tag_names)), dtype="int64")
+    for i in range(1, n_tokens):
+        candidates = score[:, None] + trans
+        backpointers[i] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + logp[i]
+    score = score + end
+    best = [int(score.argmax())]
+    for i in range(n_tokens - 1, 0, -1):
+        best.append(int(backpointers[i, best[-1]]))
+    return best[::-1]
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[TokenSpan]:
+    """Token spans ``TokenSpan(start, end_exclusive, label)`` of a valid BIO/BILUO sequence."""
+    spans: list[TokenSpan] = []
+    start, label = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, lab = _split(tag)
+        continues = prefix in ("I", "L") and lab == label and start >= 0
+        if start >= 0 and not continues:
+            spans.append(TokenSpan(start, i, label))
+            start, label = -1, ""
+        if prefix in ("B", "U") or (prefix in ("I", "L") and start < 0):
+            start, label = i, lab
+        if prefix in ("L", "U") and start >= 0:
+            spans.append(TokenSpan(start, i + 1, label))
+            start, label = -1, ""
+    return spans
+
+
+def tag_cross_entropy(probs: numpy.ndarray, gold: Sequence[int]) -> tuple[float, numpy.ndarray]:
+    """Cross-entropy of gold tag indices under ``probs`` (n_tokens, n_tags) and its gradient
+    with respect to the softmax input; tokens with gold ``-1`` (unknown) get no gradient."""
+    target = numpy.asarray(gold, dtype="int64")
+    known = target >= 0
+    d = probs.copy()
+    rows = numpy.nonzero(known)[0]
+    d[rows, target[rows]] -= 1.0
+    d[~known] = 0.0
+    loss = float(-numpy.log(numpy.clip(probs[rows, target[rows]], 1e-12, 1)).sum())
+    return loss, d

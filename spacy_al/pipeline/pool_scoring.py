@@ -1,0 +1,208 @@
+"""Score a pool of sentences in batches, streaming: memory stays bounded by the batch.
+
+The pool is read lazily (an iterable of Docs or texts, or a ``.spacy``/JSONL file),
+each batch goes through the pipeline up to ``al_ner``, its tag distributions are
+scored and dropped; only one float and one token count per entry are kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from tqdm import tqdm
+
+from ..acquisition.lookup import get_strategy
+from ..acquisition.selection import top_k as select_top_k
+from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
+from ..errors import ConfigError
+
+PoolSource = Iterable[Doc | str] | str | Path
+"""An iterable of Docs (or texts), or the path of a ``.spacy``/JSONL file."""
+
+
+@dataclass(frozen=True)
+class PoolScores:
+    """Scores of a pool: one entry per Doc, in pool order."""
+
+    scores: np.ndarray
+    """float64, one per entry, higher = more informative (0 for an empty entry)."""
+    top_k: np.ndarray
+    """int64 indices of the selected entries, best first (all of them if ``k`` is None)."""
+    n_tokens: np.ndarray
+    """int64 tokens per entry: the annotation cost."""
+
+
+def score_pool(
+    nlp: Language,
+    docs: PoolSource,
+    strategy: str | ScoreFn = "mnlp",
+    *,
+    batch_size: int = 64,
+    k: int | None = None,
+    progress: bool = True,
+    component: str = "al_ner",
+    n_samples: int | None = None,
+    dropout: float | None = None,
+    mc_dropout: str | None = None,
+) -> PoolScores:
+    """Score every entry of a pool and select the top ``k``.
+
+    nlp (Language): A pipeline with an ``al_ner`` component.
+    docs (PoolSource): Docs or texts, or a ``.spacy``/JSONL path; read lazily.
+    strategy (str | ScoreFn): A short or registered name, or a built score function.
+    batch_size (int): Entries per model call; bounds the memory in use.
+    k (int | None): How many to select; None ranks every non-empty entry.
+    progress (bool): Show a progress bar.
+    component (str): Name of the ``al_ner`` component.
+    n_samples, dropout, mc_dropout: Override the sampling of a strategy that
+        needs MC-dropout samples (None keeps the strategy's own).
+    RETURNS (PoolScores): Scores, selected indices and token counts.
+    """
+    score_chunks: list[np.ndarray] = []
+    token_chunks: list[np.ndarray] = []
+    stream = score_batches(
+        nlp,
+        docs,
+        strategy,
+        batch_size=batch_size,
+        progress=progress,
+        component=component,
+        n_samples=n_samples,
+        dropout=dropout,
+        mc_dropout=mc_dropout,
+    )
+    for batch, scores in stream:
+        score_chunks.append(scores)
+        token_chunks.append(np.fromiter((len(doc) for doc in batch), np.int64, len(batch)))
+    all_scores = np.concatenate(score_chunks) if score_chunks else np.zeros(0)
+    n_tokens = np.concatenate(token_chunks) if token_chunks else np.zeros(0, np.int64)
+    return PoolScores(all_scores, select_top_k(all_scores, k, n_tokens), n_tokens)
+
+
+def score_batches(
+    nlp: Language,
+    docs: PoolSource,
+    strategy: str | ScoreFn = "mnlp",
+    *,
+    batch_size: int = 64,
+    progress: bool = False,
+    component: str = "al_ner",
+    n_samples: int | None = None,
+    dropout: float | None = None,
+    mc_dropout: str | None = None,
+) -> Iterator[tuple[list[Doc], np.ndarray]]:
+    """Lazily yield ``(docs, scores)`` batch by batch: the streaming core of pool scoring.
+
+    Arguments as :func:`score_pool`. Useful where a recipe re-ranks a stream.
+    """
+    if batch_size < 1:
+        raise ConfigError(f"batch_size must be >= 1, got {batch_size}.")
+    score_fn = get_strategy(strategy) if isinstance(strategy, str) else strategy
+    sampling = sampling_of(score_fn, n_samples=n_samples, dropout=dropout, mc_dropout=mc_dropout)
+    pipe = get_ner_pipe(nlp, component)
+    upstream = upstream_components(nlp, component)
+    needs_probs = bool(getattr(score_fn, "needs_probs", True))
+    with tqdm(total=_length(docs), unit="sent", disable=not progress) as bar:
+        for batch in iter_batches(iter_docs(nlp, docs), batch_size):
+            if needs_probs:
+                batch = run_components(upstream, batch)
+            probs = predict_probs(pipe, batch, sampling, needs_probs=needs_probs)
+            scores = np.asarray(score_fn(probs), dtype=np.float64)
+            del probs
+            bar.update(len(batch))
+            yield batch, scores
+
+
+def predict_probs(
+    pipe: Any, docs: Sequence[Doc], sampling: Sampling, *, needs_probs: bool = True
+) -> list[np.ndarray]:
+    """Per-doc ``(n_samples, n_tokens, n_tags)`` distributions from ``pipe.predict_proba``.
+
+    Empty docs never reach the model; they get a ``(n_samples, 0, n_tags)`` array.
+    With ``needs_probs=False`` no model runs and every array has 0 tags.
+    """
+    n_tags = len(pipe.tag_names) if needs_probs else 0
+    probs = [np.zeros((sampling.n_samples, len(doc), n_tags), np.float32) for doc in docs]
+    if not needs_probs:
+        return probs
+    rows = [i for i, doc in enumerate(docs) if len(doc) > 0]
+    if rows:
+        predicted = pipe.predict_proba(
+            [docs[i] for i in rows],
+            n_samples=sampling.n_samples,
+            dropout=sampling.dropout,
+            mc_dropout=sampling.mc_dropout,
+        )
+        for i, array in zip(rows, predicted, strict=True):
+            probs[i] = array
+    return probs
+
+
+def get_ner_pipe(nlp: Language, component: str) -> Any:
+    """The component that predicts tag distributions, with a helpful error if absent."""
+    if component not in nlp.pipe_names:
+        raise ConfigError(
+            f"The pipeline has no component {component!r} to predict tag distributions "
+            f"(it has {nlp.pipe_names}).",
+            fix=f"add an 'al_ner' component, or name yours with component=... / "
+            f"ner_component = ... (one of {nlp.pipe_names}).",
+        )
+    pipe = nlp.get_pipe(component)
+    if not hasattr(pipe, "predict_proba"):
+        raise ConfigError(
+            f"Component {component!r} has no predict_proba(docs, n_samples, dropout, mc_dropout).",
+            fix="point to an 'al_ner' component.",
+        )
+    return pipe
+
+
+def upstream_components(nlp: Language, component: str) -> list[tuple[str, Any]]:
+    """The components that run before ``component`` (e.g. a shared tok2vec)."""
+    names = nlp.pipe_names
+    return list(nlp.pipeline[: names.index(component)]) if component in names else []
+
+
+def run_components(components: Sequence[tuple[str, Any]], docs: list[Doc]) -> list[Doc]:
+    """Run ``components`` in order over a batch of docs."""
+    for _, proc in components:
+        docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(doc) for doc in docs]
+    return docs
+
+
+def iter_batches(items: Iterable[Doc], batch_size: int) -> Iterator[list[Doc]]:
+    """Consecutive lists of ``batch_size`` items (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, batch_size)):
+        yield batch
+
+
+def iter_docs(nlp: Language, docs: PoolSource) -> Iterator[Doc]:
+    """Docs of a pool, lazily: texts are tokenized, a path is read with
+    :func:`spacy_al.corpora.read_docs` (CoNLL, OntoNotes, JSONL or ``.spacy``)."""
+    if isinstance(docs, (str, Path)):
+        yield from _read_path(Path(docs), nlp)
+        return
+    for item in docs:
+        yield nlp.make_doc(item) if isinstance(item, str) else item
+
+
+def _read_path(path: Path, nlp: Language) -> Iterable[Doc]:
+    from ..corpora import read_docs  # lazy: the readers are only needed for a path
+
+    return read_docs(path, nlp.vocab)
+
+
+def _length(docs: PoolSource) -> int | None:
+    if isinstance(docs, (str, Path)):
+        return None
+    try:
+        return len(docs)  # type: ignore[arg-type]
+    except TypeError:
+        return None

@@ -1,0 +1,109 @@
+"""Building blocks the built-in recipes share: labels, pools, and the model-in-the-loop setup."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..retraining.model_loop import ModelLoop
+from ..retraining.service import NEW_MODELS, ModelSpec
+from ..server.stream import PoolStream
+from ..tasks import PoolItem, set_hashes, task_stub
+from .sources import load_source, sample_labels
+
+ORDERS = ("sequential", "random")
+
+
+def resolve_labels(labels: list[str] | None, source: str, *, required: bool = True) -> list[str]:
+    """``--label`` as given, else the labels of a bundled sample, else an error."""
+    found = labels or sample_labels(source)
+    if not found and required:
+        raise ConfigError("No labels to annotate.", fix="Pass --label PER,ORG,LOC (comma-"
+                          "separated, or a .txt file with one label per line).")
+    return list(found or [])
+
+
+def manual_ranking(items: list[PoolItem], order: str, seed: int) -> list[dict[str, Any]]:
+    """ner.manual tasks (pre-annotated with the source's spans) in file or random order."""
+    if order not in ORDERS:
+        raise ConfigError(f"Unknown order {order!r}.", fix=f"Use one of {', '.join(ORDERS)}.")
+    items = list(items)
+    if order == "random":
+        random.Random(seed).shuffle(items)
+    tasks = []
+    for item in items:
+        task = task_stub(item, "ner_manual")
+        task["spans"] = [dict(span) for span in item.spans]
+        task["meta"] = {"order": order}
+        tasks.append(set_hashes(task, task_keys=()))
+    return tasks
+
+
+def unranked_task(item: PoolItem) -> dict[str, Any]:
+    """An ner.al-correct task for a sentence the model has not scored yet."""
+    task = task_stub(item, "ner_manual")
+    task["spans"] = []
+    task["meta"].update(score=None, strategy="unscored")
+    return set_hashes(task, task_keys=())
+
+
+def default_output(dataset: str) -> str:
+    """Where a retrained model goes without ``--output``: ``./training/<dataset>``."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in dataset)
+    return str((Path("training") / safe).resolve())
+
+
+def active_components(
+    mode: str,
+    *,
+    dataset: str,
+    spacy_model: str,
+    source: str,
+    labels: list[str] | None,
+    strategy: str,
+    update_every: int,
+    output: str | None,
+    lang: str = "en",
+    exclude: list[str] | None = None,
+    feed_overlap: bool = False,
+    batch_size: int = 10,
+    n_epochs: int = 1,
+    worker: str = "process",
+    limit: int | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``).
+
+    Loads the pool, starts the model worker (waits for the model, checks the labels)
+    and starts scoring the pool in the background; the stream is ready as soon as
+    its first chunk is scored.
+    """
+    if spacy_model in NEW_MODELS:
+        labels = resolve_labels(labels, source)
+    items = load_source(source, lang=lang, limit=limit)
+    stream = PoolStream(items, task_keys=() if mode == "correct" else ("spans",),
+                        exclude_by="input" if mode == "correct" else "task",
+                        feed_overlap=feed_overlap,
+                        unranked=unranked_task if mode == "correct" else None)
+    spec = ModelSpec(model=spacy_model, labels=labels, strategy=strategy, mode=mode,
+                     output=output or default_output(dataset), lang=lang, seed=seed,
+                     n_epochs=n_epochs)
+    loop = ModelLoop(stream, spec, update_every=update_every, worker=worker)
+    labels = loop.start()
+    view_id = "ner_manual" if mode == "correct" else "ner"
+    return {
+        "dataset": dataset,
+        "view_id": view_id,
+        "stream": stream,
+        "update": loop.update,
+        "load_answers": loop.seed,
+        "stats": loop.stats,
+        "on_exit": loop.close,
+        "exclude": exclude or [],
+        "config": {"labels": labels, "batch_size": batch_size, "strategy": strategy,
+                   "update_every": update_every, "feed_overlap": feed_overlap,
+                   "exclude_by": stream.exclude_by, "model": spacy_model,
+                   "output": spec.output},
+    }

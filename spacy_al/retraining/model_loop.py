@@ -1,0 +1,183 @@
+"""Model in the loop, server side: count answers, start training, swap in the new ranking.
+
+:meth:`ModelLoop.update` is a recipe's ``update`` callback: the controller calls
+it after an answer batch is committed. It only records the answers; when
+``update_every`` new accepted answers have come in and the worker is idle, it
+hands *all* accepted answers so far to the worker, which fine-tunes the model,
+evaluates it on a held-out slice, saves it and re-scores the unanswered pool. A
+listener thread receives the new ranking and swaps it into the stream at once.
+No request ever waits for any of this.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..errors import ConfigError, ModelNotFoundError, SpacyALError, UnknownLabelError
+from ..server.stream import PoolStream
+from .service import ModelSpec
+from .worker import ModelWorker
+
+logger = logging.getLogger(__name__)
+ERRORS: dict[str, type[SpacyALError]] = {
+    "ConfigError": ConfigError, "ModelNotFoundError": ModelNotFoundError,
+    "UnknownLabelError": UnknownLabelError,
+}
+HISTORY = 50
+
+
+class ModelLoop:
+    """Drives a :class:`ModelWorker` for one stream."""
+
+    def __init__(
+        self,
+        stream: PoolStream,
+        spec: ModelSpec,
+        *,
+        update_every: int = 20,
+        worker: str = "process",
+        score_chunk: int = 256,
+    ) -> None:
+        if update_every < 1:
+            raise ConfigError(f"update_every must be at least 1, got {update_every}.")
+        self.stream = stream
+        self.spec = spec
+        self.update_every = update_every
+        self.score_chunk = score_chunk
+        self.worker = ModelWorker(spec, kind=worker)
+        self.labels: list[str] = list(spec.labels or [])
+        self.state = "starting"
+        self.error: str | None = None
+        self.history: list[dict[str, Any]] = []
+        self.n_updates = 0
+        self._accepted: dict[tuple[int, str], dict[str, Any]] = {}
+        self._since_update = 0
+        self._busy = True  # until the initial scoring is over
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._listener = threading.Thread(target=self._listen, name="spacy-al-loop", daemon=True)
+
+    # -- life cycle -----------------------------------------------------------
+    def start(self, timeout: float = 900.0) -> list[str]:
+        """Start the worker, wait for its model, begin scoring the pool; return the labels."""
+        self.worker.start()
+        kind, info = self._wait_ready(timeout)
+        if kind == "error":
+            self.worker.close()
+            raise ERRORS.get(info.get("type"), SpacyALError)(info["message"])
+        self.labels = list(info["labels"])
+        self.state = "scoring"
+        self.worker.submit("pool", list(self.stream.items.values()))
+        self.worker.submit("score", {"hashes": self.stream.unanswered_items(),
+                                     "chunk": self.score_chunk})
+        self._listener.start()
+        return self.labels
+
+    def _wait_ready(self, timeout: float) -> tuple[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.worker.get(1.0)
+            except queue.Empty:
+                if not self.worker.is_alive():
+                    raise SpacyALError("The model worker exited while loading the model.",
+                                       fix="Run again with the log visible; check MODEL."
+                                       ) from None
+        raise SpacyALError(f"The model was not ready after {timeout:.0f} s.")
+
+    def close(self, *_: Any) -> None:
+        self._closed.set()
+        self.worker.close()
+
+    # -- answers in -----------------------------------------------------------
+    def seed(self, answers: Iterable[Mapping[str, Any]]) -> None:
+        """Answers stored before this run: training data, counted towards the next update."""
+        self.update(answers)
+
+    def update(self, answers: Iterable[Mapping[str, Any]]) -> None:
+        """Record committed answers; start training when enough accepted ones came in."""
+        with self._lock:
+            for answer in answers:
+                key = (int(answer["_task_hash"]), str(answer.get("_session_id", "")))
+                if answer.get("answer") == "accept":
+                    self._since_update += key not in self._accepted
+                    self._accepted[key] = dict(answer)
+                else:
+                    self._accepted.pop(key, None)
+            self._maybe_train()
+
+    def _maybe_train(self) -> None:
+        if self._busy or self._closed.is_set() or self._since_update < self.update_every:
+            return
+        self._busy = True
+        self._since_update = 0
+        self.state = "training"
+        self.worker.submit("train", {"answers": list(self._accepted.values()),
+                                     "hashes": self.stream.unanswered_items()})
+
+    # -- results in -----------------------------------------------------------
+    def _listen(self) -> None:
+        while not self._closed.is_set():
+            try:
+                kind, payload = self.worker.get(0.5)
+            except queue.Empty:
+                if not self.worker.is_alive() and not self._closed.is_set():
+                    self.state, self.error = "error", "the model worker exited"
+                    logger.error("spacy-al: the model worker exited; serving the last ranking")
+                    return
+                continue
+            try:
+                self._handle(kind, payload)
+            except Exception:  # noqa: BLE001 - keep listening whatever a result holds
+                logger.exception("spacy-al: could not apply the model worker's %s", kind)
+
+    def _handle(self, kind: str, payload: dict[str, Any]) -> None:
+        if kind == "scored":
+            self.stream.merge_ranking(payload["tasks"], complete=payload["done"])
+            if payload["done"]:
+                self._finish()
+        elif kind == "trained":
+            self.stream.set_ranking(payload["tasks"])
+            entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
+                         finished=time.time())
+            self.history = (self.history + [entry])[-HISTORY:]
+            self.n_updates += 1
+            logger.info("spacy-al: model v%s trained in %.1f s (dev F1 %s)", entry["version"],
+                        entry["train_seconds"], entry.get("dev_f1"))
+            self._finish()
+        elif kind == "error":
+            self.error = payload["message"]
+            logger.error("spacy-al: model worker error: %s", payload["message"])
+            self._finish()
+
+    def _finish(self) -> None:
+        with self._lock:
+            self._busy = False
+            self.state = "idle"
+            self._maybe_train()
+
+    # -- status ---------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """What the UI shows about the model (``/progress`` → ``model``)."""
+        last = self.history[-1] if self.history else {}
+        return {
+            "state": self.state,
+            "training": self.state == "training",
+            "n_updates": self.n_updates,
+            "version": last.get("version", 0),
+            "update_every": self.update_every,
+            "answers_since_update": self._since_update,
+            "n_accepted": len(self._accepted),
+            "last_dev_f1": last.get("dev_f1"),
+            "last_dev_accuracy": last.get("dev_accuracy"),
+            "last_train_seconds": last.get("train_seconds"),
+            "last_rescore_seconds": last.get("rescore_seconds"),
+            "output": self.spec.output,
+            "error": self.error,
+            "history": self.history[-10:],
+        }

@@ -1,0 +1,167 @@
+"""Tasks from model predictions: the strategy's order, pre-annotations, span candidates.
+
+``ner.al-correct`` gets one task per sentence, pre-annotated with the decoded
+entities, ranked by the sentence's acquisition score. ``ner.al-teach`` gets one
+task per candidate span (the decoded entities and the near misses: runs of tokens
+the model gives at least ``MIN_ENTITY_MASS`` of non-``O`` probability), ranked by
+the span's uncertainty ``1 - |2 c - 1|`` where ``c`` is the span's confidence (the
+mean probability of its tags): the spans the model is least sure about come first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..acquisition.selection import rank
+from ..acquisition.selectors import Selector
+from ..loop.engine import rank_candidates, ranking_keys
+from ..pipeline.pool_scoring import (
+    get_ner_pipe,
+    predict_probs,
+    run_components,
+    sampling_of,
+    upstream_components,
+)
+from ..tasks import PoolItem, TokenSpan, set_hashes, task_stub, token_span
+
+MIN_ENTITY_MASS = 0.3
+MAX_SPANS_PER_SENTENCE = 3
+
+
+class _Service(Protocol):
+    nlp: Any
+    labels: list[str]
+    strategy: Any
+    version: int
+    spec: Any
+
+
+def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str, Any]]:
+    """Score and decode one batch of pool items into tasks (unsorted)."""
+    nlp = service.nlp
+    pipe = get_ner_pipe(nlp, "al_ner")
+    docs = run_components(upstream_components(nlp, "al_ner"),
+                          [item.make_doc(nlp.vocab) for item in items])
+    needs_probs = bool(getattr(service.strategy, "needs_probs", True))
+    sampling = sampling_of(service.strategy)
+    probs = predict_probs(pipe, docs, sampling, needs_probs=needs_probs)
+    scores = np.asarray(service.strategy(probs), dtype=np.float64)
+    if needs_probs and sampling.n_samples == 1 and sampling.dropout == 0:
+        point = [p[0] for p in probs]
+    else:
+        point = [pipe.model.ops.to_numpy(p) for p in pipe.predict(docs)]
+    tasks: list[dict[str, Any]] = []
+    for item, doc, dist, score in zip(items, docs, point, scores, strict=True):
+        dist = np.asarray(dist)
+        spans = [TokenSpan(e.start, e.end, e.label_) for e in pipe.decode(doc, dist)
+                 if e.label_ in service.labels]
+        if service.spec.mode == "teach":
+            tasks.extend(_teach_tasks(service, pipe, item, dist, spans, float(score)))
+        else:
+            tasks.append(_correct_task(service, item, spans, float(score)))
+    return tasks
+
+
+def rerank(tasks: list[dict[str, Any]], selector: Selector, window: int
+           ) -> list[dict[str, Any]]:
+    """``tasks`` best first through the round engine's selection seam: the selector's
+    pick among the first ``window`` (0: none), then by ``_rank``; ``_rank`` is rewritten
+    to keys that keep this order and still merge with other chunks' scores."""
+    scores = np.asarray([float(task["_rank"]) for task in tasks], dtype=np.float64)
+    if window > 0 and len(tasks):
+        order = rank_candidates(scores, np.ones(len(tasks), np.int64), window, selector)
+    else:
+        order = rank(scores)
+    keys = ranking_keys(scores, order)
+    ranked = []
+    for i in order:
+        tasks[i]["_rank"] = float(keys[i])
+        ranked.append(tasks[i])
+    return ranked
+
+
+def _meta(service: _Service, score: float) -> dict[str, Any]:
+    name = getattr(service.strategy, "name", service.spec.strategy)
+    return {"score": round(score, 6), "strategy": str(name), "model_version": service.version}
+
+
+def _correct_task(
+    service: _Service, item: PoolItem, spans: list[TokenSpan], score: float
+) -> dict[str, Any]:
+    task = task_stub(item, "ner_manual")
+    task["spans"] = [token_span(item.tokens, s, e - 1, label) for s, e, label in spans]
+    task["meta"].update(_meta(service, score))
+    set_hashes(task, task_keys=())
+    task["_rank"] = score
+    return task
+
+
+def _teach_tasks(
+    service: _Service,
+    pipe: Any,
+    item: PoolItem,
+    dist: np.ndarray,
+    spans: list[TokenSpan],
+    sentence_score: float,
+) -> list[dict[str, Any]]:
+    tags = list(pipe.tag_names)
+    candidates = spans + near_misses(dist, tags, spans, service.labels)
+    tasks = []
+    for span in candidates:
+        confidence = span_confidence(dist, tags, span)
+        uncertainty = 1.0 - abs(2.0 * confidence - 1.0)
+        task = task_stub(item, "ner")
+        task["spans"] = [token_span(item.tokens, span.start, span.end - 1, span.label,
+                                    score=round(confidence, 6))]
+        task["meta"].update(_meta(service, confidence))
+        task["meta"].update(sentence_score=round(sentence_score, 6),
+                            uncertainty=round(uncertainty, 6))
+        set_hashes(task, task_keys=("spans",))
+        task["_rank"] = uncertainty
+        tasks.append(task)
+    tasks.sort(key=lambda t: -t["_rank"])
+    return tasks[:MAX_SPANS_PER_SENTENCE]
+
+
+def expected_tags(span: TokenSpan, tags: Sequence[str]) -> list[str]:
+    """The tag of each token of ``span`` in the tagger's scheme (BIO or BILUO)."""
+    label, length = span.label, span.end - span.start
+    biluo = f"U-{label}" in tags
+    if biluo and length == 1:
+        return [f"U-{label}"]
+    inner = [f"I-{label}"] * max(0, length - 2)
+    last = [f"L-{label}" if biluo else f"I-{label}"] if length > 1 else []
+    return [f"B-{label}"] + inner + last
+
+
+def span_confidence(dist: np.ndarray, tags: Sequence[str], span: TokenSpan) -> float:
+    """Mean probability of the span's tags under the model."""
+    index = {tag: i for i, tag in enumerate(tags)}
+    wanted = expected_tags(span, tags)
+    return float(np.mean([dist[span.start + k, index[tag]] for k, tag in enumerate(wanted)]))
+
+
+def near_misses(
+    dist: np.ndarray, tags: Sequence[str], spans: list[TokenSpan], labels: Sequence[str],
+) -> list[TokenSpan]:
+    """Runs of tokens outside the decoded spans with real entity mass, with their best label."""
+    covered = {t for span in spans for t in range(span.start, span.end)}
+    mass = 1.0 - dist[:, tags.index("O")] if len(dist) else np.zeros(0)
+    runs: list[tuple[int, int]] = []
+    for t, value in enumerate(mass):
+        if t in covered or value < MIN_ENTITY_MASS:
+            continue
+        if runs and runs[-1][1] == t:
+            runs[-1] = (runs[-1][0], t + 1)
+        else:
+            runs.append((t, t + 1))
+    misses = []
+    for start, end in runs:
+        by_label = {label: float(sum(dist[start:end, i].sum() for i, tag in enumerate(tags)
+                                     if tag.endswith(f"-{label}")))
+                    for label in labels}
+        misses.append(TokenSpan(start, end, max(by_label, key=by_label.__getitem__)))
+    return misses

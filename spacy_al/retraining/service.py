@@ -1,0 +1,208 @@
+"""The model side of a session: rank the pool, fine-tune on answers, evaluate, save.
+
+A :class:`ModelService` lives in the model worker (a separate process by default,
+so training never holds the server's interpreter). It is plain code, testable
+without any transport: ``rank`` turns pool items into ranked tasks (ordered by the
+round engine's selection seam, :func:`spacy_al.loop.engine.rank_candidates`), ``train``
+fine-tunes on all accepted answers so far with the one trainer
+(:mod:`spacy_al.training`) and evaluates on a held-out slice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..acquisition import get_strategy
+from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
+from ..loop.engine import get_selector
+from ..pipeline.build import create_al_nlp
+from ..tasks import PoolItem, answer_to_example, hash32, is_complete
+from ..training.trainer import TrainingRule, fit, make_optimizer
+from .predictions import predict_batch, rerank
+
+MODES = ("correct", "teach")
+NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer": "transformer",
+              "tok2vec": "tok2vec"}
+"""MODEL values that build a fresh pipeline instead of loading one from disk."""
+
+
+@dataclass
+class ModelSpec:
+    """What the worker needs to build its model: picklable, sent to the worker process."""
+
+    model: str = "default"
+    labels: list[str] | None = None
+    strategy: str = "mnlp"
+    mode: str = "correct"
+    output: str | None = None
+    lang: str = "en"
+    seed: int = 0
+    batch_size: int = 8
+    n_epochs: int = 1
+    min_steps: int = 20
+    """Updates per training round at least: more passes while the answers are few."""
+    learn_rate: float | None = None
+    dropout: float = 0.1
+    eval_fraction: float = 0.2
+    score_batch_size: int = 32
+    threads: int | None = None
+    """Torch threads of the worker process (default: all cores but one)."""
+    nice: int = 10
+    """Scheduling niceness added to the worker process, so requests get the CPU first."""
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    selector: str = "spacy-al.TopK.v1"
+    selector_options: dict[str, Any] = field(default_factory=dict)
+    window: int = 20
+    """Sentences the selector picks first in each ranking (the rest follow by score)."""
+
+    def training_rule(self, architecture: str) -> TrainingRule:
+        """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
+        rate = self.learn_rate
+        if rate is None:
+            rate = 1e-3 if architecture == "tok2vec" else 1e-4
+        return TrainingRule(epochs=self.n_epochs, min_steps=self.min_steps,
+                            batch_size=self.batch_size, learn_rate=rate, dropout=self.dropout,
+                            retrain="continue")
+
+
+def load_model(spec: ModelSpec) -> Any:
+    """A pipeline with ``al_ner``: loaded from a path, or built fresh (``default``/``tok2vec``)."""
+    if spec.model in NEW_MODELS:
+        if not spec.labels:
+            raise ConfigError(f"A new {spec.model!r} model needs labels.",
+                              fix="Pass --label PER,ORG,LOC (or use a bundled sample).")
+        return create_al_nlp(spec.labels, NEW_MODELS[spec.model], lang=spec.lang)
+    import spacy
+
+    path = Path(spec.model).expanduser()
+    if not path.exists():
+        raise ModelNotFoundError(f"Model {spec.model!r} is not a pipeline folder.",
+                                 fix="Pass the path of a saved spaCy pipeline with al_ner, "
+                                 "or 'default' for the embedded model.")
+    nlp = spacy.load(path)
+    if "al_ner" not in nlp.pipe_names:
+        raise ConfigError(f"The pipeline at {path} has no al_ner component "
+                          f"(it has {nlp.pipe_names}).",
+                          fix="Train one with spacy-al's configs, or pass 'default'.")
+    return nlp
+
+
+def check_labels(model_labels: tuple[str, ...], wanted: list[str] | None) -> list[str]:
+    """The labels to annotate: ``wanted`` (all known to the model) or the model's."""
+    if not wanted:
+        return list(model_labels)
+    unknown = [label for label in wanted if label not in model_labels]
+    if unknown:
+        raise UnknownLabelError(
+            f"The model does not predict {', '.join(unknown)} (it knows "
+            f"{', '.join(model_labels)}).",
+            fix="Use labels the model knows, 'default' as MODEL to start a new one, or "
+            "ner.manual.")
+    return list(wanted)
+
+
+def is_held_out(answer: dict[str, Any], fraction: float) -> bool:
+    """Whether an answer belongs to the evaluation slice (stable: by input hash)."""
+    return hash32(["held-out", answer["_input_hash"]]) % 1000 < fraction * 1000
+
+
+class ModelService:
+    """Ranks pool items with the current model and fine-tunes it on answers."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        if spec.mode not in MODES:
+            raise ConfigError(f"Unknown mode {spec.mode!r}.", fix=f"Use one of {MODES}.")
+        if spec.threads:
+            import torch
+
+            torch.set_num_threads(spec.threads)
+        self.spec = spec
+        self.nlp = load_model(spec)
+        self.labels = check_labels(self.nlp.get_pipe("al_ner").labels, spec.labels)
+        self.strategy = get_strategy(spec.strategy, **spec.strategy_options)
+        self.selector = get_selector(spec.selector, **spec.selector_options)
+        self.rule = spec.training_rule(self.architecture)
+        self.items: dict[int, PoolItem] = {}
+        self.version = 0
+        self._optimizer = make_optimizer(self.rule.learn_rate)
+
+    @property
+    def architecture(self) -> str:
+        config = self.nlp.config["components"]["al_ner"]["model"]
+        return "tok2vec" if "Tok2Vec" in str(config.get("@architectures", "")) else "transformer"
+
+    def set_pool(self, items: list[PoolItem]) -> None:
+        self.items.update((item.input_hash, item) for item in items)
+
+    # -- ranking ------------------------------------------------------------
+    def rank(self, hashes: list[int]) -> list[dict[str, Any]]:
+        """Tasks for the given pool items, best first (``_rank`` holds the sort key)."""
+        tasks: list[dict[str, Any]] = []
+        size = self.spec.score_batch_size
+        items = [self.items[h] for h in hashes if h in self.items]
+        for start in range(0, len(items), size):
+            tasks.extend(predict_batch(self, items[start:start + size]))
+        return rerank(tasks, self.selector, self.spec.window if self.spec.mode == "correct" else 0)
+
+    # -- training -----------------------------------------------------------
+    def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
+        """Fine-tune on the accepted answers (held-out slice kept apart); evaluate; save."""
+        accepted = [a for a in answers if a.get("answer") == "accept"]
+        held = [a for a in accepted if is_held_out(a, self.spec.eval_fraction)]
+        train = [answer_to_example(self.nlp.vocab, a)
+                 for a in accepted if not is_held_out(a, self.spec.eval_fraction)]
+        report: dict[str, Any] = {"n_train": len(train), "n_eval": len(held)}
+        losses: dict[str, float] = {}
+        seconds = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
+                      optimizer=self._optimizer, losses=losses)
+        report["train_seconds"] = round(seconds, 3)
+        report["loss"] = round(losses.get("al_ner", 0.0), 4)
+        self.version += 1
+        report["version"] = self.version
+        report.update(self.evaluate(held))
+        if self.spec.output:
+            report["saved_to"] = self.save(Path(self.spec.output), report)
+        return report
+
+    def evaluate(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
+        """F-score on complete answers; accuracy of the binary decisions on the others."""
+        complete = [a for a in answers if is_complete(a)]
+        binary = [a for a in answers if not is_complete(a)]
+        result: dict[str, Any] = {"dev_f1": None, "dev_accuracy": None}
+        if complete:
+            examples = [answer_to_example(self.nlp.vocab, a) for a in complete]
+            scores = self.nlp.evaluate(examples)
+            result["dev_f1"] = round(float(scores.get("ents_f") or 0.0), 4)
+        if binary:
+            result["dev_accuracy"] = round(self._decision_accuracy(binary), 4)
+        return result
+
+    def _decision_accuracy(self, answers: list[dict[str, Any]]) -> float:
+        docs = self.nlp.pipe(PoolItem(0, a["text"], a["tokens"]).make_doc(self.nlp.vocab)
+                             for a in answers)
+        right = 0
+        for answer, doc in zip(answers, docs, strict=True):
+            predicted = {(e.start, e.end - 1, e.label_) for e in doc.ents}
+            span = (answer.get("spans") or [{}])[0]
+            key = (span.get("token_start"), span.get("token_end"), span.get("label"))
+            right += (key in predicted) == (answer.get("answer") == "accept")
+        return right / len(answers)
+
+    def save(self, output: Path, report: dict[str, Any]) -> str:
+        """Write the pipeline to ``output``, replacing an older one only once complete."""
+        output = output.expanduser().resolve()
+        tmp = output.with_name(output.name + ".tmp")
+        old = output.with_name(output.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.nlp.meta.setdefault("spacy_al", {})["annotation_update"] = dict(report)
+        self.nlp.to_disk(tmp)
+        shutil.rmtree(old, ignore_errors=True)
+        if output.exists():
+            output.rename(old)
+        tmp.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+        return str(output)

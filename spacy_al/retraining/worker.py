@@ -1,0 +1,199 @@
+"""Transport between the server and its :class:`ModelService`: a process or a thread.
+
+The default is a separate process (``python -m spacy_al.retraining.worker``):
+fine-tuning holds the CPU for seconds at a time, and in a thread it would also
+hold the server's interpreter lock, so answers would wait. The process reads
+pickled, length-prefixed frames on its stdin and writes results on its stdout;
+when the server dies (``kill -9`` included) its stdin closes and the worker exits.
+Messages are tuples ``(kind, payload)``:
+
+- jobs: ``("pool", items)``, ``("score", {"hashes", "chunk"})``,
+  ``("train", {"answers", "hashes"})``, ``("stop", None)``
+- results: ``("ready", info)``, ``("scored", {"tasks", "done"})``,
+  ``("trained", {"report", "tasks", "rescore_seconds"})``, ``("error", {"message", "fatal"})``
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import IO, Any
+
+from .service import ModelService, ModelSpec
+
+logger = logging.getLogger(__name__)
+Message = tuple[str, Any]
+FIRST_CHUNK = 64
+
+
+def serve_jobs(
+    spec: ModelSpec,
+    get_job: Callable[[float], Message],
+    put_result: Callable[[Message], None],
+    keep_going: Callable[[], bool],
+) -> None:
+    """The worker's main loop: build the model, then run jobs until ``stop``."""
+    try:
+        service = ModelService(spec)
+    except Exception as err:  # noqa: BLE001 - reported to the server, which raises it
+        put_result(("error", {"message": str(err), "fatal": True, "type": type(err).__name__}))
+        return
+    put_result(("ready", {"labels": service.labels, "architecture": service.architecture}))
+    while keep_going():
+        try:
+            kind, payload = get_job(1.0)
+        except queue.Empty:
+            continue
+        except EOFError:
+            return
+        if kind == "stop":
+            return
+        try:
+            _run_job(service, kind, payload, put_result)
+        except Exception as err:  # noqa: BLE001 - the server logs it and goes on
+            logger.exception("model worker job %s failed", kind)
+            put_result(("error", {"message": f"{kind}: {err}\n{traceback.format_exc()}",
+                                  "fatal": False, "type": type(err).__name__}))
+
+
+def _run_job(service: ModelService, kind: str, payload: Any,
+             put_result: Callable[[Message], None]) -> None:
+    if kind == "pool":
+        service.set_pool(payload)
+    elif kind == "score":
+        hashes, size = list(payload["hashes"]), int(payload.get("chunk", 256))
+        start, first = 0, min(FIRST_CHUNK, size)
+        while start < len(hashes) or start == 0:
+            step = first if start == 0 else size
+            tasks = service.rank(hashes[start:start + step])
+            start += step
+            put_result(("scored", {"tasks": tasks, "done": start >= len(hashes)}))
+    elif kind == "train":
+        report = service.train(payload["answers"])
+        began = time.perf_counter()
+        tasks = service.rank(payload["hashes"])
+        put_result(("trained", {"report": report, "tasks": tasks,
+                                "rescore_seconds": round(time.perf_counter() - began, 3)}))
+    else:
+        raise ValueError(f"unknown job {kind!r}")
+
+
+def write_frame(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next frame; ``EOFError`` once the other side is gone."""
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    (size,) = struct.unpack("<Q", header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def main() -> None:
+    """Entry point of the worker process: frames in on stdin, frames out on stdout."""
+    jobs, results = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything printed must not corrupt the result frames
+    spec = read_frame(jobs)
+    if spec.nice:
+        try:
+            os.nice(spec.nice)
+        except OSError:
+            pass
+    if spec.threads is None:
+        spec.threads = max(1, (os.cpu_count() or 2) - 1)
+    serve_jobs(spec, lambda timeout: read_frame(jobs),
+               lambda message: write_frame(results, message), lambda: True)
+
+
+class ModelWorker:
+    """A :class:`ModelService` in a child process (default) or a thread, behind queues."""
+
+    def __init__(self, spec: ModelSpec, *, kind: str = "process") -> None:
+        if kind not in ("process", "thread"):
+            raise ValueError(f"worker kind must be 'process' or 'thread', not {kind!r}")
+        self.kind = kind
+        self.spec = spec
+        self.jobs: queue.Queue[Any] = queue.Queue()
+        self.results: queue.Queue[Message] = queue.Queue()
+        self._stopped = threading.Event()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        if self.kind == "thread":
+            self._spawn(serve_jobs, self.spec, lambda t: self.jobs.get(timeout=t),
+                        self.results.put, lambda: not self._stopped.is_set())
+            return
+        self._proc = subprocess.Popen([sys.executable, "-m", "spacy_al.retraining.worker"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.jobs.put(self.spec)
+        self._spawn(self._send)
+        self._spawn(self._receive)
+
+    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name="spacy-al-model", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _send(self) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        while (job := self.jobs.get()) is not None:
+            try:
+                write_frame(self._proc.stdin, job)
+            except (BrokenPipeError, OSError, ValueError):
+                return
+
+    def _receive(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        while True:
+            try:
+                self.results.put(read_frame(self._proc.stdout))
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                return
+
+    def submit(self, kind: str, payload: Any = None) -> None:
+        """Queue a job; never blocks (a sender thread writes it to the process)."""
+        self.jobs.put((kind, payload))
+
+    def get(self, timeout: float) -> Message:
+        """The next result; raises ``queue.Empty`` after ``timeout`` seconds."""
+        return self.results.get(timeout=timeout)
+
+    def is_alive(self) -> bool:
+        if self._proc is not None:
+            return self._proc.poll() is None
+        return any(thread.is_alive() for thread in self._threads)
+
+    def close(self, timeout: float = 5.0) -> None:
+        self._stopped.set()
+        self.jobs.put(("stop", None))
+        if self._proc is None:
+            for thread in self._threads:
+                thread.join(timeout)
+            return
+        self.jobs.put(None)
+        try:
+            self._proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout)
+
+
+if __name__ == "__main__":
+    main()

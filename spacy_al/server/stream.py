@@ -1,0 +1,280 @@
+"""The question stream of a server: a ranked pool that several sessions read at once.
+
+:class:`PoolStream` holds the pool (one :class:`PoolItem` per sentence) and the
+current *ranking*: the tasks to ask, best first. A model worker replaces the
+ranking with :meth:`set_ranking` (one assignment under the lock: the swap is
+atomic); sessions take batches with :meth:`next_batch`. A task handed to a
+session is reserved for it until answered (or for ``reservation_timeout``
+seconds), so two annotators never get the same question; answered tasks are
+excluded by input hash (a sentence is annotated once) or by task hash (one
+question per span, as in ner.al-teach).
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from ..tasks import PoolItem, task_hash_of
+
+EXCLUDE_BY = ("input", "task")
+
+
+class PoolStream:
+    """A re-rankable stream of tasks over a fixed pool of sentences."""
+
+    def __init__(
+        self,
+        items: Iterable[PoolItem],
+        *,
+        task_keys: Sequence[str] = (),
+        exclude_by: str = "input",
+        feed_overlap: bool = False,
+        reservation_timeout: float = 600.0,
+        max_outstanding: int = 20,
+        unranked: Callable[[PoolItem], dict[str, Any]] | None = None,
+    ) -> None:
+        if exclude_by not in EXCLUDE_BY:
+            raise ValueError(f"exclude_by must be one of {EXCLUDE_BY}, not {exclude_by!r}")
+        self.items: dict[int, PoolItem] = {item.input_hash: item for item in items}
+        self.task_keys = tuple(task_keys)
+        self.exclude_by = exclude_by
+        self.feed_overlap = feed_overlap
+        self.reservation_timeout = reservation_timeout
+        self.max_outstanding = max_outstanding
+        self.unranked = unranked
+        """Makes a task for a pool item not ranked yet: served while the initial scoring
+        runs, so that no session waits for it (None: serve ranked tasks only)."""
+        self.version = 0
+        self.complete = False
+        """Whether the current ranking covers the whole pool (scoring is over)."""
+        self.ready = threading.Event()
+        self._lock = threading.Lock()
+        self._order: list[dict[str, Any]] = []
+        self._known: dict[int, int] = {}
+        self._first_open = 0
+        self._done: dict[str | None, set[int]] = {None: set()}
+        self._reserved: dict[tuple[str | None, int], tuple[str, float]] = {}
+        self._outstanding: dict[str, dict[int, dict[str, Any]]] = {}
+
+    # -- ranking ------------------------------------------------------------
+    def set_ranking(
+        self, tasks: Sequence[dict[str, Any]], *, complete: bool = True, version: int | None = None
+    ) -> None:
+        """Replace the ranking (tasks best first) in one atomic swap."""
+        tasks = list(tasks)
+        with self._lock:
+            self._remember(tasks)
+            self._order = tasks
+            self._first_open = 0
+            self.complete = complete
+            self.version = self.version + 1 if version is None else version
+        self.ready.set()
+
+    def merge_ranking(self, tasks: Sequence[dict[str, Any]], *, complete: bool) -> None:
+        """Merge more scored tasks into the ranking (initial scoring, chunk by chunk)."""
+        def key(task: dict[str, Any]) -> float:
+            return -float(task.get("_rank", 0.0))
+
+        new = sorted(tasks, key=key)
+        with self._lock:
+            self._remember(new)
+            self._order = list(heapq.merge(self._order, new, key=key))
+            self._first_open = 0
+            self.complete = complete
+        self.ready.set()
+
+    def _remember(self, tasks: Iterable[Mapping[str, Any]]) -> None:
+        """Task hashes ever ranked, so answers to older rankings still validate."""
+        self._known.update((int(t["_task_hash"]), int(t["_input_hash"])) for t in tasks)
+
+    # -- exclusion ----------------------------------------------------------
+    def _key(self, task: Mapping[str, Any]) -> int:
+        field = "_input_hash" if self.exclude_by == "input" else "_task_hash"
+        return int(task[field])
+
+    def exclude(self, hashes: Iterable[int], session_id: str | None = None) -> None:
+        """Mark hashes (of the ``exclude_by`` kind) as done: for everyone, or one session."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            self._done.setdefault(scope, set()).update(hashes)
+
+    def mark_answered(self, answers: Iterable[Mapping[str, Any]], session_id: str) -> None:
+        """Exclude answered tasks and release their reservations."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            done = self._done.setdefault(scope, set())
+            for answer in answers:
+                key = self._key(answer)
+                done.add(key)
+                held = self._reserved.pop((scope, key), None)
+                if held is not None:
+                    self._outstanding.get(held[0], {}).pop(key, None)
+
+    def _done_sets(self, scope: str | None) -> tuple[set[int], ...]:
+        if scope is None:
+            return (self._done[None],)
+        return self._done[None], self._done.setdefault(scope, set())
+
+    # -- serving ------------------------------------------------------------
+    def next_batch(self, session_id: str, n: int) -> list[dict[str, Any]]:
+        """Up to ``n`` tasks for a session, reserved for it; copies, safe to send.
+
+        A session holding ``max_outstanding`` unanswered tasks (a reloaded page, a
+        client that never answers) gets those back, oldest first, instead of new ones;
+        so does a session when nothing new is left.
+        """
+        scope = session_id if self.feed_overlap else None
+        now = time.monotonic()
+        with self._lock:
+            done = self._done_sets(scope)
+            self._skip_done_prefix(done[0])
+            batch: list[dict[str, Any]] = []
+            if len(self._outstanding.get(session_id, ())) < self.max_outstanding:
+                batch = self._take_open(scope, session_id, done, n, now)
+                if len(batch) < n and not self.complete and self.unranked is not None:
+                    batch += self._take_unranked(scope, session_id, done, n - len(batch), now)
+            if not batch:
+                batch = self._own_outstanding(scope, session_id, done, n, now)
+        return [self._serve(task, session_id) for task in batch]
+
+    def _skip_done_prefix(self, done: set[int]) -> None:
+        if self.feed_overlap:
+            return
+        order, i = self._order, self._first_open
+        while i < len(order) and self._key(order[i]) in done:
+            i += 1
+        self._first_open = i
+
+    def _reserve(self, scope: str | None, key: int, session_id: str, task: dict[str, Any],
+                 now: float) -> None:
+        held = self._reserved.get((scope, key))
+        if held is not None and held[0] != session_id:
+            self._outstanding.get(held[0], {}).pop(key, None)
+        self._reserved[(scope, key)] = (session_id, now)
+        mine = self._outstanding.setdefault(session_id, {})
+        mine.pop(key, None)
+        mine[key] = task  # (re)inserted last: the oldest reservations stay first
+
+    def _take_open(
+        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
+    ) -> list[dict[str, Any]]:
+        batch: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        order = self._order
+        for i in range(0 if self.feed_overlap else self._first_open, len(order)):
+            task = order[i]
+            key = self._key(task)
+            if key in seen or any(key in d for d in done):
+                continue
+            held = self._reserved.get((scope, key))
+            if held is not None and (held[0] == session_id
+                                     or now - held[1] < self.reservation_timeout):
+                continue
+            self._reserve(scope, key, session_id, task, now)
+            seen.add(key)
+            batch.append(task)
+            if len(batch) >= n:
+                break
+        return batch
+
+    def _take_unranked(
+        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
+    ) -> list[dict[str, Any]]:
+        assert self.unranked is not None
+        ranked = set(self._known.values())
+        batch = []
+        for input_hash, item in self.items.items():
+            if input_hash in ranked:
+                continue
+            task = self.unranked(item)
+            key = self._key(task)
+            held = self._reserved.get((scope, key))
+            if any(key in d for d in done) or held is not None and (
+                    held[0] == session_id or now - held[1] < self.reservation_timeout):
+                continue
+            self._known[int(task["_task_hash"])] = input_hash
+            self._reserve(scope, key, session_id, task, now)
+            batch.append(task)
+            if len(batch) >= n:
+                break
+        return batch
+
+    def _own_outstanding(
+        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
+    ) -> list[dict[str, Any]]:
+        """This session's unanswered tasks, oldest first (a reloaded page gets them again)."""
+        mine = self._outstanding.get(session_id, {})
+        batch = []
+        for key, task in list(mine.items()):
+            if any(key in d for d in done):
+                mine.pop(key, None)
+                continue
+            batch.append((key, task))
+            if len(batch) >= n:
+                break
+        for key, task in batch:
+            self._reserve(scope, key, session_id, task, now)
+        return [task for _, task in batch]
+
+    def _serve(self, task: dict[str, Any], session_id: str) -> dict[str, Any]:
+        """The full task: the pool item's text, tokens and meta under the ranked fields."""
+        served: dict[str, Any] = {}
+        item = self.items.get(task["_input_hash"])
+        if item is not None and "tokens" not in task:
+            served = {"text": item.text, "tokens": item.tokens,
+                      "meta": {**item.meta, **task.get("meta", {})}}
+        served.update((k, v) for k, v in task.items() if k != "_rank" and k not in served)
+        served["_session_id"] = session_id
+        return served
+
+    # -- lookups and counts -------------------------------------------------
+    def lookup(self, answer: Mapping[str, Any]) -> PoolItem | None:
+        """The pool item an answer belongs to, if its hashes are ones this stream makes."""
+        item = self.items.get(answer.get("_input_hash"))  # type: ignore[arg-type]
+        if item is None:
+            return None
+        if self._known.get(answer.get("_task_hash")) == item.input_hash:  # type: ignore[arg-type]
+            return item
+        if task_hash_of(item.input_hash, answer, self.task_keys) != answer.get("_task_hash"):
+            return None
+        return item
+
+    def _open_keys(self, done: tuple[set[int], ...]) -> set[int]:
+        keys = {self._key(t) for t in self._order}
+        for d in done:
+            keys.difference_update(d)
+        return keys
+
+    def n_open(self, session_id: str | None = None) -> int:
+        """Tasks of the current ranking not answered yet (reserved ones included)."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            return len(self._open_keys(self._done_sets(scope)))
+
+    def unanswered_items(self) -> list[int]:
+        """Input hashes of the pool items nobody answered (for re-scoring)."""
+        with self._lock:
+            if self.exclude_by != "input" or self.feed_overlap:
+                return list(self.items)
+            done = self._done[None]
+            return [h for h in self.items if h not in done]
+
+    def progress(self, session_id: str | None = None) -> float | None:
+        """Share of the questions answered, or None while it is not known yet."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            done = self._done_sets(scope)
+            if self.exclude_by == "input":
+                n_done = len(set().union(*done).intersection(self.items))
+                total = len(self.items)
+            elif not self.complete:
+                return None
+            else:
+                n_open = len(self._open_keys(done))
+                n_done = len(self._known.keys() & set().union(*done))
+                total = n_done + n_open
+        return min(1.0, n_done / total) if total else 1.0

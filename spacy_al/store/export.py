@@ -1,0 +1,145 @@
+"""Export annotations: JSONL (as stored), spaCy DocBin train/dev, CoNLL.
+
+Answers are merged per sentence (``_input_hash``): the latest accepted complete
+answer (``ner_manual``: al-correct, manual) wins; otherwise the accepted spans of
+binary answers (``ner``: al-teach) are combined, the rest of the sentence left
+*missing* (unknown, not ``O``). Rejected and ignored answers are not training data.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import srsly
+from spacy.tokens import Doc, DocBin
+from spacy.vocab import Vocab
+
+from ..errors import ConfigError
+from ..tasks import answer_doc, is_complete
+from .database import Database
+
+
+def merge_answers(examples: Iterable[Mapping[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
+    """One ``(task, complete)`` per sentence with training data, in first-answer order."""
+    complete: dict[int, dict[str, Any]] = {}
+    binary: dict[int, dict[str, Any]] = {}
+    order: list[int] = []
+    for eg in examples:
+        key = int(eg["_input_hash"])
+        if key not in complete and key not in binary:
+            order.append(key)
+        if eg.get("answer") != "accept":
+            continue
+        if is_complete(eg):
+            complete[key] = dict(eg)
+        else:
+            merged = binary.setdefault(key, {**eg, "spans": []})
+            merged["spans"] = merged["spans"] + list(eg.get("spans") or [])
+    merged_list = []
+    for key in order:
+        if key in complete:
+            merged_list.append((complete[key], True))
+        elif key in binary:
+            merged_list.append((binary[key], False))
+    return merged_list
+
+
+def examples_to_docs(examples: Iterable[Mapping[str, Any]], vocab: Vocab) -> list[Doc]:
+    """Docs with the merged gold entities of each annotated sentence."""
+    docs = []
+    for task, complete in merge_answers(examples):
+        doc = answer_doc(vocab, task, complete=complete)
+        doc.user_data["_input_hash"] = task["_input_hash"]
+        docs.append(doc)
+    return docs
+
+
+def split_docs(docs: list[Doc], eval_split: float, seed: int) -> tuple[list[Doc], list[Doc]]:
+    """Shuffle (seeded) and split off ``eval_split`` of the docs for evaluation."""
+    if not 0.0 <= eval_split < 1.0:
+        raise ConfigError(f"eval_split must be in [0, 1), got {eval_split}.")
+    docs = list(docs)
+    random.Random(seed).shuffle(docs)
+    n_dev = round(len(docs) * eval_split)
+    if eval_split > 0 and n_dev == 0 and len(docs) >= 2:
+        n_dev = 1
+    return docs[n_dev:], docs[:n_dev]
+
+
+def read_datasets(db: Database, names: Iterable[str]) -> list[dict[str, Any]]:
+    examples = []
+    for name in names:
+        if name not in db:
+            raise ConfigError(f"Dataset {name!r} is not in {db.path}.",
+                              fix=f"Use one of {', '.join(db.datasets) or '(none yet)'}.")
+        examples.extend(db.get_dataset_examples(name))
+    return examples
+
+
+def data_to_spacy(
+    db: Database,
+    datasets: list[str],
+    out_dir: str | Path,
+    *,
+    eval_split: float = 0.2,
+    seed: int = 0,
+    lang: str = "en",
+    conll: bool = False,
+) -> dict[str, Any]:
+    """Write ``train.spacy`` and ``dev.spacy`` (and CoNLL files) to ``out_dir``."""
+    import spacy
+
+    vocab = spacy.blank(lang).vocab
+    docs = examples_to_docs(read_datasets(db, datasets), vocab)
+    train, dev = split_docs(docs, eval_split, seed)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, Any] = {"train": len(train), "dev": len(dev)}
+    for name, part in (("train", train), ("dev", dev)):
+        DocBin(docs=part, store_user_data=True).to_disk(out / f"{name}.spacy")
+        if conll:
+            with (out / f"{name}.conll").open("w", encoding="utf8") as handle:
+                counts[f"{name}_conll_skipped"] = write_conll(part, handle)
+    return counts
+
+
+def write_conll(docs: Iterable[Doc], handle: TextIO) -> int:
+    """Write complete docs as ``token<TAB>IOB2-tag`` lines; return how many partial were skipped."""
+    skipped = 0
+    for doc in docs:
+        if any(token.ent_iob == 0 for token in doc):
+            skipped += 1
+            continue
+        for token in doc:
+            tag = "O" if token.ent_iob_ == "O" else f"{token.ent_iob_}-{token.ent_type_}"
+            handle.write(f"{token.text}\t{tag}\n")
+        handle.write("\n")
+    return skipped
+
+
+def db_out(
+    db: Database,
+    dataset: str,
+    handle: TextIO,
+    *,
+    answer: str | None = None,
+    format: str = "jsonl",
+    lang: str = "en",
+) -> int:
+    """Write a dataset to ``handle`` as JSONL (every answer) or CoNLL; return the count."""
+    examples = read_datasets(db, [dataset])
+    if answer is not None:
+        examples = [eg for eg in examples if eg.get("answer") == answer]
+    if format == "jsonl":
+        for eg in examples:
+            handle.write(srsly.json_dumps(eg) + "\n")
+        return len(examples)
+    if format == "conll":
+        import spacy
+
+        docs = examples_to_docs(examples, spacy.blank(lang).vocab)
+        return len(docs) - write_conll(docs, handle)
+    raise ConfigError(f"Unknown export format {format!r}.", fix="Use jsonl or conll.")
