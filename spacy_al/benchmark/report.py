@@ -59,6 +59,18 @@ def strategy_row(curve: Curve, target: float | None, area_range: tuple[float, fl
     return "| " + " | ".join(cells) + " |"
 
 
+def table_header(base_at: str | None) -> str:
+    """The header and rule of the strategy table; the random-baseline column only where
+    random has rows (so no column goes missing while it is unfinished)."""
+    columns = ["strategy", "seeds", "labelled up to", "F1 @2 %", "F1 @5 %", "F1 @10 %",
+               "F1 @20 %", "AULC"]
+    if base_at is not None:
+        columns.append(f"tokens to random's F1 at {base_at}")
+    columns.append("tokens to 99 % of full F1")
+    align = ["---"] + ["---:"] * (len(columns) - 2) + ["---"]
+    return "| " + " | ".join(columns) + " |\n|" + "|".join(align) + "|"
+
+
 def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | None) -> str:
     curves = build_curves(rows)
     full = full_f1(rows)
@@ -80,9 +92,7 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
         f"which the mean curve reaches {int(100 * TARGET)} % of the full-data F1; the one "
         "before it, the share at which it reaches the random baseline's mean F1 at the "
         "baseline's last round.", "",
-        "| strategy | seeds | labelled up to | F1 @2 % | F1 @5 % | F1 @10 % | F1 @20 % "
-        f"| AULC | tokens to random's F1 at {base_at} | tokens to 99 % of full F1 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        table_header(base_at if baseline is not None else None),
     ]
     lines += [strategy_row(curve, target, area_range, base_f1) for curve in curves.values()]
     peer = [r for r in rows if "peer_f1" in r]

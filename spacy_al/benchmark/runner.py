@@ -26,22 +26,25 @@ from tqdm import tqdm
 
 from ..loop.engine import RoundEngine, derive_seed, resolve_size
 from ..loop.scoring import strategy_scorer
+from ..models.hf_encoder import int8_prediction
 from ..pipeline.build import create_al_nlp
 from ..pipeline.evaluation import evaluate_docs
-from ..training.trainer import Trainer
+from ..training.trainer import FitResult, Trainer
 from .beam import beam_uncertainty_scores, new_beam_nlp
 from .data import BenchmarkData, load_data
+from .hardware import describe_hardware
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
 from .settings import FULL, PEER, BenchmarkSettings
+
+HARDWARE = describe_hardware()
 
 
 def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
     """A freshly initialised ``al_ner`` pipeline; the same ``seed`` gives the same weights."""
     fix_random_seed(seed)
-    return create_al_nlp(
-        labels, settings.architecture, settings.model_name, tok2vec_width=settings.tok2vec_width
-    )
+    return create_al_nlp(labels, settings.architecture, settings.model_name,
+                         tok2vec_width=settings.tok2vec_width)
 
 
 @dataclass
@@ -102,9 +105,9 @@ class Benchmark:
         trainer = Trainer(self.data.labels, self.settings.training_rule(full=True), seed,
                           functools.partial(new_al_nlp, settings=self.settings),
                           progress=self.progress)
-        nlp, seconds = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
+        nlp, fitted = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
         everything = list(range(len(pool)))
-        self.results.append(self._row(FULL, seed, 0, everything, nlp, seconds, 0.0))
+        self.results.append(self._row(FULL, seed, 0, everything, nlp, fitted, 0.0))
         write_report(self.output)
 
     # -- one strategy and seed -------------------------------------------------
@@ -158,7 +161,7 @@ class Benchmark:
     def _train_round(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> None:
         """Train (and unless already recorded, evaluate, select the next round, record)."""
         docs = self.data.oracle.reveal(run.labelled)
-        nlp, seconds = trainers[0].train(docs, rnd, desc=f"round {rnd}")
+        nlp, fitted = trainers[0].train(docs, rnd, desc=f"round {rnd}")
         peer = trainers[1].train(docs, rnd, desc=f"peer {rnd}")[0] if trainers[1] else None
         run.models = (nlp, peer)
         if rnd in run.done:
@@ -168,7 +171,7 @@ class Benchmark:
             start = time.perf_counter()
             self._select(run, rnd + 1, trainers)
             score_seconds = time.perf_counter() - start
-        row = self._row(run.strategy, run.seed, rnd, run.labelled, nlp, seconds, score_seconds)
+        row = self._row(run.strategy, run.seed, rnd, run.labelled, nlp, fitted, score_seconds)
         if peer is not None:
             row["peer_f1"] = round(evaluate_docs(peer, self.data.test).f1, 6)
         self.results.append(row)
@@ -186,7 +189,8 @@ class Benchmark:
             self._train_round(run, rnd - 1, trainers)
         assert run.models is not None
         start = time.perf_counter()
-        candidates = run.engine.candidates()
+        candidates = run.engine.subsample(run.engine.candidates(), self.settings.score_subsample,
+                                          rnd, size)
         scores = self._score(run, rnd, candidates)
         chosen, chosen_scores = run.engine.choose(scores, candidates, size, rnd)
         return self._record_selection(run, rnd, chosen, chosen_scores,
@@ -201,7 +205,8 @@ class Benchmark:
                                            self.settings.beam_width)
         scorer = strategy_scorer(run.strategy, self.settings.options_for(run.strategy),
                                  derive_seed(run.seed, rnd), self.settings.score_batch_size)
-        return scorer(nlp, docs)
+        with int8_prediction(nlp.get_pipe("al_ner").model, self.settings.quantize):
+            return scorer(nlp, docs)
 
     def _record_selection(self, run: Run, rnd: int, indices: list[int], scores: list[float],
                           seconds: float) -> bool:
@@ -221,7 +226,7 @@ class Benchmark:
         return 1 + max(0, round(spare / query)) if query else None
 
     def _row(self, strategy: str, seed: int, rnd: int, labelled: list[int], nlp: Language,
-             train_seconds: float, score_seconds: float) -> dict[str, Any]:
+             fitted: FitResult, score_seconds: float) -> dict[str, Any]:
         pool = self.data.pool
         result = evaluate_docs(nlp, self.data.test)
         tokens = int(pool.n_tokens[np.asarray(labelled, dtype=np.int64)].sum())
@@ -232,10 +237,12 @@ class Benchmark:
             "labeled_share": round(tokens / pool.total_tokens, 6),
             "f1": round(result.f1, 6), "precision": round(result.precision, 6),
             "recall": round(result.recall, 6),
-            "train_seconds": round(train_seconds, 2), "score_seconds": round(score_seconds, 2),
+            "train_seconds": round(fitted.seconds, 2), "train_passes": fitted.passes,
+            "held_out_f1": fitted.held_out_f1, "score_seconds": round(score_seconds, 2),
             "eval_seconds": round(result.seconds, 2),
             "per_type_f1": {k: round(v["f1"], 4) for k, v in result.per_type.items()},
             "architecture": self.settings.architecture, "corpus": self.settings.corpus,
+            "hardware": HARDWARE,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 

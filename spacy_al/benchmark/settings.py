@@ -21,6 +21,8 @@ BASELINE = "random"
 FULL = "full"
 PEER = "beam_uncertainty"
 SETTINGS_FILE = "settings.json"
+NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
+                                "quantize": False}
 
 
 @dataclass
@@ -57,6 +59,13 @@ class BenchmarkSettings:
     strategy_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     full: bool = True
     beam_width: int = 16
+    holdout: float = 0.0
+    """Early stopping on this share of the labelled set (0: fixed epochs, the old rule)."""
+    patience: int = 1
+    score_subsample: float = 0.0
+    """Score only a random share of the unlabelled pool each round (0: all of it)."""
+    quantize: bool = False
+    """Transformer: score (and evaluate) with an int8 copy of the encoder."""
 
     def __post_init__(self) -> None:
         if BASELINE not in self.strategies:
@@ -83,7 +92,7 @@ class BenchmarkSettings:
         return TrainingRule(epochs=self.full_epochs if full else self.epochs,
                             min_steps=0 if full else self.min_steps, batch_size=self.batch_size,
                             learn_rate=self.learn_rate, dropout=self.dropout,
-                            retrain=self.retrain)
+                            retrain=self.retrain, holdout=self.holdout, patience=self.patience)
 
     def fingerprint(self) -> dict[str, Any]:
         """What must not change for results to be comparable (and a run resumable)."""
@@ -91,6 +100,9 @@ class BenchmarkSettings:
         for key in ("strategies", "seeds", "budget", "max_rounds", "full", "score_batch_size",
                     "test", "train"):
             data.pop(key)
+        for key, default in NEW_DEFAULTS.items():  # runs saved before these existed still resume
+            if data.get(key) == default:
+                data.pop(key)
         data["train_name"] = Path(self.train).name
         data["test_name"] = Path(self.test).name
         return data

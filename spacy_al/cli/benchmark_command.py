@@ -52,6 +52,14 @@ def benchmark_cli(
     options: str = typer.Option("{}", "--strategy-options",
                                 help='JSON, e.g. {"bald": {"n_samples": 10}}'),
     full: bool = typer.Option(True, "--full/--no-full", help="Full-data reference run"),
+    holdout: float = typer.Option(0.0, "--holdout", help="Early stopping on this share of "
+                                  "the labelled set (0: fixed epochs)"),
+    patience: int = typer.Option(1, "--patience", help="Passes without a better held-out "
+                                 "F1 before a round's training stops"),
+    score_subsample: float = typer.Option(0.0, "--score-subsample", help="Score a random "
+                                          "share of the unlabelled pool per round (0: all)"),
+    quantize: bool = typer.Option(False, "--int8-scoring/--fp32-scoring",
+                                  help="Transformer: score the pool with an int8 encoder"),
     report_only: bool = typer.Option(False, "--report-only",
                                      help="Only rebuild the plot and summary"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars"),
@@ -78,6 +86,7 @@ def benchmark_cli(
         full_epochs=full_epochs,
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
         test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
+        holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
     )
     folder = run_benchmark(settings, output, progress=progress)
     typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")

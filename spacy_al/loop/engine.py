@@ -230,6 +230,17 @@ class RoundEngine:
         chosen = np.asarray(scores, dtype=np.float64)[positions]
         return [int(i) for i in candidates[positions]], [float(x) for x in chosen]
 
+    def subsample(self, candidates: np.ndarray, share: float, rnd: int, size: int
+                  ) -> np.ndarray:
+        """A seeded random ``share`` of ``candidates`` to score this round (Tsvigun et al.
+        2022); all of them when ``share`` is 0 or the sample could not fill ``size``."""
+        if share <= 0 or share >= 1:
+            return candidates
+        n = int(np.ceil(share * len(candidates)))
+        rng = np.random.default_rng(derive_seed(self.seed, rnd, 3))
+        sample = np.sort(rng.choice(candidates, size=n, replace=False))
+        return sample if self.size_of(sample) >= 2 * size else candidates
+
     def record(self, rnd: int, indices: Sequence[int]) -> list[int]:
         """Label round ``rnd``'s ``indices``; return those that were new."""
         new = [int(i) for i in indices if int(i) not in self._labelled]

@@ -15,6 +15,8 @@ encoder offline from the pipeline folder alone.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,3 +245,19 @@ def _deserialize_bundle(_: HFBundle, value: bytes, name: str, model: Model) -> H
         )
     _install(model, bundle, AutoModel.from_config(bundle.config))
     return bundle
+
+
+@contextmanager
+def int8_prediction(model: Model, enabled: bool = True) -> Iterator[None]:
+    """Predict with (or without) the int8 copy of every transformer encoder under ``model``
+    for the duration of the block, whatever the config says (e.g. int8 pool scoring
+    beside fp32 evaluation); the config's value comes back afterwards."""
+    nodes = [node for node in model.walk() if "quantize" in node.attrs]
+    saved = [node.attrs["quantize"] for node in nodes]
+    try:
+        for node in nodes:
+            node.attrs["quantize"] = ConfigFlag(enabled)
+        yield
+    finally:
+        for node, value in zip(nodes, saved, strict=True):
+            node.attrs["quantize"] = value

@@ -156,9 +156,9 @@ class ModelService:
                  for a in accepted if not is_held_out(a, self.spec.eval_fraction)]
         report: dict[str, Any] = {"n_train": len(train), "n_eval": len(held)}
         losses: dict[str, float] = {}
-        seconds = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
-                      optimizer=self._optimizer, losses=losses)
-        report["train_seconds"] = round(seconds, 3)
+        result = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
+                     optimizer=self._optimizer, losses=losses)
+        report["train_seconds"] = round(result.seconds, 3)
         report["loss"] = round(losses.get("al_ner", 0.0), 4)
         self.version += 1
         report["version"] = self.version

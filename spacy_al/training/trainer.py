@@ -3,9 +3,13 @@
 A :class:`TrainingRule` says how a labelled set is turned into a model: Adam with the
 settings of ``configs/ner_*.cfg`` (L2 weight decay, gradient clipping), ``epochs``
 passes over the examples in shuffled minibatches, at least ``min_steps`` updates
-(small labelled sets get more passes), and ``dropout``. :class:`Trainer` applies it
-round by round, from scratch with a seeded initialisation (``retrain = "scratch"``)
-or continuing the previous round's model and optimizer (``"continue"``).
+(small labelled sets get more passes), and ``dropout``. With ``holdout > 0`` the rule
+stops early, as a user without a test set can: a stable slice of the labelled set
+(by text hash) is held out, scored after every pass, and training stops once
+``patience`` passes bring no better held-out F1; the best pass's weights are kept
+(:mod:`.early_stopping`). :class:`Trainer` applies the rule round by round, from
+scratch with a seeded initialisation (``retrain = "scratch"``) or continuing the
+previous round's model and optimizer (``"continue"``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from tqdm import tqdm
 
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
+from .early_stopping import EarlyStopping, split_holdout
 
 RETRAIN = ("scratch", "continue")
 
@@ -42,11 +47,18 @@ class TrainingRule:
     dropout: float = 0.1
     retrain: str = "scratch"
     """``"scratch"``: a fresh seeded model each round; ``"continue"``: keep training."""
+    holdout: float = 0.0
+    """Share of the labelled set held out for early stopping (0: no early stopping)."""
+    patience: int = 1
+    """Passes without a better held-out F1 before training stops."""
 
     def __post_init__(self) -> None:
         if self.retrain not in RETRAIN:
             raise ConfigError(f"Unknown retrain mode {self.retrain!r}.",
                               fix=f"use one of {', '.join(RETRAIN)}.")
+        if not 0.0 <= self.holdout < 1.0 or self.patience < 1:
+            raise ConfigError(f"Invalid early stopping: holdout {self.holdout}, patience "
+                              f"{self.patience}.", fix="use 0 <= holdout < 1 and patience >= 1.")
         if self.batch_size < 1 or self.epochs < 0 or self.min_steps < 0:
             raise ConfigError(
                 f"Invalid training rule: batch_size {self.batch_size}, epochs {self.epochs}, "
@@ -60,6 +72,17 @@ class TrainingRule:
             return 0
         steps_per_epoch = max(1, math.ceil(n_examples / self.batch_size))
         return max(self.epochs, math.ceil(self.min_steps / steps_per_epoch))
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What one training call did."""
+
+    seconds: float
+    passes: int
+    """Passes over the training examples actually run (early stopping may cut them)."""
+    held_out_f1: float | None = None
+    """Best F1 on the held-out slice (None without early stopping)."""
 
 
 def make_optimizer(learn_rate: float) -> Optimizer:
@@ -77,8 +100,8 @@ def fit(
     losses: dict[str, float] | None = None,
     desc: str = "train",
     progress: bool = False,
-) -> float:
-    """Train ``nlp`` on ``examples`` as ``rule`` says; return the seconds it took.
+) -> FitResult:
+    """Train ``nlp`` on ``examples`` as ``rule`` says; return what it did.
 
     seed (int): Seeds the shuffling and the dropout masks of this call.
     optimizer (Optimizer | None): Continue with this optimizer (None: a new one).
@@ -86,15 +109,24 @@ def fit(
     """
     start = time.perf_counter()
     train = [eg for eg in examples if len(eg.reference)]
+    train, held = split_holdout(train, rule.holdout)
     optimizer = optimizer or make_optimizer(rule.learn_rate)
     rng = random.Random(seed)
     fix_random_seed(seed)
+    stopper = EarlyStopping(nlp, held, rule.patience) if held else None
+    passes = 0
     for _ in tqdm(range(rule.n_epochs(len(train))), desc=desc, unit="epoch", leave=False,
                   disable=not progress):
         rng.shuffle(train)
+        passes += 1
         for batch in minibatch(train, rule.batch_size):
             nlp.update(batch, sgd=optimizer, drop=rule.dropout, losses=losses)
-    return time.perf_counter() - start
+        if stopper is not None and stopper.should_stop():
+            break
+    if stopper is not None:
+        stopper.restore_best()
+    best = None if stopper is None else round(stopper.best_f1, 4)
+    return FitResult(time.perf_counter() - start, passes, best)
 
 
 NlpFactory = Callable[[Sequence[str], int], Language]
@@ -115,12 +147,12 @@ class Trainer:
         self.optimizer: Optimizer | None = None
 
     def train(self, docs: Sequence[Doc], round_: int, desc: str = "train"
-              ) -> tuple[Language, float]:
-        """The model for round ``round_`` trained on gold ``docs``, and its seconds."""
+              ) -> tuple[Language, FitResult]:
+        """The model for round ``round_`` trained on gold ``docs``, and what training did."""
         if self.rule.retrain == "scratch" or self.nlp is None:
             self.nlp = self.factory(self.labels, self.seed)
             self.optimizer = make_optimizer(self.rule.learn_rate)
         examples = [doc_to_example(self.nlp, doc) for doc in docs if len(doc)]
-        seconds = fit(self.nlp, examples, self.rule, seed=self.seed * 1000 + round_,
-                      optimizer=self.optimizer, desc=desc, progress=self.progress)
-        return self.nlp, seconds
+        result = fit(self.nlp, examples, self.rule, seed=self.seed * 1000 + round_,
+                     optimizer=self.optimizer, desc=desc, progress=self.progress)
+        return self.nlp, result

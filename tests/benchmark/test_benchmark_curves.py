@@ -73,3 +73,14 @@ def test_a_truncated_last_line_is_cut_off(tmp_path: Path) -> None:
     path.write_text('{"a": 1}\n{"a": 2}\n{"a": ', encoding="utf8")
     assert read_rows(path) == [{"a": 1}, {"a": 2}]
     assert path.read_text() == '{"a": 1}\n{"a": 2}\n'
+
+
+def test_summary_table_keeps_its_columns_without_random() -> None:
+    from spacy_al.benchmark.report import table_header
+
+    with_random, without = table_header("30 %"), table_header(None)
+    assert "tokens to random's F1 at 30 %" in with_random
+    assert "random's F1" not in without and "at  |" not in without
+    for header in (with_random, without):
+        names, rule = header.split("\n")
+        assert names.count("|") == rule.count("|")

@@ -137,3 +137,14 @@ def test_unknown_selector_names_the_known_ones() -> None:
         get_selector("nope")
     assert get_selector("spacy-al.TopK.v1")(np.array([0.1, 0.2]), np.array([1, 1]), 1).tolist() \
         == [1]
+
+
+def test_subsample_is_seeded_and_falls_back_to_all() -> None:
+    engine = RoundEngine(np.full(1000, 10), Schedule(), seed=3)
+    candidates = engine.candidates()
+    sample = engine.subsample(candidates, 0.2, rnd=1, size=100)
+    assert len(sample) == 200 and np.all(np.diff(sample) > 0)
+    assert sample.tolist() == engine.subsample(candidates, 0.2, rnd=1, size=100).tolist()
+    assert sample.tolist() != engine.subsample(candidates, 0.2, rnd=2, size=100).tolist()
+    assert len(engine.subsample(candidates, 0.2, rnd=1, size=1500)) == 1000
+    assert len(engine.subsample(candidates, 0.0, rnd=1, size=100)) == 1000

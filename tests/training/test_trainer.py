@@ -1,0 +1,50 @@
+"""The one trainer: the min-steps rule, early stopping on a held-out slice, best weights kept."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.training import Example
+from thinc.api import fix_random_seed
+
+from spacy_al.errors import ConfigError
+from spacy_al.pipeline.build import create_al_nlp
+from spacy_al.training.early_stopping import MIN_HELD_OUT, split_holdout
+from spacy_al.training.trainer import TrainingRule, fit
+from tests.conftest import LABELS, TRAIN_DATA
+
+
+def examples(nlp, n: int) -> list[Example]:  # type: ignore[no-untyped-def]
+    data = [(f"{text} {i}", ents) for i in range(n) for text, ents in TRAIN_DATA][:n]
+    return [Example.from_dict(nlp.make_doc(t), {"entities": e}) for t, e in data]
+
+
+def test_epochs_grow_to_reach_min_steps() -> None:
+    rule = TrainingRule(epochs=2, min_steps=100, batch_size=32)
+    assert rule.n_epochs(64) == 50  # 2 steps per pass
+    assert rule.n_epochs(10_000) == 2
+    assert rule.n_epochs(0) == 0
+    with pytest.raises(ConfigError):
+        TrainingRule(retrain="sometimes")
+    with pytest.raises(ConfigError):
+        TrainingRule(holdout=1.5)
+
+
+def test_holdout_slice_is_stable_and_grows_with_the_set() -> None:
+    nlp = create_al_nlp(LABELS, "tok2vec", tok2vec_width=32)
+    small, large = examples(nlp, 40), examples(nlp, 80)
+    held_small = {eg.reference.text for eg in split_holdout(small, 0.25)[1]}
+    held_large = {eg.reference.text for eg in split_holdout(large, 0.25)[1]}
+    assert held_small and held_small <= held_large, "a held-out sentence stays held out"
+    assert split_holdout(small[:MIN_HELD_OUT], 0.25)[1] == [], "too few: no early stopping"
+    assert split_holdout(small, 0.0) == (small, [])
+
+
+def test_early_stopping_keeps_the_best_pass() -> None:
+    fix_random_seed(0)
+    nlp = create_al_nlp(LABELS, "tok2vec", tok2vec_width=32)
+    data = examples(nlp, 80)
+    rule = TrainingRule(epochs=30, batch_size=8, learn_rate=0.005, holdout=0.25, patience=2)
+    result = fit(nlp, data, rule, seed=0)
+    assert result.held_out_f1 is not None and 1 <= result.passes < 30
+    held = split_holdout(data, 0.25)[1]
+    assert nlp.evaluate(held)["ents_f"] == pytest.approx(result.held_out_f1, abs=1e-4)
