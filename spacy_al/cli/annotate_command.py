@@ -26,7 +26,7 @@ def _print_overview() -> None:
     from ..recipe_runtime.decorator import get_recipe, list_recipes
 
     typer.echo("Usage: spacy-al annotate RECIPE [ARGS]... [--db PATH] [--host HOST] "
-               "[--port PORT] [-F FILE.py]\n\nRecipes:")
+               "[--port PORT] [--token T] [--allowed-host H] [-F FILE.py]\n\nRecipes:")
     for name in list_recipes():
         doc = (get_recipe(name).__doc__ or "").strip().splitlines()
         typer.echo(f"  {name:<18} {doc[0] if doc else ''}")
@@ -46,6 +46,13 @@ def annotate_cli(
     file: Annotated[list[Path] | None, typer.Option(
         "-F", "--file", help="Python file defining more recipes.")] = None,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
+    token: Annotated[str | None, typer.Option(
+        "--token", help="Require this token on every API request (default: "
+        "$SPACY_AL_TOKEN; generated when --host is not a loopback address).",
+        show_default=False)] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="Also accept requests for this Host name (repeatable; "
+        "loopback names and --host are always accepted).", show_default=False)] = None,
 ) -> None:
     """Start the annotation server for RECIPE; ARGS are the recipe's (see RECIPE --help)."""
     args = list(ctx.args)
@@ -67,7 +74,7 @@ def annotate_cli(
         from ..recipe_runtime.launch import run_annotate
 
         run_annotate(recipe_name, args, db_path=db, host=host, port=port, files=file,
-                     log_level=log_level)
+                     log_level=log_level, token=token, allowed_hosts=allowed_host)
     except SpacyALError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(code=1) from None

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import sys
 import time
 from pathlib import Path
 
 from ..errors import SpacyALError
 from ..server.controller import Controller
-from ..store.database import connect
+from ..store.database import connect, default_db_path
 from .decorator import get_recipe, import_file, parse_recipe_args
+
+TOKEN_ENV = "SPACY_AL_TOKEN"
 
 
 def build_controller(
@@ -39,6 +44,48 @@ def wait_ready(controller: Controller, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def resolve_token(host: str, token: str | None) -> tuple[str | None, bool]:
+    """The token to require (``--token``, else ``$SPACY_AL_TOKEN``), and whether it was
+    generated: bound beyond loopback the server never runs without one."""
+    from ..server.guard import is_loopback
+
+    token = token or os.environ.get(TOKEN_ENV) or None
+    if token is None and not is_loopback(host):
+        return secrets.token_urlsafe(24), True
+    return token, False
+
+
+def _urls(host: str, port: int, token: str | None) -> list[str]:
+    from ..server.guard import WILDCARDS
+
+    names = [socket.gethostname(), "127.0.0.1"] if host in WILDCARDS else [host]
+    query = f"/?token={token}" if token else ""
+    return [f"http://{'[' + n + ']' if ':' in n else n}:{port}{query}" for n in names]
+
+
+def _print_start(controller: Controller, recipe_name: str, urls: list[str],
+                 host: str, generated: bool) -> None:
+    from ..server.guard import is_loopback
+
+    print(f"\n✨ Recipe {recipe_name}: dataset '{controller.dataset}', "
+          f"{len(controller.stream.items)} sentences, database {controller.db.path}")
+    output = controller.config.get("output")
+    if output:
+        print(f"   Retrained models are saved to {output}")
+    if not is_loopback(host):
+        how = f" (generated: choose it with --token or ${TOKEN_ENV})" if generated else ""
+        print(f"⚠  Serving beyond this machine on {host}: every API request needs the token"
+              f"{how}. The traffic is plain HTTP: put a TLS proxy in front on untrusted "
+              "networks.")
+    print(f"✨ Starting the web server at {urls[0]} ...\n"
+          "   Open the app in your browser and start annotating! "
+          f"(several annotators: add &session=NAME)")
+    for url in urls[1:]:
+        print(f"   or {url}")
+    print()
+    sys.stdout.flush()
+
+
 def run_annotate(
     recipe_name: str,
     recipe_args: list[str],
@@ -49,24 +96,26 @@ def run_annotate(
     files: list[Path] | None = None,
     ready_timeout: float = 600.0,
     log_level: str = "warning",
+    token: str | None = None,
+    allowed_hosts: list[str] | None = None,
 ) -> None:
-    """Start the server for a recipe, print its URL, and serve until interrupted."""
-    from ..server.app import serve
+    """Start the server for a recipe, print its URL, and serve until SIGINT or SIGTERM.
 
-    controller = build_controller(recipe_name, recipe_args, db_path=db_path, files=files)
-    try:
-        wait_ready(controller, ready_timeout)
-        url = f"http://{host}:{port}"
-        print(f"\n✨ Recipe {recipe_name}: dataset '{controller.dataset}', "
-              f"{len(controller.stream.items)} sentences, database {controller.db.path}")
-        output = controller.config.get("output")
-        if output:
-            print(f"   Retrained models are saved to {output}")
-        print(f"✨ Starting the web server at {url} ...\n"
-              "   Open the app in your browser and start annotating! "
-              f"(several annotators: {url}/?session=NAME)\n")
-        sys.stdout.flush()
-        serve(controller, host, port, log_level=log_level)
-    finally:
-        controller.close()
-        controller.db.close()
+    RAISES (DatabaseInUseError): If another server runs on the same database file.
+    """
+    from ..server.app import serve
+    from ..server.db_lock import ServerLock
+
+    token, generated = resolve_token(host, token)
+    path = Path(db_path) if db_path is not None else default_db_path()
+    urls = _urls(host, port, None)
+    with ServerLock(path, {"url": urls[0], "recipe": recipe_name}):
+        controller = build_controller(recipe_name, recipe_args, db_path=path, files=files)
+        try:
+            wait_ready(controller, ready_timeout)
+            _print_start(controller, recipe_name, _urls(host, port, token), host, generated)
+            serve(controller, host, port, log_level=log_level, token=token,
+                  allowed_hosts=allowed_hosts or [])
+        finally:
+            controller.close()
+            controller.db.close()

@@ -9,7 +9,13 @@ Endpoints, named as Prodigy's:
 - ``POST /give_answers`` ``{"answers": [...], "session_id": ...}`` → ``{"total", "progress"}``
   only once the answers are committed; invalid input → 400 ``{"error": ..., "errors": [...]}``
 - ``GET /progress?session_id=alice`` totals, progress and the model's status
-- ``GET /health``
+- ``GET /health`` ``{"status": "ok"}`` (recipe and dataset too with the token, if any)
+
+Who may call what is decided in front of the app by :class:`~.guard.Guard` (Host
+allow-list, same-origin writes, the token, security headers); request bodies are
+read and checked by :mod:`.json_body` (bounded, strict JSON). Every user error is a
+4xx that names the problem, and nothing is written; a 500 never happens by design,
+and if one does its response closes the connection cleanly.
 
 Blocking work (SQLite, the stream lock) runs in the thread pool; the event loop
 only parses and answers.
@@ -17,10 +23,8 @@ only parses and answers.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,38 +32,31 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from .controller import Controller
+from .guard import Access, Guard
+from .json_body import MAX_BODY, read_json
 from .validation import AnswerError
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
-MAX_BODY = 20 * 1024 * 1024
+__all__ = ["MAX_BODY", "make_app", "serve"]
 NO_UI = ("<!doctype html><title>spacy-al</title><p>The annotation API is running, but the web "
          "UI files are missing from {path}.</p>")
 
 
-def error_response(message: str, status: int = 400, errors: list[str] | None = None) -> Response:
-    return JSONResponse({"error": message, "errors": errors or []}, status_code=status)
+def error_response(message: str, status: int = 400, errors: list[str] | None = None,
+                   *, close: bool = False) -> Response:
+    headers = {"Connection": "close"} if close else None
+    return JSONResponse({"error": message, "errors": errors or []}, status_code=status,
+                        headers=headers)
 
 
-async def read_json(request: Request, *, optional: bool = False) -> Any:
-    """The request's JSON body; :class:`AnswerError` for invalid JSON or a body too large."""
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise AnswerError(f"The request body is larger than {MAX_BODY // 2**20} MiB.")
-    if not body.strip():
-        if optional:
-            return {}
-        raise AnswerError("The request body is empty: send a JSON object.")
-    try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise AnswerError(f"Invalid JSON in the request body: {err}.") from None
-
-
-def make_app(controller: Controller, static_dir: Path = STATIC_DIR) -> Starlette:
-    """The ASGI app serving ``controller``'s recipe."""
+def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
+             access: Access | None = None) -> ASGIApp:
+    """The ASGI app serving ``controller``'s recipe, behind the access rules."""
+    access = access or Access()
 
     async def index(request: Request) -> Response:
         page = static_dir / "index.html"
@@ -90,16 +87,20 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR) -> Starlette
         return JSONResponse(await run_in_threadpool(controller.progress, session))
 
     async def health(request: Request) -> Response:
+        if access.token and not access.token_ok(request.headers.get("authorization", "")):
+            return JSONResponse({"status": "ok"})
         return JSONResponse(controller.health())
 
     async def bad_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AnswerError)
-        return error_response(exc.message, 400, exc.errors)
+        message = exc.message + (f" Fix: {exc.fix}" if exc.fix else "")
+        return error_response(message, exc.status, exc.errors, close=exc.status == 413)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         logger.exception("spacy-al: %s %s failed", request.method, request.url.path,
                          exc_info=exc)
-        return error_response(f"Internal server error: {type(exc).__name__}: {exc}", 500)
+        return error_response("Internal server error (the server logged it).", 500,
+                              close=True)
 
     routes = [
         Route("/", index),
@@ -110,15 +111,14 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR) -> Starlette
         Route("/health", health),
         Mount("/static", app=StaticFiles(directory=static_dir, check_dir=False), name="static"),
     ]
-    return Starlette(routes=routes,
-                     exception_handlers={AnswerError: bad_request, Exception: server_error})
+    app = Starlette(routes=routes,
+                    exception_handlers={AnswerError: bad_request, Exception: server_error})
+    return Guard(app, access)
 
 
 def serve(controller: Controller, host: str = "127.0.0.1", port: int = 8080,
-          *, log_level: str = "warning") -> None:
-    """Run the server until interrupted (Ctrl-C or SIGTERM)."""
-    import uvicorn
+          **options: object) -> None:
+    """Run the server until SIGINT or SIGTERM (see :func:`.serving.serve`)."""
+    from .serving import serve as run
 
-    config = uvicorn.Config(make_app(controller), host=host, port=port, log_level=log_level,
-                            access_log=False, lifespan="off")
-    uvicorn.Server(config).run()
+    run(controller, host, port, **options)  # type: ignore[arg-type]

@@ -18,15 +18,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ConfigError
-from ..store.database import Database
+from ..store.database import Database, DatabaseError
 from .stream import PoolStream
 from .task_pool import pool_from_tasks
-from .validation import AnswerError, check_answers_body, validate_answers
+from .validation import AnswerError, check_answers_body, short, validate_answers
 
 logger = logging.getLogger(__name__)
 SESSION_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,80}$")
 DEFAULT_CONFIG: dict[str, Any] = {"batch_size": 10, "feed_overlap": False,
-                                  "reservation_timeout": 600.0}
+                                  "reservation_timeout": 600.0, "max_sessions": 32}
 REQUIRED = ("dataset", "stream", "view_id")
 
 
@@ -48,6 +48,7 @@ class Controller:
         self.stream = self._make_stream(components["stream"])
         batch_size = int(self.config["batch_size"])
         self.stream.max_outstanding = max(self.stream.max_outstanding, 2 * batch_size)
+        self.stream.max_sessions = max(1, int(self.config["max_sessions"]))
         self.started = datetime.datetime.now()
         self.default_session = f"{self.dataset}-{self.started:%Y-%m-%d_%H-%M-%S}"
         self._lock = threading.Lock()
@@ -58,6 +59,9 @@ class Controller:
         self._total = db.count(self.dataset)
         self._session_totals: dict[str, int] = {}
         self._exclude_stored(list(components.get("exclude") or []))
+        if not self.stream.feed_overlap:
+            column = "input_hash" if self.stream.exclude_by == "input" else "task_hash"
+            self.stream.record_answered_by(db.first_sessions(self.dataset, column))
         load_answers = components.get("load_answers")
         if load_answers is not None:
             load_answers(db.get_dataset_examples(self.dataset))
@@ -92,7 +96,8 @@ class Controller:
         if raw is None or raw == "":
             return self.default_session
         if not isinstance(raw, str) or not SESSION_RE.match(raw):
-            raise AnswerError(f"Invalid session_id {raw!r}: use 1-80 letters, digits or _.@+-.")
+            raise AnswerError(f"Invalid session_id {short(raw)}: use 1-80 letters, digits "
+                              "or _.@+-.")
         return raw if raw.startswith(f"{self.dataset}-") else f"{self.dataset}-{raw}"
 
     def knows_session(self, raw: Any) -> bool:
@@ -134,9 +139,11 @@ class Controller:
         for answer in clean:
             answer["_session_id"] = session_id
             answer["_view_id"] = self.view_id  # the recipe's, whatever the client says
+            answer.pop("_answered_before_by", None)  # the server's mark, never the client's
         clean = self._recipe_checks(clean)
         self._ensure_session(session_id)
         if clean:
+            self._mark_second_answers(clean, session_id)
             self._commit(clean, session_id)
             self.stream.mark_answered(clean, session_id)
             self._call_update(clean)
@@ -157,11 +164,21 @@ class Controller:
         before_db = self.components.get("before_db")
         return list(before_db(answers)) if before_db is not None else answers
 
+    def _mark_second_answers(self, answers: list[dict[str, Any]], session_id: str) -> None:
+        """With feed_overlap off, an answer to a task another session answered is kept,
+        marked ``_answered_before_by`` (db-stats counts them, data-to-spacy drops them)."""
+        for answer in answers:
+            first = self.stream.answered_by(answer)
+            if first is not None and first != session_id:
+                answer["_answered_before_by"] = first
+
     def _commit(self, answers: list[dict[str, Any]], session_id: str) -> None:
-        if session_id not in self._sessions:
-            self.db.add_dataset(session_id, {"dataset": self.dataset}, session=True)
-            self._sessions.add(session_id)
-        new = self.db.add_examples(answers, datasets=[self.dataset, session_id])
+        try:
+            new = self.db.add_examples(answers, datasets=[self.dataset, session_id],
+                                       sessions={session_id: {"dataset": self.dataset}})
+        except DatabaseError as err:
+            raise AnswerError(err.message, fix=err.fix) from None
+        self._sessions.add(session_id)
         with self._lock:
             self._total += new
             self._session_totals[session_id] = self._session_totals.get(session_id, 0) + new

@@ -4,10 +4,24 @@
 current *ranking*: the tasks to ask, best first. A model worker replaces the
 ranking with :meth:`set_ranking` (one assignment under the lock: the swap is
 atomic); sessions take batches with :meth:`next_batch`. A task handed to a
-session is reserved for it until answered (or for ``reservation_timeout``
-seconds), so two annotators never get the same question; answered tasks are
-excluded by input hash (a sentence is annotated once) or by task hash (one
-question per span, as in ner.al-teach).
+session is reserved for it until answered, for at most ``reservation_timeout``
+seconds, and while the session stays among the ``max_sessions`` most recently
+active ones. While its reservation holds, no other session is served that
+question; answered tasks are excluded by input hash (a sentence is annotated
+once) or by task hash (one question per span, as in ner.al-teach).
+
+So with ``feed_overlap`` off a question is served to one session at a time, not
+"never twice": once a reservation lapses (timeout, or the session was pushed out
+by newer ones) the question may go to another session, and a client may answer a
+task it was never served. Such a second answer is stored all the same (nothing is
+lost): :meth:`PoolStream.answered_by` names the session that answered first, the
+controller marks the later answer ``_answered_before_by``, ``db-stats`` counts them
+and ``data-to-spacy`` keeps the first session's answer.
+
+Bounds, so that no client drains the pool: a session holds at most
+``max_outstanding`` tasks (asking again returns those, not new ones), and at most
+``max_sessions`` sessions hold reservations; a new session beyond that releases
+the reservations of the least recently active one.
 """
 
 from __future__ import annotations
@@ -18,12 +32,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..tasks import PoolItem, task_hash_of
+from ..tasks import PoolItem
+from .stream_counts import StreamCounts
 
 EXCLUDE_BY = ("input", "task")
 
 
-class PoolStream:
+class PoolStream(StreamCounts):
     """A re-rankable stream of tasks over a fixed pool of sentences."""
 
     def __init__(
@@ -35,6 +50,7 @@ class PoolStream:
         feed_overlap: bool = False,
         reservation_timeout: float = 600.0,
         max_outstanding: int = 20,
+        max_sessions: int = 32,
         unranked: Callable[[PoolItem], dict[str, Any]] | None = None,
     ) -> None:
         if exclude_by not in EXCLUDE_BY:
@@ -45,6 +61,7 @@ class PoolStream:
         self.feed_overlap = feed_overlap
         self.reservation_timeout = reservation_timeout
         self.max_outstanding = max_outstanding
+        self.max_sessions = max_sessions
         self.unranked = unranked
         """Makes a task for a pool item not ranked yet: served while the initial scoring
         runs, so that no session waits for it (None: serve ranked tasks only)."""
@@ -59,6 +76,8 @@ class PoolStream:
         self._done: dict[str | None, set[int]] = {None: set()}
         self._reserved: dict[tuple[str | None, int], tuple[str, float]] = {}
         self._outstanding: dict[str, dict[int, dict[str, Any]]] = {}
+        self._last_seen: dict[str, float] = {}
+        self._answered_by: dict[int, str] = {}
 
     # -- ranking ------------------------------------------------------------
     def set_ranking(
@@ -92,10 +111,6 @@ class PoolStream:
         self._known.update((int(t["_task_hash"]), int(t["_input_hash"])) for t in tasks)
 
     # -- exclusion ----------------------------------------------------------
-    def _key(self, task: Mapping[str, Any]) -> int:
-        field = "_input_hash" if self.exclude_by == "input" else "_task_hash"
-        return int(task[field])
-
     def exclude(self, hashes: Iterable[int], session_id: str | None = None) -> None:
         """Mark hashes (of the ``exclude_by`` kind) as done: for everyone, or one session."""
         scope = session_id if self.feed_overlap else None
@@ -110,14 +125,24 @@ class PoolStream:
             for answer in answers:
                 key = self._key(answer)
                 done.add(key)
+                if not self.feed_overlap:
+                    self._answered_by.setdefault(key, session_id)
                 held = self._reserved.pop((scope, key), None)
                 if held is not None:
                     self._outstanding.get(held[0], {}).pop(key, None)
 
-    def _done_sets(self, scope: str | None) -> tuple[set[int], ...]:
-        if scope is None:
-            return (self._done[None],)
-        return self._done[None], self._done.setdefault(scope, set())
+    def record_answered_by(self, sessions: Mapping[int, str]) -> None:
+        """Who answered each key first (from the database, at start)."""
+        with self._lock:
+            for key, session_id in sessions.items():
+                self._answered_by.setdefault(key, session_id)
+
+    def answered_by(self, answer: Mapping[str, Any]) -> str | None:
+        """The session that answered this task first (feed_overlap off), or None."""
+        if self.feed_overlap:
+            return None
+        with self._lock:
+            return self._answered_by.get(self._key(answer))
 
     # -- serving ------------------------------------------------------------
     def next_batch(self, session_id: str, n: int) -> list[dict[str, Any]]:
@@ -130,6 +155,7 @@ class PoolStream:
         scope = session_id if self.feed_overlap else None
         now = time.monotonic()
         with self._lock:
+            self._make_room(session_id, now)
             done = self._done_sets(scope)
             self._skip_done_prefix(done[0])
             batch: list[dict[str, Any]] = []
@@ -140,6 +166,32 @@ class PoolStream:
             if not batch:
                 batch = self._own_outstanding(scope, session_id, done, n, now)
         return [self._serve(task, session_id) for task in batch]
+
+    def _make_room(self, session_id: str, now: float) -> None:
+        """Bound the sessions holding reservations: release the least recently active."""
+        self._last_seen.pop(session_id, None)
+        self._last_seen[session_id] = now  # most recent last
+        if self._outstanding.get(session_id):
+            return
+        holders = [s for s in self._last_seen if s != session_id and self._outstanding.get(s)]
+        for other in holders[:max(0, len(holders) - self.max_sessions + 1)]:
+            self.release(other, locked=True)
+        if len(self._last_seen) > 4 * self.max_sessions:
+            for other in [s for s in self._last_seen if not self._outstanding.get(s)]:
+                self._last_seen.pop(other, None)
+
+    def release(self, session_id: str, *, locked: bool = False) -> int:
+        """Release a session's reservations (its tasks may go to others); return how many."""
+        if not locked:
+            with self._lock:
+                return self.release(session_id, locked=True)
+        scope = session_id if self.feed_overlap else None
+        mine = self._outstanding.pop(session_id, {})
+        for key in mine:
+            held = self._reserved.get((scope, key))
+            if held is not None and held[0] == session_id:
+                del self._reserved[(scope, key)]
+        return len(mine)
 
     def _skip_done_prefix(self, done: set[int]) -> None:
         if self.feed_overlap:
@@ -230,51 +282,3 @@ class PoolStream:
         served.update((k, v) for k, v in task.items() if k != "_rank" and k not in served)
         served["_session_id"] = session_id
         return served
-
-    # -- lookups and counts -------------------------------------------------
-    def lookup(self, answer: Mapping[str, Any]) -> PoolItem | None:
-        """The pool item an answer belongs to, if its hashes are ones this stream makes."""
-        item = self.items.get(answer.get("_input_hash"))  # type: ignore[arg-type]
-        if item is None:
-            return None
-        if self._known.get(answer.get("_task_hash")) == item.input_hash:  # type: ignore[arg-type]
-            return item
-        if task_hash_of(item.input_hash, answer, self.task_keys) != answer.get("_task_hash"):
-            return None
-        return item
-
-    def _open_keys(self, done: tuple[set[int], ...]) -> set[int]:
-        keys = {self._key(t) for t in self._order}
-        for d in done:
-            keys.difference_update(d)
-        return keys
-
-    def n_open(self, session_id: str | None = None) -> int:
-        """Tasks of the current ranking not answered yet (reserved ones included)."""
-        scope = session_id if self.feed_overlap else None
-        with self._lock:
-            return len(self._open_keys(self._done_sets(scope)))
-
-    def unanswered_items(self) -> list[int]:
-        """Input hashes of the pool items nobody answered (for re-scoring)."""
-        with self._lock:
-            if self.exclude_by != "input" or self.feed_overlap:
-                return list(self.items)
-            done = self._done[None]
-            return [h for h in self.items if h not in done]
-
-    def progress(self, session_id: str | None = None) -> float | None:
-        """Share of the questions answered, or None while it is not known yet."""
-        scope = session_id if self.feed_overlap else None
-        with self._lock:
-            done = self._done_sets(scope)
-            if self.exclude_by == "input":
-                n_done = len(set().union(*done).intersection(self.items))
-                total = len(self.items)
-            elif not self.complete:
-                return None
-            else:
-                n_open = len(self._open_keys(done))
-                n_done = len(self._known.keys() & set().union(*done))
-                total = n_done + n_open
-        return min(1.0, n_done / total) if total else 1.0

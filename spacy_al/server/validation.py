@@ -7,6 +7,7 @@ label 'FOO' is not one of PER, ORG, LOC``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,12 @@ Lookup = Callable[[Mapping[str, Any]], PoolItem | None]
 SPAN_INTS = ("start", "end", "token_start", "token_end")
 SPAN_EXTRAS = ("text", "score", "source", "rank", "answer")
 """Optional span keys kept as they come; any other key is dropped."""
+MAX_ERRORS = 20
+"""Problems listed in a 400 (then a count of the others)."""
+MAX_ANSWER_BYTES = 1024 * 1024
+"""The largest answer stored (its JSON): a sentence and its spans, not a file."""
+MAX_ANSWERS = 1000
+"""The most answers in one request."""
 
 
 class AnswerError(SpacyALError):
@@ -26,12 +33,26 @@ class AnswerError(SpacyALError):
 
     code = "E101"
 
-    def __init__(self, message: str, errors: Sequence[str] = (), *, fix: str | None = None):
-        self.errors = list(errors)
+    def __init__(self, message: str, errors: Sequence[str] = (), *, fix: str | None = None,
+                 status: int = 400):
+        self.status = status
+        self.n_errors = len(errors)
+        self.errors = [_cut(error, 300) for error in errors[:MAX_ERRORS]]
+        if self.n_errors > MAX_ERRORS:
+            self.errors.append(f"... and {self.n_errors - MAX_ERRORS} more")
         detail = message if not self.errors else f"{message}: " + "; ".join(self.errors[:10])
-        if len(self.errors) > 10:
-            detail += f"; and {len(self.errors) - 10} more"
+        if self.n_errors > 10:
+            detail += f"; and {self.n_errors - 10} more"
         super().__init__(detail, fix=fix)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def short(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters: error messages never echo large input."""
+    return _cut(repr(value), 60)
 
 
 def _is_int(value: Any) -> bool:
@@ -45,6 +66,9 @@ def check_answers_body(body: Any) -> list[Any]:
     answers = body.get("answers")
     if not isinstance(answers, list):
         raise AnswerError("The request body needs 'answers': a list of answered tasks.")
+    if len(answers) > MAX_ANSWERS:
+        raise AnswerError(f"The request holds {len(answers)} answers, more than {MAX_ANSWERS}.",
+                          fix="Send the answers in smaller batches.")
     return answers
 
 
@@ -57,10 +81,17 @@ def validate_answers(
     """
     errors: list[str] = []
     clean: list[dict[str, Any]] = []
+    first: dict[tuple[int, int], int] = {}
     for i, answer in enumerate(answers):
         problems, fixed = _check_answer(answer, lookup, labels)
-        errors.extend(f"answers[{i}]{where}: {what}" for where, what in problems)
         if fixed is not None:
+            key = (fixed["_input_hash"], fixed["_task_hash"])
+            if key in first:
+                problems = [("", f"the same task as answers[{first[key]}] (_task_hash "
+                                 f"{key[1]}): send each task once per request")]
+            first.setdefault(key, i)
+        errors.extend(f"answers[{i}]{where}: {what}" for where, what in problems)
+        if fixed is not None and not problems:
             clean.append(fixed)
     if errors:
         raise AnswerError("Invalid answers, nothing was saved", errors)
@@ -75,6 +106,10 @@ def _check_answer(
     problems = _check_fields(answer)
     if problems:
         return problems, None
+    size = len(json.dumps(answer, ensure_ascii=False))
+    if size > MAX_ANSWER_BYTES:
+        return [("", f"the answer is {size // 1024} KiB of JSON, more than the "
+                     f"{MAX_ANSWER_BYTES // 1024} KiB allowed: drop large custom fields")], None
     item = lookup(answer)
     if item is None:
         return [("", f"unknown task: _task_hash {answer['_task_hash']} (with _input_hash "
@@ -96,10 +131,10 @@ def _check_fields(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = []
     if answer.get("answer") not in ANSWERS:
         problems.append((".answer", f"must be one of {', '.join(ANSWERS)}, "
-                                    f"got {answer.get('answer')!r}"))
+                                    f"got {short(answer.get('answer'))}"))
     for key in ("_input_hash", "_task_hash"):
         if not _is_int(answer.get(key)):
-            problems.append((f".{key}", f"must be an integer, got {answer.get(key)!r}"))
+            problems.append((f".{key}", f"must be an integer, got {short(answer.get(key))}"))
     if not isinstance(answer.get("text"), str):
         problems.append((".text", "must be a string"))
     if "spans" in answer and not isinstance(answer["spans"], list):
@@ -149,7 +184,7 @@ def _check_span(span: Any, item: PoolItem, labels: Sequence[str]) -> str | None:
     if missing:
         return f"{', '.join(missing)} must be integer(s)"
     if span.get("label") not in labels:
-        return f"label {span.get('label')!r} is not one of {', '.join(labels)}"
+        return f"label {short(span.get('label'))} is not one of {', '.join(labels)}"
     start, end = span["token_start"], span["token_end"]
     n_tokens = len(item.tokens)
     if end < start:

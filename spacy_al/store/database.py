@@ -173,36 +173,46 @@ class Database:
             return True
 
     # -- examples -----------------------------------------------------------
-    def add_examples(self, examples: Iterable[Mapping[str, Any]], datasets: Sequence[str]) -> int:
+    def add_examples(
+        self, examples: Iterable[Mapping[str, Any]], datasets: Sequence[str],
+        *, sessions: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> int:
         """Store answers in ``datasets`` in one durable transaction; return how many are new.
 
         The first dataset decides duplicates: an answer with the same ``_task_hash``
-        and ``_session_id`` as a stored one replaces its content.
+        and ``_session_id`` as a stored one replaces its content. Datasets named in
+        ``sessions`` are created as session datasets with that meta. Every answer is
+        serialised (strict JSON) before anything is written: one that cannot be read
+        back raises :class:`DatabaseError` and nothing is stored.
         """
-        examples = list(examples)
+        rows = [(eg, _content(eg)) for eg in examples]
         if not datasets:
             raise DatabaseError("add_examples needs at least one dataset name.")
         now = time.time()
         new = 0
         with self.transaction() as conn:
-            ids = [self._dataset_id(conn, name) for name in datasets]
-            for eg in examples:
-                new += self._add_one(conn, eg, ids, now)
+            ids = [self._dataset_id(conn, name, (sessions or {}).get(name)) for name in datasets]
+            for eg, content in rows:
+                new += self._add_one(conn, eg, content, ids, now)
         return new
 
-    def _dataset_id(self, conn: sqlite3.Connection, name: str) -> int:
+    def _dataset_id(
+        self, conn: sqlite3.Connection, name: str, session: Mapping[str, Any] | None = None
+    ) -> int:
         row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
         if row is None:
-            conn.execute("INSERT INTO datasets (name, created) VALUES (?, ?)", (name, time.time()))
+            conn.execute("INSERT INTO datasets (name, created, meta, session) VALUES (?,?,?,?)",
+                         (name, time.time(), json.dumps(dict(session or {})),
+                          int(session is not None)))
             row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
         return int(row[0])
 
     @staticmethod
     def _add_one(
-        conn: sqlite3.Connection, eg: Mapping[str, Any], ids: Sequence[int], now: float
+        conn: sqlite3.Connection, eg: Mapping[str, Any], content: str, ids: Sequence[int],
+        now: float
     ) -> int:
         task_hash, session = int(eg["_task_hash"]), str(eg.get("_session_id") or "")
-        content = json.dumps(eg, ensure_ascii=False)
         row = conn.execute(
             "SELECT example_id FROM links WHERE dataset_id = ? AND task_hash = ? "
             "AND session_id = ?", (ids[0], task_hash, session)).fetchone()
@@ -257,8 +267,29 @@ class Database:
             params.append(session_id)
         return {row[0] for row in self._query(sql, params)}
 
+    def first_sessions(self, name: str, column: str = "input_hash") -> dict[int, str]:
+        """For each input (or task) hash of a dataset, the session that answered it first."""
+        if column not in ("input_hash", "task_hash"):
+            raise DatabaseError(f"Unknown hash column {column!r}.")
+        rows = self._query(
+            f"SELECT e.{column}, e.session_id FROM examples e JOIN links l ON l.example_id = "
+            "e.id JOIN datasets d ON d.id = l.dataset_id WHERE d.name = ? ORDER BY e.id DESC",
+            (name,))
+        return dict(rows)  # the earliest row of a hash comes last and wins
+
     def get_input_hashes(self, *names: str, session_id: str | None = None) -> set[int]:
         return self._hashes("input_hash", names, session_id)
 
     def get_task_hashes(self, *names: str, session_id: str | None = None) -> set[int]:
         return self._hashes("task_hash", names, session_id)
+
+
+def _content(eg: Mapping[str, Any]) -> str:
+    """Strict JSON (no NaN, valid Unicode) of an answer, or :class:`DatabaseError`."""
+    try:
+        content = json.dumps(eg, ensure_ascii=False, allow_nan=False)
+        content.encode("utf-8")
+    except (TypeError, ValueError) as err:  # UnicodeEncodeError is a ValueError
+        raise DatabaseError(f"Cannot store the answer to task {eg.get('_task_hash')}: {err}.",
+                            fix="Store finite numbers and valid Unicode strings only.") from None
+    return content

@@ -129,7 +129,10 @@ def test_bad_input_gets_400_and_writes_nothing(manual_server: tuple) -> None:
             response = client.post("/give_answers", content=raw,
                                    headers={"Content-Type": "application/json"})
             assert response.status_code == 400 and response.json()["error"], raw
-        assert client.post("/get_session_questions", content=b"[1,").status_code == 400
+        json_type = {"Content-Type": "application/json"}
+        assert client.post("/get_session_questions", content=b"[1,",
+                           headers=json_type).status_code == 400
+        assert client.post("/get_session_questions", content=b"[1,").status_code == 415
         assert _count(db) == before
 
 

@@ -1,0 +1,137 @@
+"""Reading a request's JSON body: bounded while it streams in, strict about what it holds.
+
+Everything the server stores must read back with any JSON tool (``db-out`` writes
+strict JSON), so a body is refused with :class:`AnswerError` (a 400, or 413 when
+too large) before anything is written when it holds:
+
+- more than :data:`MAX_BODY` bytes: counted while reading, ``Content-Length`` or
+  chunked, so a huge body is never buffered;
+- invalid JSON, or invalid UTF-8;
+- ``NaN``, ``Infinity`` or a number too large for a float (``1e999``), or an
+  integer outside the signed 64-bit range;
+- a string (or key) holding a lone surrogate such as ``"\\ud800"``;
+- arrays and objects nested deeper than :data:`MAX_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from starlette.requests import Request
+
+from .validation import AnswerError
+
+MAX_BODY = 16 * 1024 * 1024
+MAX_DEPTH = 32
+INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+class BodyTooLarge(AnswerError):
+    """The body is over :data:`MAX_BODY` (answered 413, and the connection is closed)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"The request body is larger than {MAX_BODY // 2**20} MiB.",
+                         fix="Send fewer answers per request.", status=413)
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, read chunk by chunk; :class:`BodyTooLarge` as soon as it passes ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise BodyTooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, *, optional: bool = False) -> Any:
+    """The request's JSON body, checked by :func:`parse_json` (``{}`` if empty and optional)."""
+    body = await read_body(request)
+    if not body.strip():
+        if optional:
+            return {}
+        raise AnswerError("The request body is empty: send a JSON object.")
+    return parse_json(body)
+
+
+def _reject_constant(name: str) -> Any:
+    raise AnswerError(f"Invalid number {name} in the request body: JSON allows finite "
+                      "numbers only.", fix="Send null, or a finite number.")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise AnswerError(f"The number {text[:40]} in the request body is too large for a "
+                          "float.", fix="Send a smaller number, or a string.")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > 20 or not INT_RANGE[0] <= int(text) <= INT_RANGE[1]:
+        raise AnswerError(f"The integer {text[:40]}{'...' if len(text) > 40 else ''} in the "
+                          "request body does not fit in 64 bits.",
+                          fix="Send integers between -2**63 and 2**63-1, or a string.")
+    return int(text)
+
+
+def parse_json(body: bytes) -> Any:
+    """Strict JSON: finite numbers, 64-bit integers, valid UTF-8, depth <= MAX_DEPTH."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise AnswerError(f"The request body is not valid UTF-8 (byte {err.start}).",
+                          fix="Send the JSON encoded as UTF-8.") from None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float,
+                           parse_int=_parse_int)
+    except RecursionError:
+        raise _too_deep() from None
+    except json.JSONDecodeError as err:
+        raise AnswerError(f"Invalid JSON in the request body: {err.msg} at line {err.lineno} "
+                          f"column {err.colno}.", fix="Send a JSON object.") from None
+    except ValueError as err:  # e.g. an integer with more digits than Python converts
+        raise AnswerError(f"Invalid JSON in the request body: {str(err)[:200]}.") from None
+    check_values(value)
+    return value
+
+
+def _too_deep() -> AnswerError:
+    return AnswerError(f"The request body nests arrays or objects deeper than {MAX_DEPTH} "
+                       "levels.", fix="Send flatter JSON.")
+
+
+def _check_string(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise AnswerError(f"{where or 'The body'}: the string holds a lone surrogate "
+                          f"(\\u{ord(text[err.start]):04x} at character {err.start}), which "
+                          "is not valid Unicode.",
+                          fix="Send each character outside the BMP as a surrogate pair, "
+                          "or as UTF-8.") from None
+
+
+def check_values(value: Any, depth: int = 0, where: str = "") -> None:
+    """Every string valid Unicode, and no deeper than MAX_DEPTH (iterative: no recursion)."""
+    stack: list[tuple[Any, int, str]] = [(value, depth, where)]
+    while stack:
+        item, level, path = stack.pop()
+        if isinstance(item, str):
+            _check_string(item, path)
+        elif isinstance(item, (dict, list)):
+            if level >= MAX_DEPTH:
+                raise _too_deep()
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    _check_string(key, path)
+                    stack.append((child, level + 1, f"{path}.{key[:40]}"))
+            else:
+                stack.extend((child, level + 1, f"{path}[{i}]") for i, child in enumerate(item))

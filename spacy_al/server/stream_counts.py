@@ -1,0 +1,82 @@
+"""Lookups and counts of a :class:`~spacy_al.server.stream.PoolStream` (read-only)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..tasks import PoolItem, task_hash_of
+
+
+class StreamCounts:
+    """Read-only queries of the pool: which item an answer is for, what is left."""
+
+    items: dict[int, PoolItem]
+    task_keys: tuple[str, ...]
+    exclude_by: str
+    feed_overlap: bool
+    complete: bool
+    _lock: threading.Lock
+    _order: list[dict[str, Any]]
+    _known: dict[int, int]
+    _done: dict[str | None, set[int]]
+
+    def _key(self, task: Mapping[str, Any]) -> int:
+        field = "_input_hash" if self.exclude_by == "input" else "_task_hash"
+        return int(task[field])
+
+    def _done_sets(self, scope: str | None) -> tuple[set[int], ...]:
+        if scope is None:
+            return (self._done[None],)
+        return self._done[None], self._done.setdefault(scope, set())
+
+    # -- lookups and counts -------------------------------------------------
+    def lookup(self, answer: Mapping[str, Any]) -> PoolItem | None:
+        """The pool item an answer belongs to, if its hashes are ones this stream makes."""
+        item = self.items.get(answer.get("_input_hash"))  # type: ignore[arg-type]
+        if item is None:
+            return None
+        if self._known.get(answer.get("_task_hash")) == item.input_hash:  # type: ignore[arg-type]
+            return item
+        try:
+            task_hash = task_hash_of(item.input_hash, answer, self.task_keys)
+        except (TypeError, ValueError):  # spans that cannot be hashed: not a task of ours
+            return None
+        return item if task_hash == answer.get("_task_hash") else None
+
+    def _open_keys(self, done: Sequence[set[int]]) -> set[int]:
+        keys = {self._key(t) for t in self._order}
+        for d in done:
+            keys.difference_update(d)
+        return keys
+
+    def n_open(self, session_id: str | None = None) -> int:
+        """Tasks of the current ranking not answered yet (reserved ones included)."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            return len(self._open_keys(self._done_sets(scope)))
+
+    def unanswered_items(self) -> list[int]:
+        """Input hashes of the pool items nobody answered (for re-scoring)."""
+        with self._lock:
+            if self.exclude_by != "input" or self.feed_overlap:
+                return list(self.items)
+            done = self._done[None]
+            return [h for h in self.items if h not in done]
+
+    def progress(self, session_id: str | None = None) -> float | None:
+        """Share of the questions answered, or None while it is not known yet."""
+        scope = session_id if self.feed_overlap else None
+        with self._lock:
+            done = self._done_sets(scope)
+            if self.exclude_by == "input":
+                n_done = len(set().union(*done).intersection(self.items))
+                total = len(self.items)
+            elif not self.complete:
+                return None
+            else:
+                n_open = len(self._open_keys(done))
+                n_done = len(self._known.keys() & set().union(*done))
+                total = n_done + n_open
+        return min(1.0, n_done / total) if total else 1.0
