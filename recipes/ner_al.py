@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from spacy_al.recipe_runtime.components import active_components
-from spacy_al.recipe_runtime.decorator import recipe, split_string
+from spacy_al.recipe_runtime.decorator import RecipeFunc, recipe, split_string
 
 ARGS: dict[str, Any] = {
     "dataset": ("Dataset to save the annotations to", "positional", None, str),
@@ -39,64 +39,51 @@ ARGS: dict[str, Any] = {
 }
 
 
-@recipe("ner.al-correct", **ARGS)
-def al_correct(
-    dataset: str = "wikigold_al",
-    spacy_model: str = "default",
-    source: str = "wikigold",
-    label: list[str] | None = None,
-    strategy: str = "mnlp",
-    update_every: int = 20,
-    output: str | None = None,
-    n_epochs: int = 1,
-    lang: str = "en",
-    exclude: list[str] | None = None,
-    feed_overlap: bool = False,
-    batch_size: int = 10,
-    limit: int | None = None,
-    worker: str = "process",
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Correct the model's entities on the sentences it is least sure about.
+def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
+    """A model-in-the-loop recipe function (``mode`` ``correct`` or ``teach``): the two
+    built-in ones share every argument."""
 
-    Sentences of SOURCE come in the order of the acquisition strategy (most
-    informative first), pre-annotated with the model's entities; fix the spans
-    and accept. Every answer is a complete annotation of its sentence. The model
-    is retrained in the background and the remaining sentences re-ranked.
-    """
-    return active_components(
-        "correct", dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
-        strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
-        lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
-        limit=limit, worker=worker, seed=seed)
+    def active_recipe(
+        dataset: str = default_dataset,
+        spacy_model: str = "default",
+        source: str = "wikigold",
+        label: list[str] | None = None,
+        strategy: str = "mnlp",
+        update_every: int = 20,
+        output: str | None = None,
+        n_epochs: int = 1,
+        lang: str = "en",
+        exclude: list[str] | None = None,
+        feed_overlap: bool = False,
+        batch_size: int = 10,
+        limit: int | None = None,
+        worker: str = "process",
+        seed: int = 0,
+    ) -> dict[str, Any]:
+        return active_components(
+            mode, dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
+            strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
+            lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
+            limit=limit, worker=worker, seed=seed)
+
+    active_recipe.__doc__ = doc
+    active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"
+    return active_recipe
 
 
-@recipe("ner.al-teach", **ARGS)
-def al_teach(
-    dataset: str = "wikigold_teach",
-    spacy_model: str = "default",
-    source: str = "wikigold",
-    label: list[str] | None = None,
-    strategy: str = "mnlp",
-    update_every: int = 20,
-    output: str | None = None,
-    n_epochs: int = 1,
-    lang: str = "en",
-    exclude: list[str] | None = None,
-    feed_overlap: bool = False,
-    batch_size: int = 10,
-    limit: int | None = None,
-    worker: str = "process",
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Accept or reject one predicted entity at a time, the least certain first.
+al_correct = recipe("ner.al-correct", **ARGS)(_active_recipe("correct", "wikigold_al", """\
+Correct the model's entities on the sentences it is least sure about.
 
-    Each task shows one span the model predicts (or nearly predicts), ordered by
-    the model's uncertainty about it. Accepted spans train the model (the rest of
-    the sentence stays unknown); rejected ones are stored but do not train it.
-    """
-    return active_components(
-        "teach", dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
-        strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
-        lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
-        limit=limit, worker=worker, seed=seed)
+Sentences of SOURCE come in the order of the acquisition strategy (most
+informative first), pre-annotated with the model's entities; fix the spans
+and accept. Every answer is a complete annotation of its sentence. The model
+is retrained in the background and the remaining sentences re-ranked.
+"""))
+
+al_teach = recipe("ner.al-teach", **ARGS)(_active_recipe("teach", "wikigold_teach", """\
+Accept or reject one predicted entity at a time, the least certain first.
+
+Each task shows one span the model predicts (or nearly predicts), ordered by
+the model's uncertainty about it. Accepted spans train the model (the rest of
+the sentence stays unknown); rejected ones are stored but do not train it.
+"""))

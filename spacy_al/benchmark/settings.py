@@ -22,7 +22,7 @@ FULL = "full"
 PEER = "beam_uncertainty"
 SETTINGS_FILE = "settings.json"
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
-                                "quantize": False}
+                                "quantize": False, "min_steps_fresh_only": False}
 
 
 @dataclass
@@ -62,6 +62,8 @@ class BenchmarkSettings:
     holdout: float = 0.0
     """Early stopping on this share of the labelled set (0: fixed epochs, the old rule)."""
     patience: int = 1
+    min_steps_fresh_only: bool = False
+    """``min_steps`` only for a fresh model (continued rounds: early stopping / epochs)."""
     score_subsample: float = 0.0
     """Score only a random share of the unlabelled pool each round (0: all of it)."""
     quantize: bool = False
@@ -92,7 +94,8 @@ class BenchmarkSettings:
         return TrainingRule(epochs=self.full_epochs if full else self.epochs,
                             min_steps=0 if full else self.min_steps, batch_size=self.batch_size,
                             learn_rate=self.learn_rate, dropout=self.dropout,
-                            retrain=self.retrain, holdout=self.holdout, patience=self.patience)
+                            retrain=self.retrain, holdout=self.holdout, patience=self.patience,
+                            min_steps_fresh_only=self.min_steps_fresh_only)
 
     def fingerprint(self) -> dict[str, Any]:
         """What must not change for results to be comparable (and a run resumable)."""

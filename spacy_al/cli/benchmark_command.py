@@ -56,6 +56,9 @@ def benchmark_cli(
                                   "the labelled set (0: fixed epochs)"),
     patience: int = typer.Option(1, "--patience", help="Passes without a better held-out "
                                  "F1 before a round's training stops"),
+    warmup_only: bool = typer.Option(False, "--min-steps-fresh-only", help="--min-steps "
+                                     "binds a fresh model only (continued rounds: early "
+                                     "stopping or --epochs)"),
     score_subsample: float = typer.Option(0.0, "--score-subsample", help="Score a random "
                                           "share of the unlabelled pool per round (0: all)"),
     quantize: bool = typer.Option(False, "--int8-scoring/--fp32-scoring",
@@ -87,6 +90,7 @@ def benchmark_cli(
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
         test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
         holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
+        min_steps_fresh_only=warmup_only,
     )
     folder = run_benchmark(settings, output, progress=progress)
     typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")

@@ -36,8 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..errors import CorpusFormatError
-from ..tasks.spans import TokenSpan
-from ._docs import set_ents
+from ..tasks import TokenSpan, set_entities, tokens_to_doc
 from ._io import iter_lines
 
 logger = logging.getLogger(__name__)
@@ -131,7 +130,7 @@ def _make_doc(row: _Row, vocab: Vocab, gold: bool) -> Doc:
     spans = [_span(row, i, s, text, bounds, len(doc)) for i, s in enumerate(_spans(row))]
     if gold:
         _check_overlaps(row, spans)
-        set_ents(doc, spans)
+        set_entities(doc, spans, complete=True)
     else:
         doc.spans[SUGGESTED_KEY] = [Span(doc, s, e, label=lab) for s, e, lab in spans]
     doc.user_data["source"] = f"{row.path}:{row.number}"
@@ -161,12 +160,7 @@ def _doc_from_tokens(row: _Row, vocab: Vocab, text: str) -> tuple[Doc, _Boundari
     if not isinstance(tokens, list) or not tokens:
         row.fail("`tokens` must be a non-empty list.", fix="Remove `tokens` or list them.")
     checked = [_token(row, i, token, text) for i, token in enumerate(tokens)]
-    spaces = []
-    for i, (_, end, _) in enumerate(checked):
-        ws = tokens[i].get("ws")
-        following = checked[i + 1][0] if i + 1 < len(checked) else end
-        spaces.append(bool(ws) if ws is not None else following > end)
-    doc = Doc(vocab, words=[word for _, _, word in checked], spaces=spaces)
+    doc = tokens_to_doc(vocab, tokens)
     starts = {start: i for i, (start, _, _) in enumerate(checked)}
     ends = {end: i + 1 for i, (_, end, _) in enumerate(checked)}
     return doc, (starts, ends)

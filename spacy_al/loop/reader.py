@@ -105,9 +105,14 @@ def create_active_learning_corpus(
     )
 
 
-def training_started(nlp: Language) -> bool:
-    """Whether ``nlp.initialize`` has returned (it sets the pipeline's optimizer last)."""
-    return getattr(nlp, "_optimizer", None) is not None
+def training_started(nlp: Language, component: str = "al_ner") -> bool:
+    """Whether the tagger's weights exist: ``nlp.initialize`` reads the corpus (for the
+    labels and a sample) before it creates them, the training loop after."""
+    if component not in nlp.pipe_names:
+        return True
+    model = nlp.get_pipe(component).model
+    output = model.get_ref("output_layer") if model.has_ref("output_layer") else model
+    return bool(output.has_param("W"))
 
 
 class ActiveLearningCorpus:
@@ -138,7 +143,7 @@ class ActiveLearningCorpus:
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
         session = self._ensure_session(nlp)
-        if not training_started(nlp):
+        if not training_started(nlp, self.settings.component):
             return iter(self._init_examples(nlp, session))
         epoch = self.epoch
         if epoch == 0:

@@ -16,9 +16,12 @@ from .conversion import (
     doc_tokens,
     filter_overlaps,
     is_complete,
+    set_entities,
     span_to_dict,
+    task_spans,
     task_stub,
     token_span,
+    tokens_to_doc,
 )
 from .hashing import ANSWERS, INPUT_KEYS, TASK_KEYS, hash32, input_hash_of, set_hashes, task_hash_of
 from .spans import TokenSpan
@@ -38,9 +41,12 @@ __all__ = [
     "hash32",
     "input_hash_of",
     "is_complete",
+    "set_entities",
     "set_hashes",
     "span_to_dict",
     "task_hash_of",
+    "task_spans",
     "task_stub",
     "token_span",
+    "tokens_to_doc",
 ]

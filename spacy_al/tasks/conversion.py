@@ -25,6 +25,7 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from .hashing import input_hash_of
+from .spans import TokenSpan
 
 
 @dataclass
@@ -42,13 +43,40 @@ class PoolItem:
     def words(self) -> list[str]:
         return [token["text"] for token in self.tokens]
 
-    @property
-    def spaces(self) -> list[bool]:
-        return [bool(token.get("ws", False)) for token in self.tokens]
-
     def make_doc(self, vocab: Vocab) -> Doc:
         """A Doc with exactly this item's tokens."""
-        return Doc(vocab, words=self.words, spaces=self.spaces)
+        return tokens_to_doc(vocab, self.tokens)
+
+
+def tokens_to_doc(vocab: Vocab, tokens: Sequence[Mapping[str, Any]]) -> Doc:
+    """A Doc of Prodigy ``tokens`` (the one place tokens become a Doc). A token's
+    trailing space is its ``ws``, or where ``ws`` is absent, whether the next token
+    starts after this one ends."""
+    spaces = []
+    for i, token in enumerate(tokens):
+        ws = token.get("ws")
+        if ws is None:
+            following = tokens[i + 1].get("start") if i + 1 < len(tokens) else None
+            ws = following is not None and following > token.get("end", following)
+        spaces.append(bool(ws))
+    return Doc(vocab, words=[str(token["text"]) for token in tokens], spaces=spaces)
+
+
+def set_entities(doc: Doc, spans: Iterable[TokenSpan], *, complete: bool) -> Doc:
+    """Set ``doc.ents`` from token spans (overlaps dropped, earliest then longest kept).
+
+    complete (bool): Tokens outside the spans are ``O`` (a complete annotation);
+        otherwise they are missing (a binary answer says nothing about them).
+    """
+    ents = [Span(doc, start, end, label=label) for start, end, label in spans]
+    doc.set_ents(filter_overlaps(ents), default="outside" if complete else "missing")
+    return doc
+
+
+def task_spans(task: Mapping[str, Any]) -> list[TokenSpan]:
+    """A (validated) task's spans as token spans (Prodigy's ``token_end`` is inclusive)."""
+    return [TokenSpan(span["token_start"], span["token_end"] + 1, span["label"])
+            for span in task.get("spans") or []]
 
 
 def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
@@ -117,18 +145,8 @@ def answer_doc(vocab: Vocab, task: Mapping[str, Any], *, complete: bool) -> Doc:
     complete (bool): Tokens outside the spans are ``O`` (a ner_manual answer);
         otherwise they are missing (a binary ner answer says nothing about them).
     """
-    tokens = task["tokens"]
-    doc = Doc(
-        vocab,
-        words=[token["text"] for token in tokens],
-        spaces=[bool(token.get("ws", False)) for token in tokens],
-    )
-    spans = [
-        Span(doc, span["token_start"], span["token_end"] + 1, label=span["label"])
-        for span in task.get("spans") or []
-    ]
-    doc.set_ents(filter_overlaps(spans), default="outside" if complete else "missing")
-    return doc
+    return set_entities(tokens_to_doc(vocab, task["tokens"]), task_spans(task),
+                        complete=complete)
 
 
 def filter_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -150,9 +168,7 @@ def is_complete(task: Mapping[str, Any]) -> bool:
 def answer_to_example(vocab: Vocab, task: Mapping[str, Any]) -> Example:
     """A training Example from an accepted answer (binary answers give partial gold)."""
     reference = answer_doc(vocab, task, complete=is_complete(task))
-    predicted = Doc(vocab, words=[t.text for t in reference], spaces=[bool(t.whitespace_)
-                                                                       for t in reference])
-    return Example(predicted, reference)
+    return Example(tokens_to_doc(vocab, task["tokens"]), reference)
 
 
 def doc_item(doc: Doc, meta: dict[str, Any] | None = None) -> PoolItem:

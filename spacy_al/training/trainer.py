@@ -18,7 +18,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -41,7 +41,10 @@ class TrainingRule:
     epochs: int = 10
     """Passes over the labelled set."""
     min_steps: int = 0
-    """At least this many updates (small labelled sets get more passes)."""
+    """At least this many updates (small labelled sets get more passes; early stopping
+    never stops before)."""
+    min_steps_fresh_only: bool = False
+    """``min_steps`` binds a fresh model only (a warm-up); continued rounds get ``epochs``."""
     batch_size: int = 32
     learn_rate: float = 0.001
     dropout: float = 0.1
@@ -68,10 +71,12 @@ class TrainingRule:
     def n_epochs(self, n_examples: int) -> int:
         """``epochs``, or more where that gives fewer than ``min_steps`` updates; 0 for
         no examples."""
-        if n_examples <= 0:
-            return 0
+        return max(self.epochs, self.min_passes(n_examples)) if n_examples > 0 else 0
+
+    def min_passes(self, n_examples: int) -> int:
+        """Passes needed for ``min_steps`` updates over ``n_examples``."""
         steps_per_epoch = max(1, math.ceil(n_examples / self.batch_size))
-        return max(self.epochs, math.ceil(self.min_steps / steps_per_epoch))
+        return math.ceil(self.min_steps / steps_per_epoch)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def fit(
         passes += 1
         for batch in minibatch(train, rule.batch_size):
             nlp.update(batch, sgd=optimizer, drop=rule.dropout, losses=losses)
-        if stopper is not None and stopper.should_stop():
+        if stopper is not None and stopper.should_stop() and passes >= rule.min_passes(len(train)):
             break
     if stopper is not None:
         stopper.restore_best()
@@ -149,10 +154,12 @@ class Trainer:
     def train(self, docs: Sequence[Doc], round_: int, desc: str = "train"
               ) -> tuple[Language, FitResult]:
         """The model for round ``round_`` trained on gold ``docs``, and what training did."""
+        rule = replace(self.rule, min_steps=0) if self.rule.min_steps_fresh_only else self.rule
         if self.rule.retrain == "scratch" or self.nlp is None:
             self.nlp = self.factory(self.labels, self.seed)
             self.optimizer = make_optimizer(self.rule.learn_rate)
+            rule = self.rule
         examples = [doc_to_example(self.nlp, doc) for doc in docs if len(doc)]
-        result = fit(self.nlp, examples, self.rule, seed=self.seed * 1000 + round_,
+        result = fit(self.nlp, examples, rule, seed=self.seed * 1000 + round_,
                      optimizer=self.optimizer, desc=desc, progress=self.progress)
         return self.nlp, result

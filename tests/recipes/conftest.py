@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 import srsly
 
-TEXTS = [
-    "Angela Merkel visited Paris in May .",
-    "Apple hired John Smith in London .",
-    "The UN met in Geneva with Kofi Annan .",
-    "Nothing to see here .",
-    "Barack Obama spoke at Harvard .",
-    "Google opened an office in Zurich .",
-]
+from tests.conftest import SENTENCES
+
+TEXTS = SENTENCES[:6]
 
 
 @pytest.fixture

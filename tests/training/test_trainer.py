@@ -48,3 +48,21 @@ def test_early_stopping_keeps_the_best_pass() -> None:
     assert result.held_out_f1 is not None and 1 <= result.passes < 30
     held = split_holdout(data, 0.25)[1]
     assert nlp.evaluate(held)["ents_f"] == pytest.approx(result.held_out_f1, abs=1e-4)
+
+
+def test_early_stopping_never_stops_before_min_steps_and_warmup_binds_fresh_models() -> None:
+    from spacy_al.training.trainer import Trainer
+
+    fix_random_seed(0)
+    nlp = create_al_nlp(LABELS, "tok2vec", tok2vec_width=32)
+    data = examples(nlp, 40)
+    rule = TrainingRule(epochs=1, min_steps=20, batch_size=8, holdout=0.25, patience=1,
+                        retrain="continue", min_steps_fresh_only=True)
+    n_train = len(split_holdout(data, 0.25)[0])
+    assert fit(nlp, data, rule, seed=0).passes >= rule.min_passes(n_train) > 1
+    trainer = Trainer(LABELS, rule, 0,
+                      lambda labels, seed: create_al_nlp(labels, "tok2vec", tok2vec_width=32))
+    docs = [eg.reference for eg in data]
+    first = trainer.train(docs, 0)[1]
+    again = trainer.train(docs, 1)[1]
+    assert first.passes >= rule.min_passes(n_train) and again.passes == 1
