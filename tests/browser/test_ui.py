@@ -83,7 +83,7 @@ def current_text(page) -> str:
 
 
 def wait_saved(page) -> None:
-    page.wait_for_function("window.spacyAl.pending() === 0")
+    page.wait_for_function("() => window.spacyAl.pending() === 0")
     page.wait_for_selector('#save-status[data-state="saved"]')
 
 
@@ -105,7 +105,7 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     kb.press("a")
 
     # 2. pick LOC first, then move to "Paris" and apply it with Enter
-    page.wait_for_function(f"window.spacyAl.state.current.text === {json.dumps(SOURCE[1])}")
+    page.wait_for_function(f"() => window.spacyAl.state.current.text === {json.dumps(SOURCE[1])}")
     kb.press("3")                               # no selection yet: only picks the label
     for _ in range(7):
         kb.press("ArrowRight")                  # tokens 0 .. 6 ("Paris")
@@ -115,7 +115,7 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     kb.press("a")
 
     # 3. markup in the text is shown as text, never interpreted
-    page.wait_for_function(f"window.spacyAl.state.current.text === {json.dumps(SOURCE[2])}")
+    page.wait_for_function(f"() => window.spacyAl.state.current.text === {json.dumps(SOURCE[2])}")
     assert page.locator("#text b, #text script").count() == 0
     assert page.locator("#text").text_content() == SOURCE[2]
     assert page.evaluate("window.__xss") is None
@@ -123,7 +123,7 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
 
     wait_saved(page)
     page.wait_for_function(
-        "document.getElementById('progress-text').textContent.includes('3 by this session')")
+        "() => document.getElementById('progress-text').textContent.includes('3 by this session')")
     assert page.locator("#model-status").text_content() == "no model"
 
     # reload: the answered tasks are not asked again
