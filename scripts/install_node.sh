@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install Node.js for the unit tests of the web UI's modules (tests/js, run by
+# tests/test_js_units.py with `node --test`). Idempotent: does nothing when a
+# `node` of version 18 or newer is on PATH; else apt-get installs Debian's nodejs.
+# Node is only needed for the tests: the UI itself runs in the browser, no build step.
+set -euo pipefail
+
+MIN_MAJOR=18
+
+node_major() {
+    node -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0
+}
+
+if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge "$MIN_MAJOR" ]; then
+    echo "node already installed: $(node --version)"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "install_node.sh: need root (or sudo) to apt-get install nodejs" >&2
+        exit 1
+    fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends nodejs
+major=$(node_major)
+if [ "$major" -lt "$MIN_MAJOR" ]; then
+    echo "install_node.sh: apt installed node $(node --version 2>/dev/null || echo '?'), need >= $MIN_MAJOR" >&2
+    exit 1
+fi
+node --version
