@@ -75,6 +75,9 @@ def data_to_spacy_cli(
         raise _fail(err) from None
     typer.echo(f"Wrote {out_dir}/train.spacy ({counts['train']} sentences) and "
                f"{out_dir}/dev.spacy ({counts['dev']} sentences)")
+    if counts["second_answers_dropped"]:
+        typer.echo(f"Kept the first session's answer of sentences answered twice: dropped "
+                   f"{counts['second_answers_dropped']} later answer(s) (_answered_before_by)")
 
 
 @app.command("db-stats")
@@ -99,6 +102,12 @@ def db_stats_cli(
     typer.echo(f"{dataset}: {len(examples)} answers {kinds}")
     for session, count in sorted(Counter(e.get("_session_id") for e in examples).items()):
         typer.echo(f"  {session}: {count}")
+    second = [e for e in examples if e.get("_answered_before_by")]
+    if second:
+        n_sentences = len({e.get("_input_hash") for e in second})
+        typer.echo(f"  second answers: {len(second)} answer(s) to {n_sentences} sentence(s) "
+                   "another session had answered first (feed_overlap off); data-to-spacy "
+                   "keeps the first")
 
 
 @app.command("db-drop")

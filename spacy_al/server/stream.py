@@ -20,8 +20,9 @@ and ``data-to-spacy`` keeps the first session's answer.
 
 Bounds, so that no client drains the pool: a session holds at most
 ``max_outstanding`` tasks (asking again returns those, not new ones), and at most
-``max_sessions`` sessions hold reservations; a new session beyond that releases
-the reservations of the least recently active one.
+``max_sessions`` sessions hold reservations, and at most half the pool is reserved
+(:meth:`PoolStream.reservation_cap`); a session asking for more releases the
+reservations of the least recently active other sessions.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class PoolStream(StreamCounts):
         scope = session_id if self.feed_overlap else None
         now = time.monotonic()
         with self._lock:
-            self._make_room(session_id, now)
+            self._make_room(session_id, n, now)
             done = self._done_sets(scope)
             self._skip_done_prefix(done[0])
             batch: list[dict[str, Any]] = []
@@ -167,18 +168,26 @@ class PoolStream(StreamCounts):
                 batch = self._own_outstanding(scope, session_id, done, n, now)
         return [self._serve(task, session_id) for task in batch]
 
-    def _make_room(self, session_id: str, now: float) -> None:
-        """Bound the sessions holding reservations: release the least recently active."""
+    def _make_room(self, session_id: str, n: int, now: float) -> None:
+        """Bound the reservations: at most ``max_sessions`` sessions and
+        :meth:`reservation_cap` tasks held; the least recently active give way."""
         self._last_seen.pop(session_id, None)
         self._last_seen[session_id] = now  # most recent last
-        if self._outstanding.get(session_id):
-            return
+        mine = len(self._outstanding.get(session_id, ()))
+        if mine >= self.max_outstanding:
+            return  # gets its own tasks back: nothing new is reserved
         holders = [s for s in self._last_seen if s != session_id and self._outstanding.get(s)]
-        for other in holders[:max(0, len(holders) - self.max_sessions + 1)]:
-            self.release(other, locked=True)
+        total = sum(len(m) for m in self._outstanding.values())
+        cap = self.reservation_cap()
+        while holders and (len(holders) + (mine == 0) > self.max_sessions or total + n > cap):
+            total -= self.release(holders.pop(0), locked=True)
         if len(self._last_seen) > 4 * self.max_sessions:
             for other in [s for s in self._last_seen if not self._outstanding.get(s)]:
                 self._last_seen.pop(other, None)
+
+    def reservation_cap(self) -> int:
+        """The most tasks reserved at once: half the pool, at least two sessions' worth."""
+        return max(2 * self.max_outstanding, len(self._order) // 2, len(self.items) // 2)
 
     def release(self, session_id: str, *, locked: bool = False) -> int:
         """Release a session's reservations (its tasks may go to others); return how many."""

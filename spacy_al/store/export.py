@@ -4,10 +4,17 @@ Answers are merged per sentence (``_input_hash``): the latest accepted complete
 answer (``ner_manual``: al-correct, manual) wins; otherwise the accepted spans of
 binary answers (``ner``: al-teach) are combined, the rest of the sentence left
 *missing* (unknown, not ``O``). Rejected and ignored answers are not training data.
+
+With ``feed_overlap`` off a sentence is meant to be answered once; an answer that
+came after another session's (a late answer, or one to a task never served to that
+session) is stored marked ``_answered_before_by``. :func:`resolve_second_answers`
+keeps the first session's answers of such a sentence and drops the marked ones.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import random
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -20,6 +27,19 @@ from spacy.vocab import Vocab
 from ..errors import ConfigError
 from ..tasks import answer_doc, is_complete
 from .database import Database
+
+SECOND = "_answered_before_by"
+"""The mark of an answer given after another session's (feed_overlap off)."""
+
+
+def resolve_second_answers(
+    examples: Iterable[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], int]:
+    """Drop marked second answers of sentences that have a first one; return the count."""
+    examples = list(examples)
+    firsts = {int(eg["_input_hash"]) for eg in examples if not eg.get(SECOND)}
+    kept = [eg for eg in examples if not eg.get(SECOND) or int(eg["_input_hash"]) not in firsts]
+    return kept, len(examples) - len(kept)
 
 
 def merge_answers(examples: Iterable[Mapping[str, Any]]) -> list[tuple[dict[str, Any], bool]]:
@@ -93,11 +113,13 @@ def data_to_spacy(
     import spacy
 
     vocab = spacy.blank(lang).vocab
-    docs = examples_to_docs(read_datasets(db, datasets), vocab)
+    examples, n_second = resolve_second_answers(read_datasets(db, datasets))
+    docs = examples_to_docs(examples, vocab)
     train, dev = split_docs(docs, eval_split, seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, Any] = {"train": len(train), "dev": len(dev)}
+    counts: dict[str, Any] = {"train": len(train), "dev": len(dev),
+                              "second_answers_dropped": n_second}
     for name, part in (("train", train), ("dev", dev)):
         DocBin(docs=part, store_user_data=True).to_disk(out / f"{name}.spacy")
         if conll:
@@ -134,8 +156,9 @@ def db_out(
     if answer is not None:
         examples = [eg for eg in examples if eg.get("answer") == answer]
     if format == "jsonl":
-        for eg in examples:
-            handle.write(srsly.json_dumps(eg) + "\n")
+        lines = [json_line(eg) for eg in examples]  # all of them first: no half-written file
+        for line in lines:
+            handle.write(line + "\n")
         return len(examples)
     if format == "conll":
         import spacy
@@ -143,3 +166,23 @@ def db_out(
         docs = examples_to_docs(examples, spacy.blank(lang).vocab)
         return len(docs) - write_conll(docs, handle)
     raise ConfigError(f"Unknown export format {format!r}.", fix="Use jsonl or conll.")
+
+
+def json_line(eg: Mapping[str, Any]) -> str:
+    """Strict JSON of a stored answer; NaN or Infinity (stored by older versions) as null."""
+    try:
+        return srsly.json_dumps(eg)
+    except (OverflowError, ValueError, TypeError):
+        return json.dumps(_finite(eg), ensure_ascii=False, allow_nan=False, default=str)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {_finite(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value

@@ -54,14 +54,16 @@ class Server:
                 self.kill()
 
 
-def start_server(args: list[str], db: Path, workdir: Path, timeout: float = 180.0) -> Server:
+def start_server(args: list[str], db: Path, workdir: Path, timeout: float = 180.0,
+                 *, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Server:
     """Start ``python -m spacy_al annotate ARGS --db DB`` on a free port; wait for /health."""
     port = free_port()
     log = workdir / f"server-{port}.log"
     command = [sys.executable, "-m", "spacy_al", "annotate", *args, "--db", str(db),
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", host, "--port", str(port)]
     with log.open("wb") as handle:
-        proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=workdir)
+        proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=workdir,
+                                env={**os.environ, **(env or {})})
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0, trust_env=False) as client:
@@ -83,15 +85,14 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers; every one still running is stopped after the test."""
     servers: list[Server] = []
 
-    def start(args: list[str], db: Path) -> Server:
-        server = start_server(args, db, tmp_path)
+    def start(args: list[str], db: Path, **options: object) -> Server:
+        server = start_server(args, db, tmp_path, **options)  # type: ignore[arg-type]
         servers.append(server)
         return server
 
     yield start
     for server in servers:
         server.stop()
-
 
 
 @pytest.fixture(scope="module")

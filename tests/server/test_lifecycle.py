@@ -1,0 +1,52 @@
+"""One server per database file (defect 5) and a clean exit on SIGTERM / SIGINT (defect 8)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srsly
+
+from spacy_al.store.database import Database
+from tests.server.conftest import LABELS, MORE, free_port
+
+
+def _args(tmp_path: Path) -> list[str]:
+    source = tmp_path / "life.jsonl"
+    srsly.write_jsonl(source, [{"text": text} for text in MORE])
+    return ["ner.manual", "life", str(source), "--label", LABELS, "--batch-size", "3"]
+
+
+def test_second_server_on_the_same_database_refuses(tmp_path: Path, server_factory) -> None:
+    db = tmp_path / "shared.db"
+    first = server_factory(_args(tmp_path), db)
+    command = [sys.executable, "-m", "spacy_al", "annotate", *_args(tmp_path), "--db", str(db),
+               "--port", str(free_port())]
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert str(db) in second.stderr and "in use by another spacy-al server" in second.stderr
+    assert f"pid {first.proc.pid}" in second.stderr and first.url in second.stderr
+    with first.client() as client:  # the first one is unaffected
+        assert client.get("/health").status_code == 200
+    first.stop()
+    again = server_factory(_args(tmp_path), db)  # the lock goes with the process
+    again.kill()
+    server_factory(_args(tmp_path), db)  # ... even after kill -9
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_exits_cleanly_after_the_last_commit(tmp_path: Path, server_factory,
+                                                    sig: signal.Signals) -> None:
+    db = tmp_path / f"sig{int(sig)}.db"
+    server = server_factory(_args(tmp_path), db)
+    with server.client() as client:
+        tasks = client.post("/get_session_questions", json={"session_id": "a"}).json()["tasks"]
+        answers = [dict(t, answer="accept") for t in tasks]
+        assert client.post("/give_answers", json={"answers": answers, "session_id": "a"}
+                           ).status_code == 200
+    server.proc.send_signal(sig)
+    assert server.proc.wait(60) == 0, server.log.read_text()
+    assert Database(db).count("life") == len(tasks)
