@@ -16,19 +16,7 @@ if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge "$MIN_MAJOR" ]; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install_node.sh: need root (or sudo) to apt-get install nodejs" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends nodejs
+bash "$(dirname "$0")/apt_install.sh" nodejs
 major=$(node_major)
 if [ "$major" -lt "$MIN_MAJOR" ]; then
     echo "install_node.sh: apt installed node $(node --version 2>/dev/null || echo '?'), need >= $MIN_MAJOR" >&2
