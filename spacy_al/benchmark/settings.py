@@ -7,6 +7,7 @@ added): :meth:`BenchmarkSettings.fingerprint` lists what must match.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,18 @@ BASELINE = "random"
 FULL = "full"
 PEER = "beam_uncertainty"
 SETTINGS_FILE = "settings.json"
+DIVERSE = "-diverse"
+"""``<strategy>-diverse``: the strategy's scores, chosen by ``spacy-al.DiverseTopK.v1``."""
+
+
+def base_strategy(name: str) -> str:
+    """The scoring strategy of a benchmark strategy name (``mnlp-diverse`` -> ``mnlp``)."""
+    return name.removesuffix(DIVERSE)
+
+
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
-                                "quantize": False, "min_steps_fresh_only": False}
+                                "quantize": False, "min_steps_fresh_only": False,
+                                "selector": "spacy-al.TopK.v1", "selector_options": {}}
 
 
 @dataclass
@@ -66,16 +77,24 @@ class BenchmarkSettings:
     """``min_steps`` only for a fresh model (continued rounds: early stopping / epochs)."""
     score_subsample: float = 0.0
     """Score only a random share of the unlabelled pool each round (0: all of it)."""
+    selector: str = "spacy-al.TopK.v1"
+    """The registered selector of the plain strategy names (``<name>-diverse``:
+    ``spacy-al.DiverseTopK.v1``)."""
+    selector_options: dict[str, Any] = field(default_factory=dict)
     quantize: bool = False
-    """Transformer: score (and evaluate) with an int8 copy of the encoder."""
+    """Transformer: score the pool with an int8 copy of the encoder (evaluation stays fp32)."""
+    baseline: bool = True
+    """Add the random baseline to ``strategies`` (off: one process per strategy, as the
+    GPU script runs them side by side)."""
 
     def __post_init__(self) -> None:
-        if BASELINE not in self.strategies:
+        if self.baseline and BASELINE not in self.strategies:
             self.strategies = [*self.strategies, BASELINE]
-        unknown = [s for s in self.strategies if s not in ALL_STRATEGIES]
+        unknown = [s for s in self.strategies if base_strategy(s) not in ALL_STRATEGIES]
         if unknown:
             raise ConfigError(f"Unknown benchmark strategies {unknown}.",
-                              fix=f"use some of {', '.join(ALL_STRATEGIES)}.")
+                              fix=f"use some of {', '.join(ALL_STRATEGIES)}, each also as "
+                              f"<name>{DIVERSE} (e.g. mnlp{DIVERSE}).")
         if not self.corpus:
             self.corpus = Path(self.train).parent.name or Path(self.train).stem
         if self.budget <= 0 and self.max_rounds <= 0:
@@ -101,7 +120,7 @@ class BenchmarkSettings:
         """What must not change for results to be comparable (and a run resumable)."""
         data = asdict(self)
         for key in ("strategies", "seeds", "budget", "max_rounds", "full", "score_batch_size",
-                    "test", "train"):
+                    "test", "train", "baseline"):
             data.pop(key)
         for key, default in NEW_DEFAULTS.items():  # runs saved before these existed still resume
             if data.get(key) == default:
@@ -111,15 +130,19 @@ class BenchmarkSettings:
         return data
 
     def save(self, output: Path) -> None:
+        """Write ``settings.json`` atomically (runs side by side may start together)."""
         output.mkdir(parents=True, exist_ok=True)
-        (output / SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=1), encoding="utf8")
+        tmp = output / f"{SETTINGS_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(asdict(self), indent=1), encoding="utf8")
+        os.replace(tmp, output / SETTINGS_FILE)
 
     def check_resumable(self, output: Path) -> None:
         """Raise unless ``output`` is empty or holds a run with the same fingerprint."""
         path = output / SETTINGS_FILE
         if not path.is_file():
             return
-        saved = BenchmarkSettings(**json.loads(path.read_text(encoding="utf8")))
+        data = json.loads(path.read_text(encoding="utf8"))
+        saved = BenchmarkSettings(**{k: v for k, v in data.items() if k != "baseline"})
         mine, theirs = self.fingerprint(), saved.fingerprint()
         changed = sorted(k for k in mine if mine[k] != theirs.get(k))
         if changed:
@@ -129,4 +152,4 @@ class BenchmarkSettings:
             )
 
     def options_for(self, strategy: str) -> dict[str, Any]:
-        return dict(self.strategy_options.get(strategy, {}))
+        return dict(self.strategy_options.get(base_strategy(strategy), {}))

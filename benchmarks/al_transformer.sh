@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# CPU path of the transformer active-learning benchmark: one corpus at a time, every
+# strategy and seed in turn, nice'd on one core, appending round by round; rerun the same
+# command to resume. Usage: bash benchmarks/al_transformer.sh conll2003|ontonotes5 [OUT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source benchmarks/al_transformer_args.sh
+corpus=${1:?conll2003 or ontonotes5}
+out=${2:-docs/benchmarks/$corpus-transformer}
+case $corpus in
+  conll2003) args=("${CONLL_ARGS[@]}") ;;
+  ontonotes5) args=("${ONTONOTES_ARGS[@]}") ;;
+  *) echo "unknown corpus $corpus" >&2; exit 2 ;;
+esac
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+strategies=$(IFS=,; echo "${STRATEGIES[*]}")
+seeds=$(IFS=,; echo "${SEEDS[*]}")
+exec nice -n 15 .venv/bin/python -m spacy_al benchmark "${args[@]}" -o "$out" \
+  -s "$strategies" --seeds "$seeds" "${COMMON_ARGS[@]}" ${FULL:---full}
