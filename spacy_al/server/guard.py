@@ -132,10 +132,11 @@ class Guard:
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:  # noqa: BLE001 - logged; the client gets a clean 500
+            if started:  # the app's handler logged it and answered with Connection: close
+                return
             logger.exception("spacy-al: %s %s failed", scope.get("method"), scope.get("path"))
-            if not started:
-                await _send_json(send, 500, "Internal server error (the server logged it).",
-                                 close=True)
+            await _send_json(send, 500, "Internal server error (the server logged it).",
+                             close=True)
 
     def refusal(self, scope: Scope) -> tuple[int, str] | None:
         """``(status, message)`` when the request is refused before the app sees it."""

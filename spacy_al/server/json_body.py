@@ -19,6 +19,7 @@ import json
 import math
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from .validation import AnswerError
@@ -58,7 +59,9 @@ async def read_json(request: Request, *, optional: bool = False) -> Any:
         if optional:
             return {}
         raise AnswerError("The request body is empty: send a JSON object.")
-    return parse_json(body)
+    if len(body) < 65536:
+        return parse_json(body)
+    return await run_in_threadpool(parse_json, body)  # keep the event loop responsive
 
 
 def _reject_constant(name: str) -> Any:
@@ -108,30 +111,54 @@ def _too_deep() -> AnswerError:
                        "levels.", fix="Send flatter JSON.")
 
 
-def _check_string(text: str, where: str) -> None:
+def _surrogate(text: str) -> int | None:
+    """The index of the first lone surrogate in ``text``, or None."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
-        raise AnswerError(f"{where or 'The body'}: the string holds a lone surrogate "
-                          f"(\\u{ord(text[err.start]):04x} at character {err.start}), which "
-                          "is not valid Unicode.",
-                          fix="Send each character outside the BMP as a surrogate pair, "
-                          "or as UTF-8.") from None
+        return err.start
+    return None
 
 
-def check_values(value: Any, depth: int = 0, where: str = "") -> None:
-    """Every string valid Unicode, and no deeper than MAX_DEPTH (iterative: no recursion)."""
-    stack: list[tuple[Any, int, str]] = [(value, depth, where)]
+def _walk(value: Any, paths: bool) -> tuple[str, str, int] | None:
+    """The first problem, as ``(kind, where, index)``; iterative, so no recursion.
+
+    Without ``paths`` (the fast pass) ``where`` is empty; the paths are only built
+    again for a body that has a problem.
+    """
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
         item, level, path = stack.pop()
         if isinstance(item, str):
-            _check_string(item, path)
-        elif isinstance(item, (dict, list)):
+            at = _surrogate(item)
+            if at is not None:
+                return "surrogate", path, at
+        elif isinstance(item, dict):
             if level >= MAX_DEPTH:
-                raise _too_deep()
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    _check_string(key, path)
-                    stack.append((child, level + 1, f"{path}.{key[:40]}"))
-            else:
-                stack.extend((child, level + 1, f"{path}[{i}]") for i, child in enumerate(item))
+                return "depth", path, 0
+            for key, child in item.items():
+                at = _surrogate(key)
+                if at is not None:
+                    return "surrogate", f"{path} (a key)", at
+                stack.append((child, level + 1, f"{path}.{key[:40]}" if paths else ""))
+        elif isinstance(item, list):
+            if level >= MAX_DEPTH:
+                return "depth", path, 0
+            stack.extend((child, level + 1, f"{path}[{i}]" if paths else "")
+                         for i, child in enumerate(item))
+    return None
+
+
+def check_values(value: Any) -> None:
+    """Every string and key valid Unicode, and no nesting deeper than MAX_DEPTH."""
+    problem = _walk(value, paths=False)
+    if problem is None:
+        return
+    kind, where, at = _walk(value, paths=True) or problem
+    if kind == "depth":
+        raise _too_deep()
+    raise AnswerError(f"The string at {where.lstrip('.') or 'the top'} of the request body "
+                      f"holds a lone surrogate at character {at} (\\ud800-\\udfff without "
+                      "its pair), which is not valid Unicode.",
+                      fix="Send each character outside the BMP as a surrogate pair, or as "
+                      "UTF-8.")

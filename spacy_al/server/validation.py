@@ -106,7 +106,7 @@ def _check_answer(
     problems = _check_fields(answer)
     if problems:
         return problems, None
-    size = len(json.dumps(answer, ensure_ascii=False))
+    size = len(json.dumps(answer, ensure_ascii=False, default=str))
     if size > MAX_ANSWER_BYTES:
         return [("", f"the answer is {size // 1024} KiB of JSON, more than the "
                      f"{MAX_ANSWER_BYTES // 1024} KiB allowed: drop large custom fields")], None
