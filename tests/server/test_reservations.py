@@ -54,7 +54,8 @@ def test_second_answers_are_kept_marked_and_resolved(tmp_path: Path, server_fact
     with server.client() as client:
         task = _ask(client, "anna")[0]
         # bert answers a task never served to him (anna holds it): the first answer
-        unserved = {"answers": [dict(task, answer="accept", spans=[])], "session_id": "bert"}
+        unserved = {"answers": [dict(task, answer="accept", spans=[],
+                                     _answered_before_by="forged")], "session_id": "bert"}
         assert client.post("/give_answers", json=unserved).status_code == 200
         # anna's late answer is stored too (nothing lost), marked as a second answer
         late = {"answers": [dict(task, answer="accept", spans=[])], "session_id": "anna"}
