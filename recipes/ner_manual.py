@@ -13,8 +13,15 @@ from spacy_al.server.stream import PoolStream
 @recipe(
     "ner.manual",
     dataset=("Dataset to save the annotations to", "positional", None, str),
-    source=("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, or a bundled "
+    source=("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, a Hugging Face "
+            "dataset (folder, Parquet, Arrow, hub name with --loader hf), or a bundled "
             "sample: wikigold, wnut17", "positional", None, str),
+    loader=("Loader of the source: auto (from its content), text, jsonl, conll, ontonotes, "
+            "spacy, hf", "option", "lo", str),
+    split=("hf: the split to annotate (default: train)", "option", None, str),
+    tokens_column=("hf: the tokens column (default: tokens)", "option", None, str),
+    tags_column=("hf: the tags column (default: ner_tags)", "option", None, str),
+    text_column=("hf: the text column, when there are no tokens", "option", None, str),
     label=("Comma-separated labels, or a .txt file with one per line", "option", "l",
            split_string),
     order=("Question order: sequential (file order) or random", "option", "o", str),
@@ -35,16 +42,25 @@ def ner_manual(
     exclude: list[str] | None = None,
     feed_overlap: bool = False,
     batch_size: int = 10,
+    loader: str = "auto",
+    split: str | None = None,
+    tokens_column: str | None = None,
+    tags_column: str | None = None,
+    text_column: str | None = None,
 ) -> dict[str, Any]:
     """Mark every entity of every sentence by hand; no model is involved.
 
     The sentences of SOURCE come once each, in file order (--order sequential) or
     shuffled with --seed (--order random: the random-sampling baseline that the
     active recipes must beat). Spans carried by raw JSONL tasks are shown as
-    pre-annotations; the gold entities of a corpus file are not.
+    pre-annotations; the gold entities of a corpus file are not. --loader auto tells
+    CoNLL from text by the content (a CoNLL-2003 train.txt is CoNLL).
     """
     labels = resolve_labels(label, source)
-    items = load_source(source, lang=lang)
+    columns = {"split": split, "tokens_column": tokens_column, "tags_column": tags_column,
+               "text_column": text_column}
+    items = load_source(source, lang=lang, loader=loader,
+                        **{key: value for key, value in columns.items() if value is not None})
     stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)
     stream.set_ranking(manual_ranking(items, order, seed))
     return {

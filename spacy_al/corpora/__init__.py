@@ -1,4 +1,5 @@
-"""Corpus readers: column CoNLL (IOB1/IOB2/IO/BILUO), OntoNotes CoNLL-2012, Prodigy JSONL.
+"""Corpus readers: column CoNLL (IOB1/IOB2/IO/BILUO), OntoNotes CoNLL-2012, Prodigy JSONL,
+plain text and Hugging Face datasets; one content-based detection (:mod:`.detection`).
 
 Every reader yields one ``spacy.tokens.Doc`` per sentence (per task for JSONL) with the
 gold entities in ``doc.ents`` and ``doc.user_data["source"] = "<file>:<line>"``, and
@@ -13,7 +14,9 @@ from __future__ import annotations
 from ._docs import DOCUMENT_KEY, SOURCE_KEY, group_documents, merge_sentences
 from ._io import first_content_line, iter_lines
 from .conll import detect_conll_scheme, read_conll
-from .dispatch import FORMATS, detect_format, read_docbin, read_docs
+from .detection import detect_format
+from .dispatch import FORMATS, LOADERS, read_docbin, read_docs, read_text, resolve_loader
+from .hf_datasets import read_hf
 from .jsonl import read_jsonl
 from .ontonotes import read_ontonotes
 from .stats import corpus_stats
@@ -21,6 +24,7 @@ from .stats import corpus_stats
 __all__ = [
     "DOCUMENT_KEY",
     "FORMATS",
+    "LOADERS",
     "SOURCE_KEY",
     "corpus_stats",
     "detect_conll_scheme",
@@ -32,6 +36,9 @@ __all__ = [
     "read_conll",
     "read_docbin",
     "read_docs",
+    "read_hf",
     "read_jsonl",
     "read_ontonotes",
+    "read_text",
+    "resolve_loader",
 ]

@@ -1,7 +1,11 @@
-"""Annotation sources: JSONL, plain text, CoNLL, OntoNotes or ``.spacy`` into a pool.
+"""Annotation sources: JSONL, plain text, CoNLL, OntoNotes, ``.spacy`` or a Hugging Face
+dataset into a pool.
 
 Every source becomes a list of :class:`PoolItem` (one per sentence or task, each
-text once). Gold entities of a corpus file are *not* shown to the annotator;
+text once). The loader is Prodigy's ``--loader``: ``auto`` (the default) detects the
+format from the content (:func:`spacy_al.corpora.detect_format`: a CoNLL file named
+``train.txt`` is CoNLL, not text), or one of ``text``, ``jsonl``, ``conll``,
+``ontonotes``, ``spacy``, ``hf``. Gold entities of a corpus file are *not* shown to the annotator;
 spans of raw JSONL tasks are kept as pre-annotations for ``ner.manual``.
 
 The bundled samples are named by alias: ``wikigold`` (WikiGold, CC-BY 4.0) and
@@ -14,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..corpora import iter_lines, read_docs
+from ..corpora import LOADERS, read_docs, resolve_loader
 from ..corpora.locations import CORPORA_ENV, corpus_dirs
 from ..errors import CorpusFormatError
 from ..tasks import PoolItem, doc_item
@@ -27,14 +31,20 @@ SAMPLES: dict[str, tuple[str, ...]] = {
 SAMPLE_FILES = ("train.conll", "train.txt", "train", "dev.conll")
 
 
-def resolve_source(source: str | Path) -> Path:
-    """The file a source names: a path, or a bundled sample by alias (``wikigold``)."""
+def resolve_source(source: str | Path, loader: str = "auto") -> Path:
+    """The file a source names: a path, or a bundled sample by alias (``wikigold``).
+
+    With ``loader="hf"`` a name that is no path is a Hugging Face hub name (kept as is).
+    """
     path = Path(source).expanduser()
+    if loader == "hf" and not path.exists():
+        return Path(str(source))
     if path.exists() or str(source) not in SAMPLES:
         if not path.exists():
             raise CorpusFormatError(path, None, "no such file or folder.",
-                                    fix="Check the path, or use a bundled sample: "
-                                    + ", ".join(SAMPLES) + ".")
+                                    fix="Check the path, use a bundled sample ("
+                                    + ", ".join(SAMPLES) + "), or pass --loader hf for a "
+                                    "Hugging Face dataset name.")
         return path
     for folder in corpus_dirs():
         for name in SAMPLE_FILES:
@@ -59,12 +69,20 @@ def sample_labels(source: str | Path) -> list[str] | None:
 
 
 def load_source(
-    source: str | Path, *, lang: str = "en", limit: int | None = None
+    source: str | Path, *, lang: str = "en", limit: int | None = None, loader: str = "auto",
+    **options: Any,
 ) -> list[PoolItem]:
-    """The pool items of a source, each distinct text once, in source order."""
-    path = resolve_source(source)
+    """The pool items of a source, each distinct text once, in source order.
+
+    ``loader``: one of :data:`spacy_al.corpora.LOADERS`; ``options`` go to the reader
+    (for ``hf``: ``split``, ``tokens_column``, ``tags_column``, ``text_column``).
+    """
+    if loader not in LOADERS:
+        raise CorpusFormatError(str(source), None, f"unknown loader {loader!r}.",
+                                fix=f"Use one of {', '.join(LOADERS)}.")
+    path = resolve_source(source, loader)
     items: dict[int, PoolItem] = {}
-    for item in _read_items(path, lang):
+    for item in _read_items(path, lang, loader, options):
         if item.tokens and item.input_hash not in items:
             items[item.input_hash] = item
             if limit is not None and len(items) >= limit:
@@ -75,18 +93,14 @@ def load_source(
     return list(items.values())
 
 
-def _read_items(path: Path, lang: str) -> Iterator[PoolItem]:
+def _read_items(
+    path: Path, lang: str, loader: str, options: dict[str, Any]
+) -> Iterator[PoolItem]:
     import spacy
 
     nlp = spacy.blank(lang)
-    if path.suffix == ".txt":
-        yield from _text_items(path, nlp)
-        return
-    for doc in read_docs(path, nlp.vocab):
+    fmt = resolve_loader(path, loader=loader)
+    if fmt in ("text", "hf"):  # raw text is tokenised for the pool's language
+        options = {"tokenizer": nlp.make_doc, **options}
+    for doc in read_docs(path, nlp.vocab, loader=fmt, **options):
         yield doc_item(doc)
-
-
-def _text_items(path: Path, nlp: Any) -> Iterator[PoolItem]:
-    for number, line in iter_lines(path):
-        if line.strip():
-            yield doc_item(nlp.make_doc(line.strip()), {"source": f"{path}:{number}"})

@@ -77,7 +77,7 @@ def test_convert_function_other_formats(write_file, tmp_path) -> None:
     jsonl = write_file("t.jsonl", '{"text": "Paris", "answer": "accept", '
                        '"spans": [{"start": 0, "end": 5, "label": "GPE"}]}\n')
     assert convert(jsonl, tmp_path / "t.spacy")["entities"] == 1
-    with pytest.raises(ConfigError, match="tag_col only work for CoNLL input"):
+    with pytest.raises(ConfigError, match="tag_col do not apply to jsonl input"):
         convert(jsonl, tmp_path / "t.spacy", tag_col=0)
 
 

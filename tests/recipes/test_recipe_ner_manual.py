@@ -66,3 +66,52 @@ def test_errors(texts_jsonl: Path, tmp_path: Path) -> None:
         ner_manual("ds", str(texts_jsonl), label=["PER"], order="backwards")
     with pytest.raises(CorpusFormatError, match="no such file"):
         ner_manual("ds", str(tmp_path / "missing.jsonl"), label=["PER"])
+
+
+CONLL2003 = ("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP "
+             "B-MISC\ncall NN I-NP O\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n\n"
+             "-DOCSTART- -X- -X- O\n\nBRUSSELS NNP B-NP B-LOC\n1996-08-22 CD I-NP O\n")
+
+
+def test_conll_named_txt_is_read_as_conll(tmp_path: Path) -> None:
+    source = tmp_path / "train.txt"
+    source.write_text(CONLL2003)
+    assert _texts(ner_manual("ds", str(source), label=["PER"])) == [
+        "EU rejects German call", "Peter Blackburn", "BRUSSELS 1996-08-22"]
+    as_text = _texts(ner_manual("ds", str(source), label=["PER"], loader="text"))
+    assert as_text[0] == "-DOCSTART- -X- -X- O" and len(as_text) == 9
+    with pytest.raises(CorpusFormatError, match="unknown loader 'xml'"):
+        ner_manual("ds", str(source), label=["PER"], loader="xml")
+
+
+def test_hf_dataset_source(tmp_path: Path) -> None:
+    import datasets
+
+    path = tmp_path / "hf"
+    datasets.DatasetDict({"validation": datasets.Dataset.from_dict(
+        {"tokens": [["Ada", "wrote"], ["Bob", "ran"]], "ner_tags": [["B-PER", "O"],
+                                                                    ["B-PER", "O"]]})}
+    ).save_to_disk(str(path))
+    components = ner_manual("ds", str(path), label=["PER"], loader="hf", split="validation")
+    assert _texts(components) == ["Ada wrote", "Bob ran"]
+
+
+def test_conll_txt_through_a_real_server(tmp_path: Path) -> None:
+    """``spacy-al annotate ner.manual ds train.txt`` on localhost serves whole sentences."""
+    from tests.server.conftest import start_server
+
+    source = tmp_path / "train.txt"
+    source.write_text(CONLL2003)
+    server = start_server(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
+                          tmp_path / "a.db", tmp_path)
+    try:
+        with server.client() as client:
+            response = client.post("/get_session_questions", json={"session_id": "alice"})
+            assert response.status_code == 200, response.text
+            tasks = response.json()["tasks"]
+    finally:
+        server.stop()
+    assert [t["text"] for t in tasks] == ["EU rejects German call", "Peter Blackburn",
+                                          "BRUSSELS 1996-08-22"]
+    assert [len(t["tokens"]) for t in tasks] == [4, 2, 2]
+    assert all(t["spans"] == [] for t in tasks)
