@@ -1,7 +1,8 @@
 """Acquisition (numpy only): token scores, sentence reductions, selection, strategies, selectors.
 
-The built-in strategies and selectors are declared in the entry point groups
-``spacy_al_strategies`` and ``spacy_al_selectors`` (they resolve in a fresh
+The built-in strategies, selectors and stopping criteria are declared in the entry
+point groups ``spacy_al_strategies``, ``spacy_al_selectors`` and ``spacy_al_stoppers``
+(they resolve in a fresh
 interpreter); importing this package also registers them. Running a pipeline over a
 pool is :mod:`spacy_al.pipeline.pool_scoring`'s job.
 """
@@ -10,11 +11,27 @@ from __future__ import annotations
 
 from .lookup import SHORT_NAMES, get_builder, get_strategy, resolve_name, strategy_names
 from .selection import rank, top_by_token_budget, top_k
-from .selectors import Selector, build_top_k, select_top_k
+from .selectors import (
+    DiverseTopK,
+    NamedSelector,
+    Selector,
+    build_diverse_top_k,
+    build_top_k,
+    needs_embeddings,
+    select_top_k,
+)
+from .stoppers import Stopper, cohen_kappa, get_stopper
 from .strategies import Sampling, ScoreFn, Strategy, make_strategy, sampling_of
 
 __all__ = [
     "SHORT_NAMES",
+    "DiverseTopK",
+    "NamedSelector",
+    "Stopper",
+    "build_diverse_top_k",
+    "cohen_kappa",
+    "get_stopper",
+    "needs_embeddings",
     "Sampling",
     "Selector",
     "ScoreFn",

@@ -12,16 +12,21 @@ A builder in :data:`spacy_al.registry.al_selectors` returns
 
 Indices come back in selection order (best first). Ties are broken by the lower
 index; a loop that wants random tie breaks permutes the entries first
-(:func:`spacy_al.loop.engine.select_round`).
+(:func:`spacy_al.loop.engine.select_round`). A selector that uses the embeddings says
+so with a true ``needs_embeddings`` attribute, so loops compute them only then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from ..errors import ConfigError
 from ..registry import al_selectors
+from .diversity import diverse_top_k
 from .selection import top_by_token_budget
 
 Selector = Callable[[np.ndarray, np.ndarray, int, "np.ndarray | None"], np.ndarray]
@@ -39,3 +44,60 @@ def select_top_k(
 def build_top_k() -> Selector:
     """Best first until the budget is spent; a long entry never blocks shorter ones below."""
     return select_top_k
+
+
+@dataclass(frozen=True)
+class DiverseTopK:
+    """``spacy-al.DiverseTopK.v1``'s selector (see :mod:`.diversity`)."""
+
+    candidates: float = 3.0
+    min_distance: float | None = None
+    fill: float = 0.95
+    needs_embeddings: bool = True
+
+    def __call__(self, scores: np.ndarray, n_tokens: np.ndarray, budget: int,
+                 embeddings: np.ndarray | None = None) -> np.ndarray:
+        return diverse_top_k(scores, n_tokens, budget, embeddings, candidates=self.candidates,
+                             min_distance=self.min_distance, fill=self.fill)
+
+
+@al_selectors.register("spacy-al.DiverseTopK.v1")
+def build_diverse_top_k(candidates: float = 3.0, min_distance: float | None = None,
+                        fill: float = 0.95) -> Selector:
+    """From the best ``candidates`` x k entries, by score, each at least a cosine-distance
+    floor from those chosen before it (``min_distance``, or the largest floor at which
+    the walk still fills ``fill`` of the budget); exact duplicates are never chosen
+    twice. Without embeddings: plain top-k."""
+    if candidates < 1:
+        raise ConfigError(f"spacy-al.DiverseTopK.v1: candidates must be >= 1, got {candidates}.",
+                          fix="use e.g. candidates = 3 (three times as many as top-k takes).")
+    if not 0 < fill <= 1:
+        raise ConfigError(f"spacy-al.DiverseTopK.v1: fill must be in (0, 1], got {fill}.",
+                          fix="use e.g. fill = 0.95, or set min_distance instead.")
+    return DiverseTopK(float(candidates), min_distance, float(fill))
+
+
+@dataclass(frozen=True)
+class NamedSelector:
+    """A built selector that remembers its registered name and options (a config
+    block, a fingerprint): what ``@misc = "spacy-al.DiverseTopK.v1"`` resolves to."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    select: Selector = select_top_k
+
+    @property
+    def needs_embeddings(self) -> bool:
+        return needs_embeddings(self.select)
+
+    def spec(self) -> dict[str, Any]:
+        return {"@selectors": self.name, **self.options}
+
+    def __call__(self, scores: np.ndarray, n_tokens: np.ndarray, budget: int,
+                 embeddings: np.ndarray | None = None) -> np.ndarray:
+        return self.select(scores, n_tokens, budget, embeddings)
+
+
+def needs_embeddings(selector: Selector) -> bool:
+    """Whether ``selector`` uses embeddings (its ``needs_embeddings`` attribute)."""
+    return bool(getattr(selector, "needs_embeddings", False))
