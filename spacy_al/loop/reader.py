@@ -33,10 +33,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from ..acquisition.selectors import NamedSelector
 from ..corpora import read_docs
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
 from .engine import derive_seed
+from .misc_blocks import misc_top_k  # noqa: F401 - registers the @misc blocks
 from .oracle import DatabaseOracle, GoldOracle, input_hash
 from .pool_state import Pool
 from .session import ALSession, LoopSettings
@@ -71,6 +73,10 @@ def create_active_learning_corpus(
     labels: list[str] | None = None,
     batch_size: int = 64,
     component: str = "al_ner",
+    selector: Callable[..., Any] | None = None,
+    stopper: Any | None = None,
+    stop_set_size: int = 1000,
+    stop_acquiring: bool = False,
 ) -> Callable[[Language], Iterable[Example]]:
     """Active-learning train corpus (see the module docstring).
 
@@ -87,6 +93,12 @@ def create_active_learning_corpus(
     oracle: ``"simulation"`` (the pool's gold) or ``"database"`` (accepted answers of
         ``dataset`` in the annotation database ``db``).
     labels: The label set; None: the oracle's.
+    selector: A ``[corpora.train.selector]`` block, e.g. ``@misc = "spacy-al.DiverseTopK.v1"``
+        (None: ``spacy-al.TopK.v1``).
+    stopper: A ``[corpora.train.stopper]`` block, e.g. ``@misc =
+        "spacy-al.StabilizingPredictions.v1"``: fed each round with the model's tags on a
+        fixed stop set of ``stop_set_size`` pool sentences; its kappa is logged and stored
+        in the round record. ``stop_acquiring``: stop the rounds once it fires.
     """
     if oracle not in ORACLES:
         raise ConfigError(f"Unknown oracle {oracle!r}.", fix=f"use one of {', '.join(ORACLES)}.")
@@ -97,12 +109,26 @@ def create_active_learning_corpus(
         strategy=strategy, strategy_options=dict(strategy_options or {}), unit=unit,
         seed_size=seed_size, query_size=query_size, acquire_every=acquire_every,
         max_rounds=max_rounds, budget=budget, seed=seed, batch_size=batch_size,
-        component=component,
+        component=component, selector=selector_spec(selector), stop_set_size=stop_set_size,
+        stop_acquiring=stop_acquiring,
     )
     return ActiveLearningCorpus(
         Path(path), settings, output_dir=output_dir, resume=resume, dev_path=dev_path,
         format=format, limit=limit, oracle=oracle, db=db, dataset=dataset, labels=labels,
+        stopper=stopper,
     )
+
+
+def selector_spec(selector: Callable[..., Any] | None) -> dict[str, Any]:
+    """The registered name and options of a ``[corpora.train.selector]`` block."""
+    if selector is None:
+        return {}
+    if not isinstance(selector, NamedSelector):
+        raise ConfigError(
+            f"[corpora.train.selector] resolved to {selector!r}, not a registered selector.",
+            fix='use @misc = "spacy-al.TopK.v1", "spacy-al.DiverseTopK.v1", or '
+            '"spacy-al.Selector.v1" with name = "<a name registered in spacy_al_selectors>".')
+    return selector.spec()
 
 
 def training_started(nlp: Language, component: str = "al_ner") -> bool:
@@ -110,7 +136,8 @@ def training_started(nlp: Language, component: str = "al_ner") -> bool:
     labels and a sample) before it creates them, the training loop after."""
     if component not in nlp.pipe_names:
         return True
-    model = nlp.get_pipe(component).model
+    pipe: Any = nlp.get_pipe(component)
+    model = pipe.model
     output = model.get_ref("output_layer") if model.has_ref("output_layer") else model
     return bool(output.has_param("W"))
 
@@ -121,7 +148,8 @@ class ActiveLearningCorpus:
     def __init__(self, path: Path, settings: LoopSettings, *, output_dir: Path | None = None,
                  resume: bool = True, dev_path: Path | None = None, format: str = "auto",
                  limit: int = 0, oracle: str = "simulation", db: Path | None = None,
-                 dataset: str | None = None, labels: list[str] | None = None) -> None:
+                 dataset: str | None = None, labels: list[str] | None = None,
+                 stopper: Any | None = None) -> None:
         self.path = path
         self.settings = settings
         self.output_dir = Path(output_dir) if output_dir is not None else None
@@ -133,6 +161,7 @@ class ActiveLearningCorpus:
         self.db = db
         self.dataset = dataset
         self.labels = labels
+        self.stopper = stopper
         self.session: ALSession | None = None
         self.epoch = 0
         self._dev: list[Doc] | None = None
@@ -175,7 +204,7 @@ class ActiveLearningCorpus:
         state_path = self.state_path
         state = (load_or_create(state_path, fingerprint, self.resume) if state_path
                  else LoopState(fingerprint))
-        session = ALSession(pool, oracle, self.settings, state, state_path)
+        session = ALSession(pool, oracle, self.settings, state, state_path, self.stopper)
         loaded = len(session.state.rounds)
         session.start()
         if loaded:
@@ -239,6 +268,10 @@ def log_round(record: RoundRecord) -> None:
     added = len(record.selected) or len(record.queries)
     verb = "queried" if record.queries else "added"
     model = f"; {format_dev(record.dev)} (model that selected)" if record.round else ""
+    if record.stop_kappa is not None or record.stopped:
+        kappa = "–" if record.stop_kappa is None else f"{record.stop_kappa:.4f}"
+        model += f"; stop-set kappa {kappa}" + (" (stopping criterion met)" if record.stopped
+                                                 else "")
     logger.info(
         "AL round %d (epoch %d, %s): %s %d sentences; labelled %d sentences, %d tokens "
         "(%.1f%% of the pool)%s",

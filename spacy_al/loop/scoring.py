@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from ..acquisition import get_builder, get_strategy
 from ..acquisition.strategies import ScoreFn
-from ..pipeline.pool_scoring import score_pool
+from ..pipeline.pool_scoring import PoolScores, score_pool
 
 Scorer = Callable[[Language, Iterable[Doc]], np.ndarray]
 """``scorer(nlp, docs) -> scores``: one float per doc, higher = more informative."""
@@ -42,13 +42,30 @@ def strategy_scorer(
 ) -> Scorer:
     """A :data:`Scorer` over a registered strategy, via the streaming
     :func:`spacy_al.acquisition.score_pool` (MC-dropout samples seeded by ``seed``)."""
+    pool = pool_scorer(name, options, seed, batch_size, component)
 
     def scorer(nlp: Language, docs: Iterable[Doc]) -> np.ndarray:
+        return pool(nlp, docs).scores
+
+    return scorer
+
+
+def pool_scorer(
+    name: str,
+    options: Mapping[str, Any],
+    seed: int,
+    batch_size: int = 64,
+    component: str = "al_ner",
+    embeddings: bool = False,
+) -> Callable[[Language, Iterable[Doc]], PoolScores]:
+    """As :func:`strategy_scorer`, returning the whole :class:`PoolScores`: with
+    ``embeddings`` also the sentence embeddings a diversity selector uses."""
+
+    def scorer(nlp: Language, docs: Iterable[Doc]) -> PoolScores:
         strategy = build_strategy(name, options, seed)
         with seeded(seed):
-            result = score_pool(nlp, docs, strategy, batch_size=batch_size, progress=False,
-                                component=component)
-        return result.scores
+            return score_pool(nlp, docs, strategy, batch_size=batch_size, progress=False,
+                              component=component, embeddings=embeddings)
 
     return scorer
 

@@ -13,16 +13,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from ..acquisition.selectors import needs_embeddings
+from ..acquisition.stoppers import Stopper
 from ..errors import ConfigError
+from ..pipeline.pool_scoring import stop_set_tags
 from ..tasks import doc_tokens
 from .engine import RoundEngine, Schedule, derive_seed, get_selector
 from .oracle import DatabaseOracle, GoldOracle
 from .pool_state import Pool
-from .scoring import strategy_scorer
+from .scoring import pool_scorer
 from .state import LoopState, RoundRecord
 
 SEED_STRATEGY = "random (seed set)"
@@ -46,6 +50,10 @@ class LoopSettings:
     component: str = "al_ner"
     selector: dict[str, Any] = field(default_factory=dict)
     """A registered selector and its options: ``{"@selectors": "spacy-al.TopK.v1"}``."""
+    stop_set_size: int = 1000
+    """Sentences of the fixed stop set a stopping criterion watches (a seeded sample)."""
+    stop_acquiring: bool = False
+    """Stop acquiring once the stopping criterion fires (False: only log and record it)."""
 
     def __post_init__(self) -> None:
         if self.acquire_every < 1:
@@ -59,7 +67,8 @@ class LoopSettings:
     def fingerprint(self) -> dict[str, Any]:
         """Settings that decide which sentences are selected (not when the run stops)."""
         data = asdict(self)
-        for key in ("acquire_every", "max_rounds", "budget", "batch_size"):
+        for key in ("acquire_every", "max_rounds", "budget", "batch_size", "stop_set_size",
+                    "stop_acquiring"):
             data.pop(key)
         if not data["selector"]:
             data.pop("selector")  # state files written before selectors existed still resume
@@ -70,7 +79,8 @@ class ALSession:
     """The labelled set of a pool, grown round by round through an oracle."""
 
     def __init__(self, pool: Pool, oracle: GoldOracle | DatabaseOracle,
-                 settings: LoopSettings, state: LoopState, state_path: Path | None) -> None:
+                 settings: LoopSettings, state: LoopState, state_path: Path | None,
+                 stopper: Stopper | None = None) -> None:
         self.pool = pool
         self.oracle = oracle
         self.settings = settings
@@ -79,6 +89,7 @@ class ALSession:
         options = dict(settings.selector)
         selector = get_selector(options.pop("@selectors", "spacy-al.TopK.v1"), **options)
         self.engine = RoundEngine(pool.n_tokens, settings.schedule(), settings.seed, selector)
+        self.stopper = stopper
         self.docs: list[Doc] = []
         """Training docs with (gold or answered) entities."""
         self.final_logged = False
@@ -110,8 +121,10 @@ class ALSession:
         self._record(0, 0, (chosen, [0.0] * len(chosen)), SEED_STRATEGY, dev=None, seconds=0.0)
 
     def finished(self) -> bool:
-        """Whether no further round runs: max_rounds, budget or pool exhausted."""
-        return self.engine.finished()
+        """Whether no further round runs: max_rounds, budget, pool exhausted (or, with
+        ``stop_acquiring``, the stopping criterion fired)."""
+        stopped = self.settings.stop_acquiring and bool(self.stopper and self.stopper.stopped)
+        return self.engine.finished() or stopped
 
     def acquire(self, nlp: Language, epoch: int, dev: dict[str, Any] | None) -> RoundRecord:
         """Score the unlabelled pool with ``nlp`` and label the best sentences."""
@@ -121,17 +134,40 @@ class ALSession:
         candidates = self.engine.candidates()
         rnd = self.round + 1
         start = time.perf_counter()
-        scorer = strategy_scorer(self.settings.strategy, self.settings.strategy_options,
-                                 derive_seed(self.settings.seed, rnd),
-                                 batch_size=self.settings.batch_size,
-                                 component=self.settings.component)
-        scores = scorer(nlp, self.pool.docs(candidates, nlp.vocab))
-        chosen = self.engine.choose(scores, candidates, size, rnd)
+        stop = self.check_stop(nlp)
+        scorer = pool_scorer(self.settings.strategy, self.settings.strategy_options,
+                             derive_seed(self.settings.seed, rnd),
+                             batch_size=self.settings.batch_size,
+                             component=self.settings.component,
+                             embeddings=needs_embeddings(self.engine.selector))
+        result = scorer(nlp, self.pool.docs(candidates, nlp.vocab))
+        chosen = self.engine.choose(result.scores, candidates, size, rnd, result.embeddings)
         return self._record(rnd, epoch, chosen, self.settings.strategy, dev,
-                            time.perf_counter() - start)
+                            time.perf_counter() - start, stop)
+
+    def stop_set(self) -> np.ndarray:
+        """The fixed stop set: a seeded sample of pool indices, the same every round."""
+        n = min(self.settings.stop_set_size, len(self.pool))
+        rng = np.random.default_rng(derive_seed(self.settings.seed, 0, 4))
+        return np.sort(rng.choice(len(self.pool), size=n, replace=False)).astype(np.int64)
+
+    def check_stop(self, nlp: Language) -> dict[str, Any]:
+        """Feed the stopping criterion the current model's tags on the stop set."""
+        if self.stopper is None or self.settings.stop_set_size <= 0:
+            return {}
+        tags, uncertainty = stop_set_tags(nlp, self.pool.docs(self.stop_set(), nlp.vocab),
+                                          batch_size=self.settings.batch_size,
+                                          component=self.settings.component)
+        self.stopper.update(tags)
+        stopped = self.stopper.update_uncertainty(uncertainty)
+        kappa = self.stopper.kappas[-1] if self.stopper.kappas else None
+        return {"stop_kappa": None if kappa is None else round(kappa, 6),
+                "stop_uncertainty": round(float(uncertainty.mean()), 6) if len(uncertainty)
+                else None, "stopped": bool(stopped)}
 
     def _record(self, rnd: int, epoch: int, chosen: tuple[list[int], list[float]],
-                strategy: str, dev: dict[str, Any] | None, seconds: float) -> RoundRecord:
+                strategy: str, dev: dict[str, Any] | None, seconds: float,
+                stop: dict[str, Any] | None = None) -> RoundRecord:
         indices, scores = chosen
         ids = [self.pool.ids[i] for i in indices]
         if self.live:  # queries are labelled once answered (see _sync_answers)
@@ -146,7 +182,7 @@ class ALSession:
             labelled_sentences=len(labelled),
             labelled_tokens=self.engine.labelled_tokens(), pool_tokens=self.pool.total_tokens,
             strategy=strategy, dev=dev, score_seconds=round(seconds, 3), queries=queries,
-            scores=[round(x, 6) for x in scores],
+            scores=[round(x, 6) for x in scores], **(stop or {}),
         )
         self.state.rounds.append(record)
         self.save()

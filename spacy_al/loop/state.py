@@ -43,6 +43,12 @@ class RoundRecord:
     """Scores of the selected (or queried) sentences, in selection order."""
     queries: list[str] = field(default_factory=list)
     """Live mode: unanswered sentences the loop asks to annotate next."""
+    stop_kappa: float | None = None
+    """Cohen's kappa of this round's model's stop-set tags with the previous round's."""
+    stop_uncertainty: float | None = None
+    """Mean uncertainty of this round's model on the stop set."""
+    stopped: bool = False
+    """Whether the stopping criterion had fired by this round."""
 
 
 @dataclass

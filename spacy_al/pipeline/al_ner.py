@@ -146,9 +146,7 @@ class ALNER(TrainablePipe):
             try:
                 vectors, probs = self._forward(docs)
                 self.set_annotations(docs, probs)
-                if vectors is not None:
-                    set_doc_vectors(docs, [self.model.ops.to_numpy(v) for v in vectors],
-                                    self._weights_key)
+                self.keep_vectors(docs, vectors)
             except Exception as error:
                 error_handler(self.name, self, docs, error)
             yield from docs
@@ -163,6 +161,12 @@ class ALNER(TrainablePipe):
             return None, [self.model.ops.alloc2f(len(doc), len(self.tag_names)) for doc in docs]
         vectors = self.model.get_ref("encoder").predict(docs)
         return vectors, self.model.get_ref("head").predict(vectors)
+
+    def keep_vectors(self, docs: Sequence[Doc], vectors: list[Floats2d] | None) -> None:
+        """Write the encoder output to ``doc.tensor`` (stamped), as spaCy's tok2vec does."""
+        if vectors is not None:
+            set_doc_vectors(docs, [self.model.ops.to_numpy(v) for v in vectors],
+                            self._weights_key)
 
     def stored_vectors(self, docs: Sequence[Doc]) -> list[Floats2d] | None:
         """The token vectors these weights wrote to every doc, or None unless all have them."""
@@ -200,13 +204,16 @@ class ALNER(TrainablePipe):
         check_mc_dropout(mc_dropout)
         if n_samples < 1:
             raise ValueError(f"n_samples must be at least 1, not {n_samples}")
-        kept = self.stored_vectors(docs)
-        if dropout <= 0 or not any(len(doc) for doc in docs):
-            probs = self.model.get_ref("head").predict(kept) if kept else self.predict(docs)
+        kept, probs = self.stored_vectors(docs), None
+        if kept is None and (dropout <= 0 or mc_dropout == "head"):
+            kept, probs = self._forward(docs)  # the encoder runs: keep its output on the docs
+            self.keep_vectors(docs, kept)
+        if dropout <= 0 or kept is None and not any(len(doc) for doc in docs):
+            if probs is None:
+                probs = self.model.get_ref("head").predict(kept) if kept else self.predict(docs)
             samples = [probs] * n_samples
-        elif mc_dropout == "head":
-            vectors = kept if kept is not None else self.model.get_ref("encoder").predict(docs)
-            samples = sample_head(self.model, vectors, n_samples, dropout)
+        elif mc_dropout == "head" and kept is not None:
+            samples = sample_head(self.model, kept, n_samples, dropout)
         else:
             samples = sample_full(self.model, docs, n_samples, dropout)
         to_numpy = self.model.ops.to_numpy

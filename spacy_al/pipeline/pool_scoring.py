@@ -22,6 +22,7 @@ from ..acquisition.lookup import get_strategy
 from ..acquisition.selection import top_k as select_top_k
 from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
 from ..errors import ConfigError
+from .decoding import viterbi_decode
 
 PoolSource = Iterable[Doc | str] | str | Path
 """An iterable of Docs (or texts), or the path of a ``.spacy``/JSONL file."""
@@ -37,6 +38,8 @@ class PoolScores:
     """int64 indices of the selected entries, best first (all of them if ``k`` is None)."""
     n_tokens: np.ndarray
     """int64 tokens per entry: the annotation cost."""
+    embeddings: np.ndarray | None = None
+    """float32, one row per entry: the mean of its token vectors (``embeddings=True``)."""
 
 
 def score_pool(
@@ -51,6 +54,7 @@ def score_pool(
     n_samples: int | None = None,
     dropout: float | None = None,
     mc_dropout: str | None = None,
+    embeddings: bool = False,
 ) -> PoolScores:
     """Score every entry of a pool and select the top ``k``.
 
@@ -63,7 +67,9 @@ def score_pool(
     component (str): Name of the ``al_ner`` component.
     n_samples, dropout, mc_dropout: Override the sampling of a strategy that
         needs MC-dropout samples (None keeps the strategy's own).
-    RETURNS (PoolScores): Scores, selected indices and token counts.
+    embeddings (bool): Also return each entry's sentence embedding: the mean of the token
+        vectors the encoder computed while scoring (see :func:`doc_embeddings`).
+    RETURNS (PoolScores): Scores, selected indices, token counts (and embeddings).
     """
     score_chunks: list[np.ndarray] = []
     token_chunks: list[np.ndarray] = []
@@ -78,12 +84,42 @@ def score_pool(
         dropout=dropout,
         mc_dropout=mc_dropout,
     )
+    vectors: list[np.ndarray | None] = []
+    pipe = get_ner_pipe(nlp, component) if embeddings else None
     for batch, scores in stream:
         score_chunks.append(scores)
         token_chunks.append(np.fromiter((len(doc) for doc in batch), np.int64, len(batch)))
+        if pipe is not None:
+            vectors.extend(doc_embeddings(pipe, batch))
     all_scores = np.concatenate(score_chunks) if score_chunks else np.zeros(0)
     n_tokens = np.concatenate(token_chunks) if token_chunks else np.zeros(0, np.int64)
-    return PoolScores(all_scores, select_top_k(all_scores, k, n_tokens), n_tokens)
+    return PoolScores(all_scores, select_top_k(all_scores, k, n_tokens), n_tokens,
+                      stack_rows(vectors) if embeddings else None)
+
+
+def doc_embeddings(pipe: Any, docs: Sequence[Doc]) -> list[np.ndarray | None]:
+    """Per doc, the mean of the token vectors ``pipe`` wrote to ``doc.tensor`` while
+    scoring (None for an empty doc). Docs without them (a strategy that ran no model, or
+    MC dropout through the whole model) get one deterministic encoder pass."""
+    missing = [doc for doc in docs if len(doc) and pipe.stored_vectors([doc]) is None]
+    if missing:
+        pipe.keep_vectors(missing, pipe.model.get_ref("encoder").predict(missing))
+    rows: list[np.ndarray | None] = []
+    for doc in docs:
+        arrays = pipe.stored_vectors([doc]) if len(doc) else None
+        rows.append(None if arrays is None else
+                    np.asarray(pipe.model.ops.to_numpy(arrays[0]), np.float32).mean(axis=0))
+    return rows
+
+
+def stack_rows(rows: Sequence[np.ndarray | None]) -> np.ndarray:
+    """One float32 matrix; None rows (empty entries) become zeros."""
+    width = next((len(r) for r in rows if r is not None), 0)
+    out = np.zeros((len(rows), width), dtype=np.float32)
+    for i, row in enumerate(rows):
+        if row is not None:
+            out[i] = row
+    return out
 
 
 def score_batches(
@@ -206,3 +242,23 @@ def _length(docs: PoolSource) -> int | None:
         return len(docs)  # type: ignore[arg-type]
     except TypeError:
         return None
+
+
+def stop_set_tags(nlp: Language, docs: PoolSource, *, batch_size: int = 64,
+                  component: str = "al_ner") -> tuple[list[list[str]], np.ndarray]:
+    """What a stopping criterion sees of the model on a fixed stop set: per sentence its
+    tags (the most probable valid sequence, in the model's scheme) and its uncertainty,
+    the mean over its tokens of ``1 - max_tag p`` (0 for an empty sentence)."""
+    pipe = get_ner_pipe(nlp, component)
+    upstream = upstream_components(nlp, component)
+    names = list(pipe.tag_names)
+    tags: list[list[str]] = []
+    uncertainty: list[float] = []
+    for batch in iter_batches(iter_docs(nlp, docs), batch_size):
+        for doc, probs in zip(batch, predict_probs(pipe, run_components(upstream, batch),
+                                                   Sampling()), strict=True):
+            dist = np.asarray(probs[0], dtype=np.float64)
+            best = viterbi_decode(dist, names, pipe.scheme) if len(doc) else []
+            tags.append([names[i] for i in best])
+            uncertainty.append(float((1.0 - dist.max(axis=1)).mean()) if len(doc) else 0.0)
+    return tags, np.asarray(uncertainty, dtype=np.float64)

@@ -64,3 +64,44 @@ def test_transformer_config_runs_the_loop(tmp_path: Path, tiny_bert_path: Path) 
     )
     state = LoopState.load(tmp_path / "al" / "al_state.json")
     assert [r.round for r in state.rounds] == [0, 1]
+
+
+DIVERSE_BLOCKS = """[corpora.train.selector]
+@misc = "spacy-al.DiverseTopK.v1"
+candidates = 2
+min_distance = 0.05
+
+[corpora.train.stopper]
+@misc = "spacy-al.StabilizingPredictions.v1"
+threshold = 0.9
+window = 1
+"""
+
+
+def test_spacy_train_with_selector_and_stopper_blocks(tmp_path: Path) -> None:
+    text = (REPO / "configs" / "al_loop_tok2vec.cfg").read_text(encoding="utf8")
+    start = text.index("[corpora.train.selector]")
+    end = text.index("[corpora.dev]")
+    config = tmp_path / "diverse.cfg"
+    config.write_text(text[:start] + DIVERSE_BLOCKS + "\n" + text[end:], encoding="utf8")
+    result = spacy_train(
+        str(config), tmp_path,
+        "--corpora.train.limit", "300", "--corpora.train.seed_size", "0.05",
+        "--corpora.train.query_size", "0.05", "--corpora.train.acquire_every", "1",
+        "--corpora.train.max_rounds", "3", "--corpora.train.stop_set_size", "100",
+        "--training.max_steps", "50",
+        "--components.al_ner.model.tok2vec.embed.width", "32",
+        "--components.al_ner.model.tok2vec.encode.width", "32",
+    )
+    state = LoopState.load(tmp_path / "al" / "al_state.json")
+    assert state.settings["selector"] == {"@selectors": "spacy-al.DiverseTopK.v1",
+                                          "candidates": 2, "fill": 0.95,
+                                          "min_distance": 0.05}
+    assert [r.round for r in state.rounds] == [0, 1, 2, 3]
+    assert state.rounds[1].stop_kappa is None  # the first model tagged: nothing to compare
+    kappas = [r.stop_kappa for r in state.rounds[2:]]
+    assert all(k is not None and -1.0 <= k <= 1.0 for k in kappas), kappas
+    assert all(r.stop_uncertainty is not None for r in state.rounds[1:])
+    assert state.rounds[3].stopped == (kappas[-1] >= 0.9 or kappas[0] >= 0.9)  # type: ignore[operator]
+    assert len(state.selected) == len(set(state.selected))
+    assert "stop-set kappa" in result.stderr
