@@ -23,6 +23,9 @@ ARGS: dict[str, Any] = {
               "model's, or the sample's)", "option", "l", split_string),
     "strategy": ("Acquisition strategy: mnlp, token_entropy, bald, least_confidence, "
                  "margin, random, or a registered name", "option", "s", str),
+    "selector": ("Batch selector: spacy-al.TopK.v1 (best first) or spacy-al.DiverseTopK.v1 "
+                 "(by score, kept apart in the model's embedding space), or a registered "
+                 "name", "option", None, str),
     "update_every": ("Retrain after every N accepted answers", "option", "n", int),
     "output": ("Folder the retrained model is saved to (default: training/DATASET)",
                "option", "o", str),
@@ -49,6 +52,7 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
         source: str = "wikigold",
         label: list[str] | None = None,
         strategy: str = "mnlp",
+        selector: str = "spacy-al.TopK.v1",
         update_every: int = 20,
         output: str | None = None,
         n_epochs: int = 1,
@@ -64,7 +68,7 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
             mode, dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
             strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
             lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
-            limit=limit, worker=worker, seed=seed)
+            limit=limit, worker=worker, seed=seed, selector=selector)
 
     active_recipe.__doc__ = doc
     active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"

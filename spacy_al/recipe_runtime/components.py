@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..loop.engine import get_selector
 from ..retraining.model_loop import ModelLoop
 from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
@@ -73,6 +74,7 @@ def active_components(
     worker: str = "process",
     limit: int | None = None,
     seed: int = 0,
+    selector: str = "spacy-al.TopK.v1",
 ) -> dict[str, Any]:
     """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``).
 
@@ -80,6 +82,7 @@ def active_components(
     and starts scoring the pool in the background; the stream is ready as soon as
     its first chunk is scored.
     """
+    get_selector(selector)  # an unknown name fails here, before the pool is loaded
     if spacy_model in NEW_MODELS:
         labels = resolve_labels(labels, source)
     items = load_source(source, lang=lang, limit=limit)
@@ -89,7 +92,7 @@ def active_components(
                         unranked=unranked_task if mode == "correct" else None)
     spec = ModelSpec(model=spacy_model, labels=labels, strategy=strategy, mode=mode,
                      output=output or default_output(dataset), lang=lang, seed=seed,
-                     n_epochs=n_epochs)
+                     n_epochs=n_epochs, selector=selector)
     loop = ModelLoop(stream, spec, update_every=update_every, worker=worker)
     labels = loop.start()
     view_id = "ner_manual" if mode == "correct" else "ner"
@@ -103,7 +106,8 @@ def active_components(
         "on_exit": loop.close,
         "exclude": exclude or [],
         "config": {"labels": labels, "batch_size": batch_size, "strategy": strategy,
-                   "update_every": update_every, "feed_overlap": feed_overlap,
+                   "selector": selector, "update_every": update_every,
+                   "feed_overlap": feed_overlap,
                    "exclude_by": stream.exclude_by, "model": spacy_model,
                    "output": spec.output},
     }

@@ -163,7 +163,9 @@ class ModelLoop:
 
     # -- status ---------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        """What the UI shows about the model (``/progress`` → ``model``)."""
+        """What the UI shows about the model (``/progress`` → ``model``): ``kappas`` is the
+        trend of Cohen's kappa between successive models' tags on the fixed stop set,
+        ``stabilised`` whether the stopping criterion (``spec.stopper``) has fired."""
         last = self.history[-1] if self.history else {}
         return {
             "state": self.state,
@@ -180,4 +182,7 @@ class ModelLoop:
             "output": self.spec.output,
             "error": self.error,
             "history": self.history[-10:],
+            "kappas": [h["stop_kappa"] for h in self.history if h.get("stop_kappa") is not None],
+            "stop_kappa": last.get("stop_kappa"),
+            "stabilised": bool(last.get("stabilised", False)),
         }

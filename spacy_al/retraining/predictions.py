@@ -16,9 +16,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..acquisition.selection import rank
-from ..acquisition.selectors import Selector
+from ..acquisition.selectors import Selector, needs_embeddings
 from ..loop.engine import rank_candidates, ranking_keys
 from ..pipeline.pool_scoring import (
+    doc_embeddings,
     get_ner_pipe,
     predict_probs,
     run_components,
@@ -37,6 +38,8 @@ class _Service(Protocol):
     strategy: Any
     version: int
     spec: Any
+    selector: Any
+    vectors: dict[int, np.ndarray]
 
 
 def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str, Any]]:
@@ -49,6 +52,10 @@ def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str
     sampling = sampling_of(service.strategy)
     probs = predict_probs(pipe, docs, sampling, needs_probs=needs_probs)
     scores = np.asarray(service.strategy(probs), dtype=np.float64)
+    if needs_embeddings(service.selector):  # the vectors predict_proba left on the docs
+        for item, row in zip(items, doc_embeddings(pipe, docs), strict=True):
+            if row is not None:
+                service.vectors[item.input_hash] = row
     if needs_probs and sampling.n_samples == 1 and sampling.dropout == 0:
         point = [p[0] for p in probs]
     else:
@@ -65,14 +72,16 @@ def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str
     return tasks
 
 
-def rerank(tasks: list[dict[str, Any]], selector: Selector, window: int
-           ) -> list[dict[str, Any]]:
+def rerank(tasks: list[dict[str, Any]], selector: Selector, window: int,
+           vectors: dict[int, np.ndarray] | None = None) -> list[dict[str, Any]]:
     """``tasks`` best first through the round engine's selection seam: the selector's
     pick among the first ``window`` (0: none), then by ``_rank``; ``_rank`` is rewritten
-    to keys that keep this order and still merge with other chunks' scores."""
+    to keys that keep this order and still merge with other chunks' scores. ``vectors``:
+    sentence embeddings by input hash, for a selector that uses them."""
     scores = np.asarray([float(task["_rank"]) for task in tasks], dtype=np.float64)
     if window > 0 and len(tasks):
-        order = rank_candidates(scores, np.ones(len(tasks), np.int64), window, selector)
+        order = rank_candidates(scores, np.ones(len(tasks), np.int64), window, selector,
+                                task_vectors(tasks, vectors))
     else:
         order = rank(scores)
     keys = ranking_keys(scores, order)
@@ -81,6 +90,20 @@ def rerank(tasks: list[dict[str, Any]], selector: Selector, window: int
         tasks[i]["_rank"] = float(keys[i])
         ranked.append(tasks[i])
     return ranked
+
+
+def task_vectors(tasks: list[dict[str, Any]], vectors: dict[int, np.ndarray] | None
+                 ) -> np.ndarray | None:
+    """One embedding row per task (zeros where none is known), or None without vectors."""
+    if not vectors or not tasks:
+        return None
+    width = len(next(iter(vectors.values())))
+    rows = np.zeros((len(tasks), width), dtype=np.float32)
+    for i, task in enumerate(tasks):
+        row = vectors.get(int(task["_input_hash"]))
+        if row is not None:
+            rows[i] = row
+    return rows
 
 
 def _meta(service: _Service, score: float) -> dict[str, Any]:

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..acquisition import get_strategy
+from ..acquisition.stoppers import get_stopper
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
 from ..pipeline.build import create_al_nlp
+from ..pipeline.pool_scoring import stop_set_tags
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
 from ..training.trainer import TrainingRule, fit, make_optimizer
 from .predictions import predict_batch, rerank
@@ -57,6 +61,10 @@ class ModelSpec:
     selector_options: dict[str, Any] = field(default_factory=dict)
     window: int = 20
     """Sentences the selector picks first in each ranking (the rest follow by score)."""
+    stopper: str = "spacy-al.StabilizingPredictions.v1"
+    stopper_options: dict[str, Any] = field(default_factory=dict)
+    stop_set_size: int = 200
+    """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
 
     def training_rule(self, architecture: str) -> TrainingRule:
         """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
@@ -124,6 +132,9 @@ class ModelService:
         self.labels = check_labels(self.nlp.get_pipe("al_ner").labels, spec.labels)
         self.strategy = get_strategy(spec.strategy, **spec.strategy_options)
         self.selector = get_selector(spec.selector, **spec.selector_options)
+        self.stopper = get_stopper(spec.stopper, **spec.stopper_options)
+        self.vectors: dict[int, np.ndarray] = {}
+        """Sentence embeddings by input hash, kept while scoring (diversity selectors)."""
         self.rule = spec.training_rule(self.architecture)
         self.items: dict[int, PoolItem] = {}
         self.version = 0
@@ -145,7 +156,8 @@ class ModelService:
         items = [self.items[h] for h in hashes if h in self.items]
         for start in range(0, len(items), size):
             tasks.extend(predict_batch(self, items[start:start + size]))
-        return rerank(tasks, self.selector, self.spec.window if self.spec.mode == "correct" else 0)
+        return rerank(tasks, self.selector, self.spec.window if self.spec.mode == "correct" else 0,
+                      self.vectors)
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -155,6 +167,8 @@ class ModelService:
         train = [answer_to_example(self.nlp.vocab, a)
                  for a in accepted if not is_held_out(a, self.spec.eval_fraction)]
         report: dict[str, Any] = {"n_train": len(train), "n_eval": len(held)}
+        if self.version == 0:
+            self.watch_stop_set()  # the model before any update: the first kappa's baseline
         losses: dict[str, float] = {}
         result = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
                      optimizer=self._optimizer, losses=losses)
@@ -163,9 +177,31 @@ class ModelService:
         self.version += 1
         report["version"] = self.version
         report.update(self.evaluate(held))
+        report.update(self.watch_stop_set())
         if self.spec.output:
             report["saved_to"] = self.save(Path(self.spec.output), report)
         return report
+
+    def stop_set(self) -> list[PoolItem]:
+        """A fixed, seeded sample of the pool (by input hash) the stopping criterion watches."""
+        hashes = sorted(self.items)
+        n = min(self.spec.stop_set_size, len(hashes))
+        chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n, replace=False)
+        return [self.items[hashes[i]] for i in sorted(chosen)]
+
+    def watch_stop_set(self) -> dict[str, Any]:
+        """Tag the stop set with the current model and feed the stopping criterion."""
+        items = self.stop_set()
+        if not items:
+            return {}
+        docs = [item.make_doc(self.nlp.vocab) for item in items]
+        tags, uncertainty = stop_set_tags(self.nlp, docs, batch_size=self.spec.score_batch_size)
+        self.stopper.update(tags)
+        stabilised = self.stopper.update_uncertainty(uncertainty)
+        kappa = self.stopper.kappas[-1] if self.stopper.kappas else None
+        return {"stop_kappa": None if kappa is None else round(kappa, 4),
+                "stop_uncertainty": round(float(uncertainty.mean()), 4),
+                "stabilised": bool(stabilised)}
 
     def evaluate(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
         """F-score on complete answers; accuracy of the binary decisions on the others."""

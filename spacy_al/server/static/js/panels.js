@@ -4,6 +4,7 @@
  */
 
 import { $, el } from "./view.js";
+import { stabilityView } from "./stability.js";
 
 export function formatNumber(value, digits) {
   if (typeof value !== "number" || !isFinite(value)) {
@@ -79,9 +80,32 @@ function pick(obj, keys) {
   return undefined;
 }
 
+/** The stop-set kappa stat of the model panel, created (textContent only) on first use. */
+function kappaNode() {
+  let node = $("model-kappa");
+  if (node) return node;
+  const stats = $("model-state").querySelector(".model-stats");
+  const stat = el("span", "stat");
+  node = el("span", "stat-value", "—");
+  node.id = "model-kappa";
+  stat.append(node, el("span", "stat-key", "stop-set kappa"));
+  stats.append(stat);
+  return node;
+}
+
+/** The kappa trend between successive models, and whether the model has stabilised. */
+export function renderStability(model) {
+  const view = stabilityView(model);
+  const node = kappaNode();
+  node.textContent = view.text;
+  node.title = view.title;
+  $("model-state").dataset.stabilised = view.stabilised ? "true" : "false";
+}
+
 /** The model's state from /progress's "model" object (absent: no model in the loop). */
 export function renderModel(model) {
   const box = $("model-state");
+  renderStability(model && typeof model === "object" ? model : null);
   if (!model || typeof model !== "object") {
     $("model-since").textContent = "—";
     $("model-f1").textContent = "—";
