@@ -25,6 +25,7 @@ from .curves import (
 from .plot import PLOT_FILE, plot_learning_curves
 from .results import load_results
 from .settings import BASELINE, SETTINGS_FILE
+from .stopping import stopping_lines
 
 SUMMARY_FILE = "summary.md"
 SHARES = (0.02, 0.05, 0.10, 0.20)
@@ -102,6 +103,7 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
                   f"(what a Prodigy `ner.teach` user trains) at round {last['round']} "
                   f"(seed {last['seed']}): {last['peer_f1']:.4f}; per round in "
                   "`results.jsonl` (`peer_f1`)."]
+    lines += stopping_lines(rows)
     lines += _timing(rows)
     if settings:
         lines += ["", "Settings (`settings.json`):", "", "```json",

@@ -24,8 +24,9 @@ from spacy.language import Language
 from thinc.api import fix_random_seed
 from tqdm import tqdm
 
-from ..loop.engine import RoundEngine, derive_seed, resolve_size
-from ..loop.scoring import strategy_scorer
+from ..acquisition.selectors import Selector, needs_embeddings
+from ..loop.engine import RoundEngine, derive_seed, get_selector, resolve_size
+from ..loop.scoring import pool_scorer
 from ..models.hf_encoder import int8_prediction
 from ..pipeline.build import create_al_nlp
 from ..pipeline.evaluation import evaluate_docs
@@ -35,7 +36,8 @@ from .data import BenchmarkData, load_data
 from .hardware import describe_hardware
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
-from .settings import FULL, PEER, BenchmarkSettings
+from .settings import DIVERSE, FULL, PEER, BenchmarkSettings, base_strategy
+from .stopping import stop_columns
 
 HARDWARE = describe_hardware()
 
@@ -58,6 +60,8 @@ class Run:
     done: dict[int, dict[str, Any]]
     engine: RoundEngine
     models: tuple[Language, Language | None] | None = None
+    stop_tags: list[str] | None = None
+    """The stop-set tags of the previous round's model (None: not known)."""
 
     @property
     def labelled(self) -> list[int]:
@@ -83,8 +87,15 @@ class Benchmark:
             self._data = load_data(self.settings)
         return self._data
 
-    def _engine(self, seed: int) -> RoundEngine:
-        return RoundEngine(self.data.pool.n_tokens, self.settings.schedule(), seed)
+    def _engine(self, seed: int, strategy: str = "") -> RoundEngine:
+        return RoundEngine(self.data.pool.n_tokens, self.settings.schedule(), seed,
+                           self.selector_for(strategy))
+
+    def selector_for(self, strategy: str) -> Selector:
+        """``<name>-diverse``: ``spacy-al.DiverseTopK.v1``; else the settings' selector."""
+        if strategy.endswith(DIVERSE):
+            return get_selector("spacy-al.DiverseTopK.v1")
+        return get_selector(self.settings.selector, **self.settings.selector_options)
 
     def run(self) -> Path:
         """Every seed: the full-data run, then every strategy. Returns the output folder."""
@@ -106,15 +117,16 @@ class Benchmark:
                           functools.partial(new_al_nlp, settings=self.settings),
                           progress=self.progress)
         nlp, fitted = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
-        everything = list(range(len(pool)))
-        self.results.append(self._row(FULL, seed, 0, everything, nlp, fitted, 0.0))
+        row = self._row(FULL, seed, 0, list(range(len(pool))), nlp, fitted, 0.0)
+        row.update(stop_columns(nlp, pool, None, self.settings.score_batch_size)[0])
+        self.results.append(row)
         write_report(self.output)
 
     # -- one strategy and seed -------------------------------------------------
     def run_strategy(self, strategy: str, seed: int) -> None:
         run = Run(strategy, seed,
                   {k: r["indices"] for k, r in self.selections.find(strategy, seed).items()},
-                  self.results.find(strategy, seed), self._engine(seed))
+                  self.results.find(strategy, seed), self._engine(seed, strategy))
         trainers = self._trainers(strategy, seed)
         bar = tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
                    total=self._expected_rounds())
@@ -131,7 +143,7 @@ class Benchmark:
                        progress=self.progress)
         peer = (Trainer(self.data.labels, rule, seed,
                         functools.partial(new_beam_nlp, settings=self.settings),
-                        progress=self.progress) if strategy == PEER else None)
+                        progress=self.progress) if base_strategy(strategy) == PEER else None)
         return main, peer
 
     def _rounds(self, run: Run, trainers: tuple[Trainer, Trainer | None]) -> Iterator[int]:
@@ -164,7 +176,9 @@ class Benchmark:
         nlp, fitted = trainers[0].train(docs, rnd, desc=f"round {rnd}")
         peer = trainers[1].train(docs, rnd, desc=f"peer {rnd}")[0] if trainers[1] else None
         run.models = (nlp, peer)
-        if rnd in run.done:
+        if rnd in run.done:  # resumed: the next row's kappa compares with this model
+            run.stop_tags = stop_columns(nlp, self.data.pool, None,
+                                         self.settings.score_batch_size)[1]
             return
         score_seconds = 0.0
         if rnd + 1 not in run.selections:
@@ -172,6 +186,9 @@ class Benchmark:
             self._select(run, rnd + 1, trainers)
             score_seconds = time.perf_counter() - start
         row = self._row(run.strategy, run.seed, rnd, run.labelled, nlp, fitted, score_seconds)
+        stop, run.stop_tags = stop_columns(nlp, self.data.pool, run.stop_tags,
+                                           self.settings.score_batch_size)
+        row.update(stop)
         if peer is not None:
             row["peer_f1"] = round(evaluate_docs(peer, self.data.test).f1, 6)
         self.results.append(row)
@@ -191,22 +208,28 @@ class Benchmark:
         start = time.perf_counter()
         candidates = run.engine.subsample(run.engine.candidates(), self.settings.score_subsample,
                                           rnd, size)
-        scores = self._score(run, rnd, candidates)
-        chosen, chosen_scores = run.engine.choose(scores, candidates, size, rnd)
+        scores, vectors = self._score(run, rnd, candidates)
+        chosen, chosen_scores = run.engine.choose(scores, candidates, size, rnd, vectors)
         return self._record_selection(run, rnd, chosen, chosen_scores,
                                       time.perf_counter() - start)
 
-    def _score(self, run: Run, rnd: int, candidates: np.ndarray) -> np.ndarray:
+    def _score(self, run: Run, rnd: int, candidates: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The candidates' scores, and their sentence embeddings if the selector uses them."""
         nlp, peer = run.models  # type: ignore[misc]
         docs = self.data.pool.docs(candidates, (peer or nlp).vocab)
-        if run.strategy == PEER:
+        strategy = base_strategy(run.strategy)
+        if strategy == PEER:
             assert peer is not None
             return beam_uncertainty_scores(peer, docs, self.settings.score_batch_size,
-                                           self.settings.beam_width)
-        scorer = strategy_scorer(run.strategy, self.settings.options_for(run.strategy),
-                                 derive_seed(run.seed, rnd), self.settings.score_batch_size)
-        with int8_prediction(nlp.get_pipe("al_ner").model, self.settings.quantize):
-            return scorer(nlp, docs)
+                                           self.settings.beam_width), None
+        scorer = pool_scorer(strategy, self.settings.options_for(strategy),
+                             derive_seed(run.seed, rnd), self.settings.score_batch_size,
+                             embeddings=needs_embeddings(run.engine.selector))
+        pipe: Any = nlp.get_pipe("al_ner")
+        with int8_prediction(pipe.model, self.settings.quantize):
+            result = scorer(nlp, docs)
+        return result.scores, result.embeddings
 
     def _record_selection(self, run: Run, rnd: int, indices: list[int], scores: list[float],
                           seconds: float) -> bool:
