@@ -11,7 +11,10 @@ from . import (  # noqa: F401  (each registers its commands on app)
     benchmark_command,
     convert_command,
     db_commands,
+    db_in_command,
     evaluate_command,
+    iaa_command,
+    train_command,
 )
 from ._app import app
 

@@ -1,0 +1,1 @@
+"""Tests of the spacy-al commands that span layers: train."""
