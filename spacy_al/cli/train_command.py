@@ -60,6 +60,8 @@ def train(
 
     config_path = Path(config) if config is not None else default_config(gpu_id)
     train_docs, dev_docs = _split(db, ner, eval_datasets, eval_split, seed, config_path)
+    if base_model is not None:
+        _check_base_labels(Path(base_model), train_docs + dev_docs)
     with tempfile.TemporaryDirectory(prefix="spacy-al-train-") as tmp:
         folder = Path(tmp)
         for name, docs in (("train", train_docs), ("dev", dev_docs)):
@@ -127,6 +129,20 @@ def _source_base(cfg: Any, base: Path) -> None:
                           f"{base_cfg['nlp']['pipeline']}).", fix="Use a pipeline with al_ner.")
     cfg["nlp"]["lang"] = base_cfg["nlp"]["lang"]
     cfg["components"]["al_ner"] = {"source": str(base.resolve())}
+
+
+def _check_base_labels(base: Path, docs: list[Any]) -> None:
+    """A sourced al_ner keeps its output layer: every label of the data must be in it."""
+    import srsly
+
+    cfg = base / "al_ner" / "cfg"
+    known = set(srsly.read_json(cfg).get("labels", [])) if cfg.is_file() else set()
+    new = sorted({ent.label_ for doc in docs for ent in doc.ents} - known)
+    if cfg.is_file() and new:
+        raise ConfigError(f"The datasets have label(s) {', '.join(new)} that --base-model "
+                          f"{base} does not predict (it knows {', '.join(sorted(known))}).",
+                          fix="Train without --base-model to learn the new labels, or drop "
+                          "those annotations.")
 
 
 def scores(output: Path) -> dict[str, Any]:

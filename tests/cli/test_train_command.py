@@ -50,6 +50,13 @@ def test_train_cli_writes_a_pipeline_that_predicts(db: Database, tmp_path: Path)
     assert "ents_f" in again
     sourced = spacy.load(tmp_path / "again" / "model-best")
     assert sourced.get_pipe("al_ner").tag_names == nlp.get_pipe("al_ner").tag_names
+    misc = tmp_path / "misc.jsonl"
+    srsly.write_jsonl(misc, [{"text": "Zorro ran", "spans": [{"start": 0, "end": 5,
+                                                               "label": "MISC"}]}] * 2)
+    import_file(db, "misc", misc)
+    with pytest.raises(ConfigError, match="label.s. MISC that --base-model"):
+        train(tmp_path / "x", ["misc"], eval_datasets=["news"], base_model=out / "model-best",
+              db=db.path)
 
 
 def test_train_errors(db: Database, tmp_path: Path) -> None:
