@@ -31,12 +31,17 @@ def db_in_cli(
     lang: Annotated[str, typer.Option("--lang", help="Tokenizer for tasks without "
                                       "tokens.")] = "en",
     split: Annotated[str | None, typer.Option("--split", help="hf: the split.")] = None,
+    tokens_column: Annotated[str | None, typer.Option(
+        "--tokens-column", help="hf: tokens column (default: tokens).")] = None,
+    tags_column: Annotated[str | None, typer.Option(
+        "--tags-column", help="hf: tags column (default: ner_tags).")] = None,
 ) -> None:
     """Import annotations into DATASET; rerunning with the same file adds nothing."""
     from ..store.database import connect
     from ..store.importer import import_file
 
-    options = {"split": split} if split is not None else {}
+    given = {"split": split, "tokens_column": tokens_column, "tags_column": tags_column}
+    options = {key: value for key, value in given.items() if value is not None}
     try:
         result = import_file(connect(db), dataset, source, loader=loader, answer=answer,
                              session=session, rehash=rehash, lang=lang, **options)

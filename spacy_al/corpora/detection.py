@@ -6,8 +6,8 @@ Used by ``annotate`` sources, ``convert``, ``db-in`` and :func:`read_docs` (``be
 1. A folder: ``*_conll`` files -> ``ontonotes``; a ``datasets`` ``save_to_disk`` folder
    (``dataset_info.json``, ``state.json`` or ``dataset_dict.json``) or ``*.parquet`` /
    ``*.arrow`` files -> ``hf``; ``*.spacy`` files -> ``spacy``.
-2. Binary formats by name: ``.spacy`` -> ``spacy``; ``.parquet``, ``.arrow`` -> ``hf``;
-   ``*_conll`` -> ``ontonotes``.
+2. By name: ``.spacy`` -> ``spacy``; ``.parquet``, ``.arrow`` -> ``hf``; ``*_conll`` ->
+   ``ontonotes``; ``.jsonl`` -> ``jsonl`` (its reader names a line that is not JSON).
 3. By content (the first :data:`SAMPLE_LINES` lines): a first line ``#begin document``
    -> ``ontonotes``; a first line that is a JSON object -> ``jsonl``.
 4. ``conll`` when *every* sampled line (besides blank lines, ``-DOCSTART-`` lines and
@@ -62,6 +62,8 @@ def detect_format(path: str | Path) -> str:
         return "hf"
     if name.endswith("_conll"):
         return "ontonotes"
+    if name.endswith(".jsonl"):
+        return "jsonl"
     return detect_text_format(path)
 
 

@@ -38,6 +38,7 @@ TEXT = "\n".join(SENTENCES) + "\n"
         ("tags.txt", "Go to O\nThe Big O is here .\nSee you\n", "text"),
         ("hashes.txt", "# a heading\n# another\n", "text"),
         ("tasks.txt", json.dumps({"text": "Paris"}) + "\n", "jsonl"),
+        ("broken.jsonl", '{"text": "Paris"\n', "jsonl"),  # the reader names the bad line
         ("onto.txt", "#begin document (d); part 000\nd 0 0 Paris NNP * (GPE) -\n", "ontonotes"),
     ],
 )
