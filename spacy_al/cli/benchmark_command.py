@@ -103,7 +103,7 @@ def benchmark_cli(
         selector_options=json.loads(selector_options), baseline=baseline,
     )
     if gpu_id >= 0:
-        from spacy.util import require_gpu
+        from spacy import require_gpu
 
         require_gpu(gpu_id)
     folder = run_benchmark(settings, output, progress=progress)

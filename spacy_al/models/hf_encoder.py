@@ -81,7 +81,7 @@ class TokenEncoder(torch.nn.Module):
             summed = torch.zeros(batch.n_tokens, flat.shape[-1], dtype=flat.dtype, device=device)
             summed = summed.index_add(0, batch.piece_token.to(device), flat)
             tokens = summed / batch.piece_counts.to(device)[:, None]
-        if self.casing is not None:
+        if self.casing is not None and batch.casing is not None:
             tokens = torch.cat([tokens, self.casing(batch.casing.to(device))], dim=-1)
         return tokens
 

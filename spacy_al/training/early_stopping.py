@@ -8,6 +8,7 @@ in training) from one round to the next and the slice grows with the labelled se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.training import Example
@@ -55,7 +56,7 @@ class EarlyStopping:
         self.history.append(round(f1, 4))
         if f1 > self.best_f1:
             self.best_f1, self.since_best = f1, 0
-            self.best = self.nlp.get_pipe(self.component).to_bytes(exclude=["vocab"])
+            self.best = self._pipe().to_bytes(exclude=["vocab"])
         else:
             self.since_best += 1
         return self.since_best >= self.patience
@@ -63,4 +64,7 @@ class EarlyStopping:
     def restore_best(self) -> None:
         """Put the best pass's weights back (nothing to do if the last pass was best)."""
         if self.best is not None and self.since_best > 0:
-            self.nlp.get_pipe(self.component).from_bytes(self.best, exclude=["vocab"])
+            self._pipe().from_bytes(self.best, exclude=["vocab"])
+
+    def _pipe(self) -> Any:
+        return self.nlp.get_pipe(self.component)
