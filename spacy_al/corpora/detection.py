@@ -54,7 +54,9 @@ def detect_format(path: str | Path) -> str:
     if path.is_dir():
         return _folder_format(path)
     if not path.is_file():
-        raise CorpusFormatError(path, None, "no such file or folder.", fix="Check the path.")
+        raise CorpusFormatError(path, None, "no such file or folder.",
+                                fix="Check the path (a Hugging Face dataset name needs "
+                                "--loader hf).")
     name = path.name.lower()
     if name.endswith(".spacy"):
         return "spacy"

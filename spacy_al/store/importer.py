@@ -100,6 +100,7 @@ def _jsonl_tasks(path: Path, lang: str, answer: str) -> Iterator[dict[str, Any]]
             task["tokens"] = doc_tokens(nlp.make_doc(task["text"]))
         task["spans"] = [_aligned(path, number, task["tokens"], span)
                          for span in task.get("spans") or []]
+        _check_storable(path, number, task)
         yield task
     if not found:
         raise CorpusFormatError(path, None, "no tasks found: the file holds no JSON lines.",
@@ -116,6 +117,15 @@ def _parse(path: Path, number: int, line: str) -> dict[str, Any]:
         raise CorpusFormatError(path, number, f"expected a JSON object, found "
                                 f"{type(task).__name__}.", fix="One task object per line.")
     return task
+
+
+def _check_storable(path: Path, number: int, task: dict[str, Any]) -> None:
+    """The store keeps strict JSON: refuse NaN, Infinity and lone surrogates up front."""
+    try:
+        json.dumps(task, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except ValueError as err:  # UnicodeEncodeError is a ValueError
+        raise CorpusFormatError(path, number, f"the task cannot be stored: {err}.",
+                                fix="Use finite numbers and valid Unicode only.") from None
 
 
 def _aligned(path: Path, number: int, tokens: list[Mapping[str, Any]],

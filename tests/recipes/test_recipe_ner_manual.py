@@ -96,12 +96,28 @@ def test_hf_dataset_source(tmp_path: Path) -> None:
     assert _texts(components) == ["Ada wrote", "Bob ran"]
 
 
-def test_conll_txt_through_a_real_server(tmp_path: Path) -> None:
-    """``spacy-al annotate ner.manual ds train.txt`` on localhost serves whole sentences."""
+def _write_source(kind: str, folder: Path) -> Path:
+    if kind == "conll":
+        path = folder / "train.txt"
+        path.write_text(CONLL2003)
+        return path
+    import datasets
+
+    path = folder / "train.parquet"
+    datasets.Dataset.from_dict({"tokens": [["EU", "rejects", "German", "call"],
+                                           ["Peter", "Blackburn"], ["BRUSSELS", "1996-08-22"]],
+                                "ner_tags": [["B-ORG", "O", "B-MISC", "O"], ["B-PER", "I-PER"],
+                                             ["B-LOC", "O"]]}).to_parquet(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["conll", "parquet"])
+def test_source_through_a_real_server(tmp_path: Path, kind: str) -> None:
+    """``spacy-al annotate ner.manual ds train.txt`` (CoNLL-2003 layout) or a Parquet file
+    (loader detected) on localhost serves whole sentences."""
     from tests.server.conftest import start_server
 
-    source = tmp_path / "train.txt"
-    source.write_text(CONLL2003)
+    source = _write_source(kind, tmp_path)
     server = start_server(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
                           tmp_path / "a.db", tmp_path)
     try:

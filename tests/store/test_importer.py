@@ -69,6 +69,10 @@ def test_jsonl_errors_name_the_line(db: Database, tmp_path: Path) -> None:
     with pytest.raises(CorpusFormatError, match="line 2: span 1-12 .PER. does not start"):
         import_file(db, "ds", source)
     assert "ds" not in db  # nothing written
+    source.write_text('{"text": "a"}\n{"text": "b", "meta": {"score": NaN}}\n')
+    with pytest.raises(CorpusFormatError, match="line 2: the task cannot be stored"):
+        import_file(db, "ds", source)
+    assert "ds" not in db
     source.write_text('{"text": "a"}\n{"text": \n')
     with pytest.raises(CorpusFormatError, match="line 2: invalid JSON"):
         import_file(db, "ds", source)
