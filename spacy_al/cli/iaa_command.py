@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import SpacyALError
+from ..errors import ConfigError, SpacyALError
 from ._app import app
 from .db_commands import DbOption
 
@@ -19,7 +19,13 @@ def iaa(dataset: str, db: str | Path | None = None) -> dict[str, Any]:
     from ..store.database import connect
     from ..store.export import read_datasets
 
-    return agreement(read_datasets(connect(db), [dataset])).as_dict()
+    result = agreement(read_datasets(connect(db), [dataset]))
+    if result.sentences == 0:
+        raise ConfigError(f"No sentence of {dataset} has accepted ner_manual answers from two "
+                          f"or more sessions ({result.skipped} skipped: different tokens).",
+                          fix="Let several annotators answer the same sentences: annotate "
+                          "with --feed-overlap and one ?session=NAME per annotator.")
+    return result.as_dict()
 
 
 def format_table(result: dict[str, Any]) -> list[str]:

@@ -70,6 +70,13 @@ def test_hand_computed_f1_and_kappa(db: Database, tmp_path: Path) -> None:
     assert json.loads(out.read_text())["micro_f1"] == pytest.approx(4 / 7)
     assert "micro" in run.output and "0.571" in run.output and "0.679" in run.output
     assert "2 sentences annotated by 2+ of 2 sessions" in run.output
+    solo = tmp_path / "solo.jsonl"
+    srsly.write_jsonl(solo, [{"text": S1}, {"text": S2}])  # one session only
+    import_file(db, "solo", solo)
+    run = CliRunner().invoke(app, ["iaa", "solo", "--db", str(db.path)])
+    assert run.exit_code == 1 and "two or more sessions" in run.output
+    run = CliRunner().invoke(app, ["iaa", "empty_one", "--db", str(db.path)])
+    assert run.exit_code == 1 and "is not in" in run.output
 
 
 def test_three_sessions_and_edge_cases() -> None:
