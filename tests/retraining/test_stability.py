@@ -54,11 +54,14 @@ def test_rerank_never_puts_duplicates_in_the_window() -> None:
                4: np.array([-1.0, 0.0])}
     rows = task_vectors(tasks, vectors)
     assert rows is not None and rows.shape == (4, 2)
-    ranked = rerank([dict(t) for t in tasks], get_selector("spacy-al.DiverseTopK.v1"), 2,
-                    vectors)
+    floor = get_selector("spacy-al.DiverseTopK.v1", min_distance=0.5)
+    ranked = rerank([dict(t) for t in tasks], floor, 2, vectors)
     assert [t["_input_hash"] for t in ranked] == [1, 3, 2, 4]  # 2 duplicates 1: after the window
     keys = [t["_rank"] for t in ranked]
     assert keys == sorted(keys, reverse=True)
+    spread = rerank([dict(t) for t in tasks], get_selector("spacy-al.DiverseTopK.v1"), 2,
+                    vectors)  # the largest floor that fills the window: 1 and its opposite
+    assert [t["_input_hash"] for t in spread] == [1, 4, 2, 3]
     plain = rerank([dict(t) for t in tasks], get_selector("spacy-al.DiverseTopK.v1"), 2, None)
     assert [t["_input_hash"] for t in plain] == [1, 2, 3, 4]
 
