@@ -11,7 +11,9 @@ appended as they come; a rerun skips every round already in ``results.jsonl``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from .data import BenchmarkData, load_data
 from .hardware import describe_hardware
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
-from .settings import DIVERSE, FULL, PEER, BenchmarkSettings, base_strategy
+from .settings import DIVERSE, FULL, PEER, SETTINGS_FILE, BenchmarkSettings, base_strategy
 from .stopping import stop_columns
 
 HARDWARE = describe_hardware()
@@ -73,7 +75,7 @@ class Benchmark:
 
     def __init__(self, settings: BenchmarkSettings, output: Path, progress: bool = True) -> None:
         settings.check_resumable(output)
-        settings.save(output)
+        with_earlier(settings, output).save(output)
         self.settings = settings
         self.output = output
         self.progress = progress
@@ -268,6 +270,18 @@ class Benchmark:
             "hardware": HARDWARE,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
+
+
+def with_earlier(settings: BenchmarkSettings, output: Path) -> BenchmarkSettings:
+    """``settings`` as ``settings.json`` records them: with the strategies and seeds of
+    the runs already in ``output`` too (a run that adds strategies keeps the others)."""
+    path = output / SETTINGS_FILE
+    if not path.is_file():
+        return settings
+    saved = json.loads(path.read_text(encoding="utf8"))
+    strategies = list(dict.fromkeys([*saved.get("strategies", []), *settings.strategies]))
+    seeds = sorted({*saved.get("seeds", []), *settings.seeds})
+    return dataclasses.replace(settings, strategies=strategies, seeds=seeds)
 
 
 def run_benchmark(settings: BenchmarkSettings, output: str | Path, progress: bool = True

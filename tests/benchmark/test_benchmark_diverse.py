@@ -40,6 +40,7 @@ def test_diverse_rows_append_to_an_existing_folder(tmp_path: Path) -> None:
     assert [r["round"] for r in new] == [0, 1, 2]
     saved = BenchmarkSettings(**json.loads((out / "settings.json").read_text()))
     assert saved.fingerprint() == fingerprint
+    assert saved.strategies == ["mnlp", "random", "mnlp-diverse"]  # the earlier ones kept
     assert all("stop_kappa" in r and "stop_uncertainty" in r for r in new)
     assert new[0]["stop_kappa"] is None and all(-1 <= r["stop_kappa"] <= 1 for r in new[1:])
     plain = {r["round"]: r for r in before if r["strategy"] == "mnlp"}
