@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from spacy_al.acquisition.selectors import DiverseTopK
+from spacy_al.errors import ConfigError
 from spacy_al.loop.engine import get_selector
+from spacy_al.recipe_runtime.components import active_components
 from spacy_al.recipe_runtime.sources import load_source
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.predictions import rerank, task_vectors
@@ -91,3 +94,10 @@ def test_progress_model_section_has_the_kappa_trend(tok2vec_nlp_path: Path,
 def test_model_spec_defaults_watch_a_stop_set() -> None:
     spec = ModelSpec()
     assert spec.stopper == "spacy-al.StabilizingPredictions.v1" and spec.stop_set_size > 0
+
+
+def test_recipe_components_refuse_an_unknown_selector_first() -> None:
+    with pytest.raises(ConfigError, match="spacy-al.DiverseTopK.v1"):
+        active_components("correct", dataset="d", spacy_model="tok2vec", source="nowhere.jsonl",
+                          labels=["PER"], strategy="mnlp", update_every=5, output=None,
+                          selector="spacy-al.Nope.v1")
