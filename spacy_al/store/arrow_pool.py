@@ -1,0 +1,188 @@
+"""A pool on disk as Arrow (``datasets``): memory-mapped, written and read in batches.
+
+A pool folder holds::
+
+    entries/    text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens
+    scores/     last_score (NaN until scored), one row per entry, in pool order
+    pool.json   where the pool came from (path, size, mtime, loader) and the last scoring
+
+Both are ``Dataset.save_to_disk`` folders; :func:`open_pool` reads them back with
+``load_from_disk``, which memory-maps the Arrow files: a pool of millions of sentences
+costs the pages in use, not its size. Entries are written once, through an
+``ArrowWriter`` batch by batch; new scores rewrite only the small ``scores`` column.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from datasets import Dataset, Features, Value, load_from_disk
+from datasets.arrow_writer import ArrowWriter
+from datasets.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
+
+from ..errors import ConfigError
+from ..tasks import PoolItem, task_hash_of
+
+TOKEN = {"text": Value("string"), "start": Value("int64"), "end": Value("int64"),
+         "id": Value("int64"), "ws": Value("bool")}
+ENTRY_FEATURES = Features({
+    "text": Value("string"),
+    "tokens": [TOKEN],  # a list of structs (Sequence(dict) would be a dict of lists)
+    "_input_hash": Value("int64"),
+    "_task_hash": Value("int64"),
+    "source": Value("string"),
+    "n_tokens": Value("int64"),
+})
+SCORE_FEATURES = Features({"last_score": Value("float64")})
+WRITE_BATCH = 1000
+
+
+@dataclass
+class ArrowPool:
+    """An opened pool folder: its entries memory-mapped, its last scores in memory."""
+
+    folder: Path
+    entries: Dataset
+    last_scores: np.ndarray
+    info: dict[str, Any]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def n_tokens(self) -> np.ndarray:
+        """int64 tokens per entry (one column read, not the pool)."""
+        return np.asarray(self.entries.with_format("numpy")["n_tokens"], dtype=np.int64)
+
+    def iter_batches(self, batch_size: int,
+                     columns: Sequence[str] = ("tokens",)) -> Iterator[tuple[int, list[dict]]]:
+        """``(start, rows)`` of consecutive entries; only one batch is decoded at a time."""
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {batch_size}.")
+        view = self.entries.select_columns(list(columns))
+        for start in range(0, len(view), batch_size):
+            batch = view[start:start + batch_size]
+            yield start, [dict(zip(batch, values, strict=True))
+                          for values in zip(*batch.values(), strict=True)]
+
+    def rows(self, indices: Sequence[int]) -> Iterator[dict[str, Any]]:
+        """Entries at ``indices``, in that order (random access into the memory map)."""
+        yield from self.entries.select(list(indices))
+
+    def set_scores(self, scores: np.ndarray, **info: Any) -> None:
+        """Store ``scores`` as the last scores (and ``info``, e.g. strategy, model)."""
+        scores = np.asarray(scores, dtype=np.float64)
+        if scores.shape != (len(self),):
+            raise ConfigError(f"{len(scores)} scores for a pool of {len(self)} entries.",
+                              fix="score the whole pool, in pool order.")
+        _save(Dataset.from_dict({"last_score": scores}, features=SCORE_FEATURES),
+              self.folder / "scores")
+        self.last_scores = scores
+        self.info = {**self.info, "last_scoring": info}
+        _write_info(self.folder, self.info)
+
+
+def entry_row(item: PoolItem) -> dict[str, Any]:
+    """The stored row of a pool item (its task hash: the question with no spans)."""
+    return {
+        "text": item.text,
+        "tokens": item.tokens,
+        "_input_hash": item.input_hash,
+        "_task_hash": task_hash_of(item.input_hash, {"text": item.text}),
+        "source": str(item.meta.get("source", "")),
+        "n_tokens": len(item.tokens),
+    }
+
+
+def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> ArrowPool:
+    """Write ``items`` to a pool folder (replacing one there) batch by batch and open it.
+
+    info: Where the pool came from (stored in ``pool.json``; see :func:`source_info`).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / "staging.arrow"
+    count = 0
+    with ArrowWriter(features=ENTRY_FEATURES, path=str(staging)) as writer:
+        rows: list[dict[str, Any]] = []
+        for item in items:
+            rows.append(entry_row(item))
+            if len(rows) >= WRITE_BATCH:
+                count += _flush(writer, rows)
+        count += _flush(writer, rows)
+        writer.finalize()
+    _save(Dataset.from_file(str(staging)), folder / "entries")
+    staging.unlink()
+    _save(Dataset.from_dict({"last_score": np.full(count, np.nan)}, features=SCORE_FEATURES),
+          folder / "scores")
+    _write_info(folder, {**info, "rows": count})
+    return open_pool(folder)
+
+
+def open_pool(folder: str | Path) -> ArrowPool:
+    """Open a pool folder written by :func:`write_pool` (entries memory-mapped)."""
+    folder = Path(folder)
+    if not (folder / "pool.json").is_file():
+        raise ConfigError(f"{folder} holds no Arrow pool (no pool.json).",
+                          fix="write one with write_pool / spacy-al score --pool-cache DIR.")
+    entries = load_from_disk(str(folder / "entries"))
+    scores = load_from_disk(str(folder / "scores")).with_format("numpy")["last_score"]
+    info = json.loads((folder / "pool.json").read_text(encoding="utf8"))
+    return ArrowPool(folder, entries, np.array(scores, dtype=np.float64), info)
+
+
+def source_info(source: str | Path, loader: str) -> dict[str, Any]:
+    """What identifies a source file: path, size, mtime and the loader that read it."""
+    path = Path(source)
+    stat = path.stat() if path.exists() else None
+    return {"source": str(path.resolve()) if stat else str(source), "loader": loader,
+            "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
+
+
+def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
+    """The pool in ``folder`` if it was written from the source ``info`` names as it is
+    now; None if there is none or it is stale. A pool of another source is an error."""
+    folder = Path(folder)
+    if not (folder / "pool.json").is_file():
+        return None
+    pool = open_pool(folder)
+    if pool.info.get("source") != info["source"]:
+        raise ConfigError(f"{folder} holds the pool of {pool.info.get('source')}, "
+                          f"not of {info['source']}.",
+                          fix="use another --pool-cache folder, or delete this one.")
+    same = all(pool.info.get(key) == info[key] for key in ("loader", "size", "mtime"))
+    return pool if same else None
+
+
+def _flush(writer: ArrowWriter, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    writer.write_batch({key: [row[key] for row in rows] for key in ENTRY_FEATURES})
+    count = len(rows)
+    rows.clear()
+    return count
+
+
+def _save(dataset: Dataset, target: Path) -> None:
+    """``save_to_disk`` beside ``target``, then swap it in (a reader never sees half)."""
+    fresh = target.with_name(target.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    quiet = are_progress_bars_disabled()
+    disable_progress_bars()
+    try:
+        dataset.save_to_disk(str(fresh))
+    finally:
+        if not quiet:
+            enable_progress_bars()
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.rename(target)
+
+
+def _write_info(folder: Path, info: dict[str, Any]) -> None:
+    (folder / "pool.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf8")
