@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (each registers its commands on app)
     db_in_command,
     evaluate_command,
     iaa_command,
+    score_command,
     train_command,
 )
 from ._app import app

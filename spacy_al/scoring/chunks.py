@@ -1,0 +1,101 @@
+"""Score one chunk of a pool the same way on any worker: the core of both engines.
+
+A chunk is ``batch_size`` consecutive entries starting at pool index ``start``. The
+chunks are cut from the pool index alone, and each is scored with its own seed
+``derive_seed(seed, start)`` (the thinc/numpy/torch generators for MC dropout, and a
+fresh generator for a strategy that draws, like ``random``), so a chunk's scores do
+not depend on which worker scores it, nor on what it scored before: a local run and
+a sharded one give the same numbers. (For MC-dropout strategies the numbers do depend
+on ``batch_size``, which cuts the chunks.)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+from thinc.api import fix_random_seed
+
+from ..acquisition.lookup import get_strategy
+from ..acquisition.strategies import ScoreFn
+from ..loop.engine import derive_seed
+from ..pipeline.pool_scoring import doc_embeddings, get_ner_pipe, score_batches, stack_rows
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    """What a worker needs to score chunks (plain values: it travels to Ray actors)."""
+
+    model: str
+    strategy: str = "mnlp"
+    options: dict[str, Any] = field(default_factory=dict)
+    """Strategy options (``n_samples``, ``dropout``, ``mc_dropout``, ...)."""
+    batch_size: int = 64
+    seed: int = 0
+    embeddings: bool = False
+    component: str = "al_ner"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ChunkScores:
+    """One chunk's result: float64 scores and (if asked) float32 embeddings."""
+
+    start: int
+    scores: np.ndarray
+    embeddings: np.ndarray | None = None
+
+
+class ChunkScorer:
+    """Loads the pipeline once and scores chunks of token lists."""
+
+    def __init__(self, spec: ScoreSpec | Mapping[str, Any]) -> None:
+        import spacy  # the worker loads its own copy of the pipeline
+
+        self.spec = spec if isinstance(spec, ScoreSpec) else ScoreSpec(**spec)
+        self.nlp = spacy.load(self.spec.model)
+        self.pipe = get_ner_pipe(self.nlp, self.spec.component)
+        self.score_fn = get_strategy(self.spec.strategy, **self.spec.options)
+
+    @property
+    def vocab(self) -> Vocab:
+        return self.nlp.vocab
+
+    def score(self, start: int, tokens: Sequence[Sequence[Mapping[str, Any]]]) -> ChunkScores:
+        """Scores of the entries ``start, start + 1, ...`` given by their Prodigy tokens."""
+        docs = [token_doc(self.nlp.vocab, entry) for entry in tokens]
+        if not docs:
+            return ChunkScores(start, np.zeros(0))
+        seed = derive_seed(self.spec.seed, start)
+        fix_random_seed(seed)
+        score_fn = reseeded(self.score_fn, seed)
+        [(batch, scores)] = list(score_batches(self.nlp, docs, score_fn, batch_size=len(docs),
+                                               component=self.spec.component))
+        vectors = None
+        if self.spec.embeddings:
+            vectors = stack_rows(doc_embeddings(self.pipe, batch))
+        return ChunkScores(start, np.asarray(scores, dtype=np.float64), vectors)
+
+
+def token_doc(vocab: Vocab, tokens: Sequence[Mapping[str, Any]]) -> Doc:
+    """A Doc with exactly these tokens (words and trailing spaces)."""
+    return Doc(vocab, words=[str(t["text"]) for t in tokens],
+               spaces=[bool(t.get("ws", True)) for t in tokens])
+
+
+def reseeded(score_fn: ScoreFn, seed: int) -> ScoreFn:
+    """``score_fn`` with a fresh ``numpy`` generator from ``seed`` where it draws one
+    (a partial with an ``rng`` keyword, as ``spacy-al.Random.v1``); else itself."""
+    if not isinstance(score_fn, functools.partial) or "rng" not in score_fn.keywords:
+        return score_fn
+    keywords = {**score_fn.keywords, "rng": np.random.default_rng(seed)}
+    copy = type(score_fn)(score_fn.func, *score_fn.args, **keywords)
+    copy.__dict__.update(score_fn.__dict__)
+    return copy

@@ -1,0 +1,118 @@
+"""``spacy-al score`` as a function: pool to Arrow, scores by an engine, ranked tasks out."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from ..acquisition.selectors import Selector, needs_embeddings
+from ..corpora import read_docs
+from ..corpora.dispatch import resolve_loader
+from ..errors import ConfigError
+from ..loop.engine import get_selector
+from ..pipeline.pool_scoring import get_ner_pipe
+from ..store.arrow_pool import ArrowPool, cached_pool, source_info, write_pool
+from ..tasks import doc_item
+from .chunks import ScoreSpec
+from .local_engine import PoolResult, score_local
+from .ranked_tasks import ranking, write_tasks
+
+ENGINES = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """What a scoring run did: pool size, words, tasks written, seconds."""
+
+    entries: int
+    words: int
+    written: int
+    scoring_seconds: float
+    total_seconds: float
+    engine: str
+    output: str
+    pool_reused: bool = False
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.scoring_seconds if self.scoring_seconds > 0 else 0.0
+
+
+def score_to_jsonl(
+    model: str | Path, source: str | Path, output: str | Path, *, strategy: str = "mnlp",
+    options: Mapping[str, Any] | None = None, top: int | None = None,
+    selector: str | None = None, loader: str = "auto", batch_size: int = 64,
+    engine: str = "local", address: str | None = None, num_workers: int = 1,
+    pool_cache: str | Path | None = None, seed: int = 0, progress: bool = False,
+) -> ScoreReport:
+    """Score every entry of ``source`` with ``model``'s al_ner and write the ranked tasks.
+
+    strategy, options: A strategy name (``mnlp``, ``bald``, ...) and its options.
+    top: Write the best ``top`` (None: every non-empty entry, ranked).
+    selector: A registered selector (e.g. ``spacy-al.DiverseTopK.v1``); default by score.
+    engine: ``local`` or ``ray`` (``address``, ``num_workers``): the same output.
+    pool_cache: Keep the Arrow pool in this folder (reused while the source is unchanged).
+    """
+    import spacy
+
+    began = time.perf_counter()
+    if engine not in ENGINES:
+        raise ConfigError(f"Unknown engine {engine!r}.", fix=f"use one of {', '.join(ENGINES)}.")
+    nlp = spacy.load(model)
+    get_ner_pipe(nlp, "al_ner")
+    chosen: Selector | None = get_selector(selector) if selector else None
+    spec = ScoreSpec(str(model), strategy, dict(options or {}), batch_size, seed,
+                     embeddings=chosen is not None and needs_embeddings(chosen))
+    with pool_folder(pool_cache) as folder:
+        pool, reused = load_pool(nlp, source, loader, folder, cache=pool_cache is not None)
+        started = time.perf_counter()
+        result = run_engine(engine, pool, spec, address, num_workers, progress)
+        scoring = time.perf_counter() - started
+        pool.set_scores(result.scores, strategy=strategy, model=str(model))
+        n_tokens = pool.n_tokens
+        order = ranking(result.scores, n_tokens, top, chosen, result.embeddings)
+        meta = {"strategy": strategy, "model": str(model)}
+        written = write_tasks(output, pool, order, result.scores, meta)
+    return ScoreReport(len(result.scores), int(n_tokens.sum()), written, scoring,
+                       time.perf_counter() - began, engine, str(output), reused)
+
+
+def run_engine(engine: str, pool: ArrowPool, spec: ScoreSpec, address: str | None,
+               num_workers: int, progress: bool = False) -> PoolResult:
+    """Scores of ``pool`` from the named engine."""
+    if engine == "ray":
+        from .ray_engine import score_ray  # Ray is optional: imported only when asked for
+
+        return score_ray(pool, spec, address=address, num_workers=num_workers)
+    return score_local(pool, spec, progress=progress)
+
+
+def load_pool(nlp: Language, source: str | Path, loader: str, folder: Path, *,
+              cache: bool) -> tuple[ArrowPool, bool]:
+    """The Arrow pool of ``source`` in ``folder``: the cached one if it is still current,
+    else read with the loader and written anew. Also says whether it was reused."""
+    fmt = resolve_loader(source, loader=loader)
+    info = source_info(source, fmt)
+    existing = cached_pool(folder, info) if cache else None
+    if existing is not None:
+        return existing, True
+    options: dict[str, Any] = {"tokenizer": nlp.make_doc} if fmt == "text" else {}
+    docs = read_docs(source, nlp.vocab, loader=fmt, **options)
+    return write_pool((doc_item(doc) for doc in docs), folder, **info), False
+
+
+@contextmanager
+def pool_folder(pool_cache: str | Path | None) -> Iterator[Path]:
+    """``pool_cache``, or a temporary folder removed afterwards."""
+    if pool_cache is not None:
+        yield Path(pool_cache)
+        return
+    with tempfile.TemporaryDirectory(prefix="spacy-al-pool-") as folder:
+        yield Path(folder)
