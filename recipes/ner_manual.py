@@ -30,6 +30,8 @@ from spacy_al.server.stream import PoolStream
     exclude=("Comma-separated datasets whose sentences are not asked again", "option", "e",
              split_string),
     feed_overlap=("Every session annotates every sentence", "flag", None, bool),
+    annotations_per_task=("Sessions that annotate each sentence (feed_overlap off)", "option",
+                          None, int),
     batch_size=("Tasks per request", "option", "b", int),
 )
 def ner_manual(
@@ -41,6 +43,7 @@ def ner_manual(
     lang: str = "en",
     exclude: list[str] | None = None,
     feed_overlap: bool = False,
+    annotations_per_task: int = 1,
     batch_size: int = 10,
     loader: str = "auto",
     split: str | None = None,
@@ -69,5 +72,6 @@ def ner_manual(
         "stream": stream,
         "exclude": exclude or [],
         "config": {"labels": labels, "batch_size": batch_size, "order": order,
-                   "feed_overlap": feed_overlap, "exclude_by": "input"},
+                   "feed_overlap": feed_overlap, "exclude_by": "input",
+                   "annotations_per_task": annotations_per_task},
     }

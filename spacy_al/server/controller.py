@@ -5,6 +5,11 @@ The web layer only parses JSON and calls :meth:`Controller.get_questions`,
 :meth:`Controller.project`. ``give_answers`` validates the whole batch, commits it
 (durable), and only then marks the tasks answered and calls the recipe's
 ``update``; it returns once the commit is done, never waiting for the model.
+
+Recipe components it reads besides ``dataset``, ``stream`` and ``view_id`` (Prodigy's
+names): ``config`` (``annotations_per_task``: sessions per question, default 1),
+``exclude``, ``on_load(controller)`` (called once at start, e.g. to read the database),
+``validate_answer``, ``before_db``, ``update``, ``progress``, ``stats``, ``on_exit``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from .validation import AnswerError, check_answers_body, short, validate_answers
 logger = logging.getLogger(__name__)
 SESSION_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,80}$")
 DEFAULT_CONFIG: dict[str, Any] = {"batch_size": 10, "feed_overlap": False,
-                                  "reservation_timeout": 600.0, "max_sessions": 32}
+                                  "reservation_timeout": 600.0, "max_sessions": 32,
+                                  "annotations_per_task": 1}
 REQUIRED = ("dataset", "stream", "view_id")
 
 
@@ -44,8 +50,12 @@ class Controller:
         self.dataset: str = components["dataset"]
         self.view_id: str = components["view_id"]
         self.config: dict[str, Any] = {**DEFAULT_CONFIG, **(components.get("config") or {})}
-        self.labels: list[str] = list(self.config.get("labels") or [])
         self.stream = self._make_stream(components["stream"])
+        self._set_annotations_per_task(self.config["annotations_per_task"])
+        on_load = components.get("on_load")
+        if on_load is not None:
+            on_load(self)
+        self.labels: list[str] = list(self.config.get("labels") or [])
         batch_size = int(self.config["batch_size"])
         self.stream.max_outstanding = max(self.stream.max_outstanding, 2 * batch_size)
         self.stream.max_sessions = max(1, int(self.config["max_sessions"]))
@@ -59,6 +69,10 @@ class Controller:
         self._total = db.count(self.dataset)
         self._session_totals: dict[str, int] = {}
         self._exclude_stored(list(components.get("exclude") or []))
+        if self.stream.quota.active:
+            field = "_input_hash" if self.stream.exclude_by == "input" else "_task_hash"
+            self.stream.record_answers((int(eg[field]), str(eg.get("_session_id") or ""))
+                                       for eg in db.get_dataset_examples(self.dataset))
         if not self.stream.feed_overlap:
             column = "input_hash" if self.stream.exclude_by == "input" else "task_hash"
             self.stream.record_answered_by(db.first_sessions(self.dataset, column))
@@ -78,9 +92,18 @@ class Controller:
         pool.set_ranking(tasks)
         return pool
 
+    def _set_annotations_per_task(self, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"annotations_per_task must be an integer >= 1, not {value!r}.")
+        if value > 1 and self.stream.feed_overlap:
+            raise ConfigError("annotations_per_task > 1 needs feed_overlap off.",
+                              fix="With feed_overlap every session annotates every task.")
+        self.stream.annotations_per_task = value
+
     def _exclude_stored(self, others: list[str]) -> None:
-        """Answered questions of this dataset (and of ``exclude``) are never asked again."""
-        if self.stream.feed_overlap:
+        """Answered questions of this dataset (and of ``exclude``) are never asked again
+        (with annotations_per_task > 1: once answered by that many sessions)."""
+        if self.stream.feed_overlap or self.stream.quota.active:
             self.stream.exclude(self._stored_hashes(*others))
         else:
             self.stream.exclude(self._stored_hashes(self.dataset, *others))
@@ -166,10 +189,11 @@ class Controller:
 
     def _mark_second_answers(self, answers: list[dict[str, Any]], session_id: str) -> None:
         """With feed_overlap off, an answer to a task another session answered is kept,
-        marked ``_answered_before_by`` (db-stats counts them, data-to-spacy drops them)."""
+        marked ``_answered_before_by`` (db-stats counts them, data-to-spacy drops them);
+        with annotations_per_task N, an answer after N other sessions' answers."""
         for answer in answers:
-            first = self.stream.answered_by(answer)
-            if first is not None and first != session_id:
+            first = self.stream.answered_before(answer, session_id)
+            if first is not None:
                 answer["_answered_before_by"] = first
 
     def _commit(self, answers: list[dict[str, Any]], session_id: str) -> None:

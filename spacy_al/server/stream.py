@@ -18,6 +18,10 @@ lost): :meth:`PoolStream.answered_by` names the session that answered first, the
 controller marks the later answer ``_answered_before_by``, ``db-stats`` counts them
 and ``data-to-spacy`` keeps the first session's answer.
 
+With ``annotations_per_task = N > 1`` (feed_overlap off) a question is reserved for
+up to N sessions at once and done after N answers from distinct sessions
+(:mod:`.stream_quota`); only an answer after those N is a second answer.
+
 Bounds, so that no client drains the pool: a session holds at most
 ``max_outstanding`` tasks (asking again returns those, not new ones), and at most
 ``max_sessions`` sessions hold reservations, and at most half the pool is reserved
@@ -34,12 +38,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..tasks import PoolItem
-from .stream_counts import StreamCounts
+from .stream_quota import AnswerLedger, TaskQuota
 
 EXCLUDE_BY = ("input", "task")
 
 
-class PoolStream(StreamCounts):
+class PoolStream(AnswerLedger):
     """A re-rankable stream of tasks over a fixed pool of sentences."""
 
     def __init__(
@@ -53,6 +57,7 @@ class PoolStream(StreamCounts):
         max_outstanding: int = 20,
         max_sessions: int = 32,
         unranked: Callable[[PoolItem], dict[str, Any]] | None = None,
+        annotations_per_task: int = 1,
     ) -> None:
         if exclude_by not in EXCLUDE_BY:
             raise ValueError(f"exclude_by must be one of {EXCLUDE_BY}, not {exclude_by!r}")
@@ -64,6 +69,7 @@ class PoolStream(StreamCounts):
         self.max_outstanding = max_outstanding
         self.max_sessions = max_sessions
         self.unranked = unranked
+        self.quota = TaskQuota(annotations_per_task)
         """Makes a task for a pool item not ranked yet: served while the initial scoring
         runs, so that no session waits for it (None: serve ranked tasks only)."""
         self.version = 0
@@ -114,36 +120,25 @@ class PoolStream(StreamCounts):
     # -- exclusion ----------------------------------------------------------
     def exclude(self, hashes: Iterable[int], session_id: str | None = None) -> None:
         """Mark hashes (of the ``exclude_by`` kind) as done: for everyone, or one session."""
-        scope = session_id if self.feed_overlap else None
+        scope = self._scope(session_id)
         with self._lock:
             self._done.setdefault(scope, set()).update(hashes)
 
     def mark_answered(self, answers: Iterable[Mapping[str, Any]], session_id: str) -> None:
         """Exclude answered tasks and release their reservations."""
-        scope = session_id if self.feed_overlap else None
+        scope = self._scope(session_id)
         with self._lock:
             done = self._done.setdefault(scope, set())
             for answer in answers:
                 key = self._key(answer)
                 done.add(key)
+                if self.quota.active and self.quota.answered(key, session_id):
+                    self._done[None].add(key)
                 if not self.feed_overlap:
                     self._answered_by.setdefault(key, session_id)
                 held = self._reserved.pop((scope, key), None)
                 if held is not None:
                     self._outstanding.get(held[0], {}).pop(key, None)
-
-    def record_answered_by(self, sessions: Mapping[int, str]) -> None:
-        """Who answered each key first (from the database, at start)."""
-        with self._lock:
-            for key, session_id in sessions.items():
-                self._answered_by.setdefault(key, session_id)
-
-    def answered_by(self, answer: Mapping[str, Any]) -> str | None:
-        """The session that answered this task first (feed_overlap off), or None."""
-        if self.feed_overlap:
-            return None
-        with self._lock:
-            return self._answered_by.get(self._key(answer))
 
     # -- serving ------------------------------------------------------------
     def next_batch(self, session_id: str, n: int) -> list[dict[str, Any]]:
@@ -153,7 +148,7 @@ class PoolStream(StreamCounts):
         client that never answers) gets those back, oldest first, instead of new ones;
         so does a session when nothing new is left.
         """
-        scope = session_id if self.feed_overlap else None
+        scope = self._scope(session_id)
         now = time.monotonic()
         with self._lock:
             self._make_room(session_id, n, now)
@@ -194,9 +189,10 @@ class PoolStream(StreamCounts):
         if not locked:
             with self._lock:
                 return self.release(session_id, locked=True)
-        scope = session_id if self.feed_overlap else None
+        scope = self._scope(session_id)
         mine = self._outstanding.pop(session_id, {})
         for key in mine:
+            self.quota.drop(key, session_id)
             held = self._reserved.get((scope, key))
             if held is not None and held[0] == session_id:
                 del self._reserved[(scope, key)]
@@ -216,9 +212,22 @@ class PoolStream(StreamCounts):
         if held is not None and held[0] != session_id:
             self._outstanding.get(held[0], {}).pop(key, None)
         self._reserved[(scope, key)] = (session_id, now)
+        self.quota.hold(key, session_id, now)
         mine = self._outstanding.setdefault(session_id, {})
         mine.pop(key, None)
         mine[key] = task  # (re)inserted last: the oldest reservations stay first
+
+    def _available(self, scope: str | None, session_id: str, key: int,
+                   done: tuple[set[int], ...], now: float) -> bool:
+        """Not done, not held (by this session, or freshly by another in this scope),
+        and room left under annotations_per_task."""
+        if any(key in d for d in done):
+            return False
+        held = self._reserved.get((scope, key))
+        if held is not None and (held[0] == session_id
+                                 or now - held[1] < self.reservation_timeout):
+            return False
+        return self.quota.room(key, session_id, now, self.reservation_timeout)
 
     def _take_open(
         self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
@@ -229,11 +238,7 @@ class PoolStream(StreamCounts):
         for i in range(0 if self.feed_overlap else self._first_open, len(order)):
             task = order[i]
             key = self._key(task)
-            if key in seen or any(key in d for d in done):
-                continue
-            held = self._reserved.get((scope, key))
-            if held is not None and (held[0] == session_id
-                                     or now - held[1] < self.reservation_timeout):
+            if key in seen or not self._available(scope, session_id, key, done, now):
                 continue
             self._reserve(scope, key, session_id, task, now)
             seen.add(key)
@@ -253,9 +258,7 @@ class PoolStream(StreamCounts):
                 continue
             task = self.unranked(item)
             key = self._key(task)
-            held = self._reserved.get((scope, key))
-            if any(key in d for d in done) or held is not None and (
-                    held[0] == session_id or now - held[1] < self.reservation_timeout):
+            if not self._available(scope, session_id, key, done, now):
                 continue
             self._known[int(task["_task_hash"])] = input_hash
             self._reserve(scope, key, session_id, task, now)

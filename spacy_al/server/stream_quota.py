@@ -1,0 +1,142 @@
+"""How many sessions annotate each question: ``annotations_per_task`` of a :class:`PoolStream`.
+
+With ``annotations_per_task = N > 1`` (``feed_overlap`` off) a question is reserved
+for up to N sessions at once and is done once N distinct sessions answered it; a
+session never gets a question it answered. :class:`TaskQuota` keeps, per key (input
+or task hash), the sessions that answered it and the sessions holding a reservation
+(with the time it was made), so that the stream can tell in O(N) whether a session
+may take a question. With N = 1 it keeps nothing and allows everything (the
+stream's own reservations decide, as before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .stream_counts import StreamCounts
+
+
+class TaskQuota:
+    """Distinct answering and holding sessions per question key."""
+
+    def __init__(self, n: int = 1) -> None:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"annotations_per_task must be an integer >= 1, not {n!r}")
+        self.n = n
+        self._answers: dict[int, list[str]] = {}
+        self._holders: dict[int, dict[str, float]] = {}
+
+    @property
+    def active(self) -> bool:
+        """Whether more than one session annotates each question."""
+        return self.n > 1
+
+    def answered(self, key: int, session_id: str) -> bool:
+        """Record an answer of ``session_id``; return whether ``key`` is now done (N answers)."""
+        if not self.active:
+            return True
+        sessions = self._answers.setdefault(key, [])
+        if session_id not in sessions:
+            sessions.append(session_id)
+        self.drop(key, session_id)
+        return len(sessions) >= self.n
+
+    def sessions(self, key: int) -> list[str]:
+        """The sessions that answered ``key``, first first."""
+        return list(self._answers.get(key, ()))
+
+    def is_extra(self, key: int, session_id: str) -> bool:
+        """Whether an answer of ``session_id`` comes after N other sessions answered ``key``."""
+        sessions = self._answers.get(key, ())
+        return session_id not in sessions and len(sessions) >= self.n
+
+    def hold(self, key: int, session_id: str, now: float) -> None:
+        if self.active:
+            self._holders.setdefault(key, {})[session_id] = now
+
+    def drop(self, key: int, session_id: str) -> None:
+        holders = self._holders.get(key)
+        if holders is not None:
+            holders.pop(session_id, None)
+            if not holders:
+                del self._holders[key]
+
+    def room(self, key: int, session_id: str, now: float, timeout: float) -> bool:
+        """Whether ``session_id`` may take ``key``: it did not answer it, and fewer than N
+        other sessions answered it or hold a live (not timed out) reservation of it."""
+        if not self.active:
+            return True
+        answered = self._answers.get(key, ())
+        if session_id in answered:
+            return False
+        live = sum(1 for other, since in self._holders.get(key, {}).items()
+                   if other != session_id and other not in answered and now - since < timeout)
+        return len(answered) + live < self.n
+
+
+class AnswerLedger(StreamCounts):
+    """Who answered what, for a :class:`~spacy_al.server.stream.PoolStream`: the first
+    session of each key, and the quota of sessions per question."""
+
+    quota: TaskQuota
+    _answered_by: dict[int, str]
+
+    @property
+    def annotations_per_task(self) -> int:
+        return self.quota.n
+
+    @annotations_per_task.setter
+    def annotations_per_task(self, n: int) -> None:
+        """Set before serving (the controller does, from the recipe's config)."""
+        if n > 1 and self.feed_overlap:
+            raise ValueError("annotations_per_task > 1 needs feed_overlap off")
+        with self._lock:
+            self.quota = TaskQuota(n)
+
+    def _scope(self, session_id: str | None) -> str | None:
+        """Whose reservations and exclusions: the session's (feed_overlap, or several
+        sessions per task), else everyone's."""
+        return session_id if self.feed_overlap or self.quota.active else None
+
+    def record_answered_by(self, sessions: Mapping[int, str]) -> None:
+        """Who answered each key first (from the database, at start)."""
+        with self._lock:
+            for key, session_id in sessions.items():
+                self._answered_by.setdefault(key, session_id)
+
+    def record_answers(self, answers: Iterable[tuple[int, str]]) -> None:
+        """Stored ``(key, session_id)`` answers (at start, annotations_per_task > 1): each
+        session's own are done for it, and keys with N sessions for everyone."""
+        with self._lock:
+            for key, session_id in answers:
+                self._done.setdefault(self._scope(session_id), set()).add(key)
+                if self.quota.answered(key, session_id):
+                    self._done[None].add(key)
+
+    def answered_before(self, answer: Mapping[str, Any], session_id: str) -> str | None:
+        """The first session to answer, when this answer of ``session_id`` is a second
+        one: another session answered first (N = 1), or N others did (N > 1)."""
+        if self.feed_overlap:
+            return None
+        with self._lock:
+            key = self._key(answer)
+            first = self._answered_by.get(key)
+            if first is None or first == session_id:
+                return None
+            return first if not self.quota.active or self.quota.is_extra(key, session_id) \
+                else None
+
+    def answered_by(self, answer: Mapping[str, Any]) -> str | None:
+        """The session that answered this task first (feed_overlap off), or None."""
+        if self.feed_overlap:
+            return None
+        with self._lock:
+            return self._answered_by.get(self._key(answer))
+
+    def n_open(self, session_id: str | None = None) -> int:
+        """Tasks of the current ranking this session may still answer (or anyone may)."""
+        if not self.quota.active or session_id is None:
+            return super().n_open(session_id)
+        with self._lock:
+            return len(self._open_keys(self._done_sets(session_id)))
