@@ -25,7 +25,7 @@ PUBLIC_NAMES = {
                             "spacy-al.LeastConfidence.v1", "spacy-al.Margin.v1",
                             "spacy-al.Random.v1"],
     "spacy_al.selectors": ["spacy-al.TopK.v1"],
-    "spacy_al.recipes": ["ner.al-correct", "ner.al-teach", "ner.manual"],
+    "spacy_al.recipes": ["ner.al-correct", "ner.al-teach", "ner.manual", "review"],
 }
 RESOLVE = """
 import json, sys

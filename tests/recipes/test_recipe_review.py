@@ -1,0 +1,130 @@
+"""``review``: versions per sentence, conflicts first, the picked version in the answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from spacy_al.recipes.review import group_versions, picked_version, review, review_tasks
+
+from spacy_al.errors import ConfigError
+from spacy_al.recipe_runtime import get_recipe, parse_recipe_args
+from spacy_al.server.controller import Controller
+from spacy_al.server.validation import AnswerError
+from spacy_al.store.database import Database
+from spacy_al.tasks import doc_tokens, set_hashes
+
+TEXTS = ["Anna met Bob in Paris .", "Carl lives in Rome .", "Dora works at Acme .",
+         "Eve saw Oslo ."]
+NLP = spacy.blank("en")
+
+
+def span(tokens: list[dict], start: int, end: int, label: str) -> dict[str, Any]:
+    return {"start": tokens[start]["start"], "end": tokens[end]["end"], "token_start": start,
+            "token_end": end, "label": label}
+
+
+def answer(text: str, session: str, spans: list[tuple[int, int, str]],
+           kind: str = "accept", view: str = "ner_manual") -> dict[str, Any]:
+    tokens = doc_tokens(NLP.make_doc(text))
+    task = {"text": text, "tokens": tokens, "_view_id": view, "answer": kind,
+            "_session_id": session, "spans": [span(tokens, *s) for s in spans]}
+    return set_hashes(task)
+
+
+def examples() -> list[dict[str, Any]]:
+    return [
+        answer(TEXTS[0], "in-anna", [(0, 0, "PER"), (2, 2, "PER")]),   # agree
+        answer(TEXTS[1], "in-anna", [(0, 0, "PER")]),                  # conflict
+        answer(TEXTS[2], "in-anna", [(3, 3, "ORG")]),                  # one session only
+        answer(TEXTS[3], "in-anna", [(2, 2, "LOC")]),                  # conflict
+        answer(TEXTS[0], "in-bert", [(2, 2, "PER"), (0, 0, "PER")]),
+        answer(TEXTS[1], "in-bert", [(0, 0, "PER"), (3, 3, "LOC")]),
+        answer(TEXTS[3], "in-bert", [(2, 2, "ORG")]),
+        answer(TEXTS[3], "in-cleo", [(2, 2, "ORG")]),
+        answer(TEXTS[3], "in-dave", [(2, 2, "LOC")], kind="reject"),   # not a version
+        answer(TEXTS[2], "in-bert", [(3, 3, "ORG")], view="ner"),      # binary: not one
+    ]
+
+
+def test_conflicts_first_then_agreeing_in_answer_order() -> None:
+    tasks = review_tasks(examples())
+    assert [t["text"] for t in tasks] == [TEXTS[1], TEXTS[3], TEXTS[0]]
+    assert [t["meta"]["conflict"] for t in tasks] == [True, True, False]
+    assert [t["text"] for t in review_tasks(examples(), conflicts_only=True)] == TEXTS[1:4:2]
+    oslo = tasks[1]["versions"]
+    assert [(v["version"], v["sessions"]) for v in oslo] == [
+        (1, ["in-bert", "in-cleo"]), (2, ["in-anna"])]  # most sessions first
+    assert [s["label"] for s in tasks[1]["spans"]] == ["ORG"]  # version 1 preselected
+    assert [v["sessions"] for v in tasks[2]["versions"]] == [["in-anna", "in-bert"]]
+
+
+def test_a_session_latest_answer_counts() -> None:
+    later = answer(TEXTS[1], "in-anna", [(0, 0, "PER"), (3, 3, "LOC")])
+    tasks = review_tasks([*examples(), later])
+    assert [t["text"] for t in tasks] == [TEXTS[3], TEXTS[0], TEXTS[1]]  # both agree now
+    versions = group_versions({"a": later, "b": later})
+    assert picked_version(later["spans"], versions) == 1
+    assert picked_version([], versions) == "edited"
+
+
+def test_sentences_with_other_tokens_are_skipped() -> None:
+    odd = answer(TEXTS[0], "in-cleo", [])
+    odd["tokens"] = odd["tokens"][:-1]
+    assert TEXTS[0] not in [t["text"] for t in review_tasks([*examples(), odd])]
+
+
+def _controller(tmp_path: Path, **kwargs: Any) -> tuple[Controller, Database]:
+    db = Database(tmp_path / "review.db")
+    for eg in examples():
+        db.add_examples([eg], datasets=["in", eg["_session_id"]],
+                        sessions={eg["_session_id"]: {"dataset": "in"}})
+    return Controller(review("final", ["in"], **kwargs), db, recipe="review"), db
+
+
+def test_served_in_order_and_saved_with_the_picked_version(tmp_path: Path) -> None:
+    controller, db = _controller(tmp_path)
+    assert controller.labels == ["PER", "LOC", "ORG"]  # from the versions
+    tasks = controller.get_questions("rev")["tasks"]
+    assert [t["text"] for t in tasks] == [TEXTS[1], TEXTS[3], TEXTS[0]]
+    carl, oslo, anna = tasks
+    answers = [dict(carl, answer="accept", spans=carl["versions"][1]["spans"],
+                    versions=[{"forged": True}]),
+               dict(oslo, answer="accept", spans=[]),
+               dict(anna, answer="accept")]
+    assert controller.give_answers({"answers": answers, "session_id": "rev"})["saved"] == 3
+    stored = {eg["text"]: eg for eg in db.get_dataset_examples("final")}
+    assert stored[TEXTS[1]]["meta"]["versions"] == {
+        "sessions": [["in-anna"], ["in-bert"]], "picked": 2}
+    assert stored[TEXTS[1]]["versions"] == carl["versions"]  # the server's, not the client's
+    assert stored[TEXTS[3]]["meta"]["versions"]["picked"] == "edited"
+    assert stored[TEXTS[0]]["meta"]["versions"] == {"sessions": [["in-anna", "in-bert"]],
+                                                     "picked": 1}
+    assert stored[TEXTS[1]]["_view_id"] == "review"
+    # a restarted review does not ask the reviewed sentences again
+    again = Controller(review("final", ["in"]), db, recipe="review")
+    assert again.get_questions("rev")["tasks"] == []
+
+
+def test_labels_option_and_errors(tmp_path: Path) -> None:
+    controller, _ = _controller(tmp_path, label=["PER"], conflicts_only=True)
+    assert controller.labels == ["PER"]
+    tasks = controller.get_questions("rev")["tasks"]
+    assert [t["text"] for t in tasks] == [TEXTS[1], TEXTS[3]]
+    with pytest.raises(AnswerError):  # LOC is not a label of this review
+        controller.give_answers({"answers": [dict(tasks[0], answer="accept",
+                                                  spans=tasks[0]["versions"][1]["spans"])]})
+    with pytest.raises(ConfigError):
+        review("in", ["in"])
+    with pytest.raises(ConfigError):
+        Controller(review("final", ["missing"]), Database(tmp_path / "other.db"))
+
+
+def test_registered_with_its_command_line() -> None:
+    func = get_recipe("review")
+    assert func is review
+    kwargs = parse_recipe_args(func, ["final", "a,b", "--label", "PER,ORG", "-C"])
+    assert kwargs == {"dataset": "final", "in_sets": ["a", "b"], "label": ["PER", "ORG"],
+                      "conflicts_only": True}
