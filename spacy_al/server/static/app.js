@@ -1,21 +1,17 @@
 /*
  * spacy-al annotation UI: plain JavaScript ES modules, no build step, nothing
  * fetched from outside. This entry module holds the page's state and wires the
- * parts together:
- *   js/api.js     fetch wrapper and the access token (Authorization: Bearer)
- *   js/outbox.js  answers waiting to be sent, retry with back-off     (pure)
- *   js/undo.js    undo history                                        (pure)
- *   js/spans.js   span editing and the token selection                (pure)
- *   js/keys.js    keyboard shortcuts                                  (pure)
- *   js/queue.js   tasks fetched and not shown yet, seen once          (pure)
- *   js/editor.js  span editing on the page: selection, mouse          (DOM)
- *   js/view.js    the task card (labels, text, selection)             (DOM)
- *   js/panels.js  progress, model state, save status, errors          (DOM)
+ * parts together. Pure (no DOM): js/api.js (fetch, the access token), js/outbox.js
+ * (answers waiting to be sent, retry with back-off), js/undo.js, js/spans.js (span
+ * editing, the token selection), js/keys.js, js/queue.js (tasks fetched, seen once),
+ * js/review_logic.js. DOM: js/editor.js (span editing on the page), js/view.js (the
+ * task card), js/panels.js (progress, model, save status, errors), js/review.js.
  *
  * Views: ner_manual (edit the spans: al-correct, ner.manual); ner (one suggestion,
- * accept / reject: al-teach). Every answer is sent as soon as it is given (see
- * outbox.js); the page warns before closing while any wait. A refused answer
- * (4xx) comes back on screen; 401/403 (access token) stops the page's requests.
+ * accept / reject: al-teach); review (the versions of several sessions: take one with
+ * 1..N or a click, edit it). Every answer is sent as soon as it is given (outbox.js);
+ * the page warns before closing while any wait. A refused answer (4xx) comes back on
+ * screen; 401/403 (access token) stops the page's requests.
  */
 
 import { AUTH_MESSAGE, createApi, resolveToken } from "./js/api.js";
@@ -27,6 +23,7 @@ import { keyAction, isTypingTarget } from "./js/keys.js";
 import * as V from "./js/view.js";
 import { createEditor } from "./js/editor.js";
 import * as P from "./js/panels.js";
+import { createReview } from "./js/review.js";
 
 const LOW_WATER = 2;            // fetch more questions when this few are queued
 const PROGRESS_POLL_MS = 5000;
@@ -73,6 +70,7 @@ const state = {
 };
 
 const editor = createEditor(state, { isManual: isManual, color: color });
+const review = createReview(state, { color: color, renderText: function () { editor.renderText(); } });
 
 function sessionBody(extra) {
   const body = Object.assign({}, extra);
@@ -83,8 +81,8 @@ function sessionBody(extra) {
 function sessionStore() {  // null where storage is blocked: the token is then not kept over a reload
   try { return window.sessionStorage; } catch (e) { return null; }
 }
-function isManual() { return state.view === "ner_manual"; }
-function isManualTask(task) { return (task._view_id || state.defaultView) === "ner_manual"; }
+function isManual() { return state.view === "ner_manual" || state.view === "review"; }  // spans edited
+function isManualTask(task) { return ["ner_manual", "review"].includes(task._view_id || state.defaultView); }
 function color(label) { return V.labelColor(label, state.labels, state.colors); }
 
 /** 401/403 from any request: say what to do, stop the polls and the outbox. */
@@ -223,6 +221,7 @@ function render() {
   P.renderMeta(state.current);
   editor.renderLabels();
   editor.renderText();
+  review.render();
   renderStatus();
 }
 
@@ -245,7 +244,7 @@ function renderStatus() {
 // ---------------------------------------------------------------- events
 
 function onKeyDown(e) {
-  if (isTypingTarget(e.target)) return;
+  if (isTypingTarget(e.target) || review.onKey(e)) return;
   const action = keyAction(e, { manual: isManual() && !!state.current, nLabels: state.labels.length });
   if (!action) return;
   e.preventDefault();

@@ -1,0 +1,139 @@
+/*
+ * The review view (recipe `review`, DOM): each version of the sentence with its
+ * sessions above the editable result. Keys 1..N or a click take a version; the
+ * result below is edited as in ner_manual; the version the result matches is
+ * marked (or "edited"). The rules live in review_logic.js.
+ *
+ * Safety: task text, labels and session names are untrusted: createElement and
+ * textContent only.
+ */
+
+import { gapAfter, normaliseSpans, tokenOwners } from "./spans.js";
+import { $, el } from "./view.js";
+import * as R from "./review_logic.js";
+
+/**
+ * state: the page's state ({current, view, spans, project}).
+ * hooks: {color(label) → css colour, renderText() → redraws the editable result}.
+ */
+export function createReview(state, hooks) {
+  const box = el("section", "review-versions");
+  box.id = "versions";
+  box.hidden = true;
+  box.setAttribute("aria-label", "Versions");
+  box.style.margin = "4px 0 12px";
+  const list = el("div", "review-list");
+  const result = el("div", "review-result");
+  result.id = "review-result";
+  result.style.cssText = "margin-top: 8px; font-size: 14px; color: #555;";
+  box.append(list, result);
+  $("card").insertBefore(box, $("labels"));
+  // The editor redraws #text after every edit: mark the version the result matches then.
+  new MutationObserver(markPicked).observe($("text"), { childList: true });
+
+  function active() { return !!state.current && state.view === "review"; }
+  function versions() { return R.versionsOf(state.current); }
+  function datasets() {
+    const config = (state.project && state.project.config) || {};
+    return Array.isArray(config.in_sets) ? config.in_sets : [];
+  }
+
+  function render() {
+    $("labels").querySelectorAll(".label-key").forEach(function (k) {
+      k.style.display = active() ? "none" : "";  // 1..9 pick versions here
+    });
+    list.replaceChildren();
+    box.hidden = !active();
+    if (!active()) return;
+    versions().forEach(function (version, i) { list.append(versionRow(version, i)); });
+    markPicked();
+  }
+
+  function versionRow(version, i) {
+    const row = el("div", "review-version");
+    row.dataset.version = String(version.version);
+    row.setAttribute("role", "button");
+    row.title = "Use this version (" + version.version + ")";
+    row.style.cssText = "display: flex; gap: 12px; align-items: baseline; padding: 6px 10px; " +
+      "margin: 4px 0; border: 2px solid #ddd; border-radius: 6px; cursor: pointer;";
+    const head = el("div", "review-head");
+    head.style.cssText = "min-width: 140px; font-size: 13px;";
+    head.append(el("kbd", "review-key", String(version.version)), document.createTextNode(" "));
+    version.sessions.forEach(function (session, k) {
+      const name = el("span", "review-session", R.sessionName(session, datasets()));
+      name.title = session;
+      if (k) head.append(document.createTextNode(", "));
+      head.append(name);
+    });
+    const text = el("div", "review-text");
+    text.style.cssText = "line-height: 2; white-space: pre-wrap;";
+    renderSpans(text, state.current, version.spans);
+    row.append(head, text);
+    row.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    row.addEventListener("click", function () { pick(i); });
+    return row;
+  }
+
+  /** The tokens of `task` into `node`, `spans` as read-only <mark>s. */
+  function renderSpans(node, task, spans) {
+    const tokens = task.tokens || [];
+    const text = typeof task.text === "string" ? task.text : null;
+    const owner = tokenOwners(normaliseSpans(tokens, spans), tokens.length);
+    let i = 0;
+    while (i < tokens.length) {
+      const span = owner[i];
+      if (span && span.token_start === i) {
+        const mark = el("mark", "ent");
+        mark.dataset.label = span.label;
+        mark.style.setProperty("--label-color", hooks.color(span.label));
+        let j = i;
+        for (; j <= span.token_end && j < tokens.length && owner[j] === span; j++) {
+          mark.append(el("span", "review-tok", tokens[j].text));
+          if (j < span.token_end) mark.append(document.createTextNode(gapAfter(tokens, j, text)));
+        }
+        mark.append(el("span", "ent-label", span.label));
+        node.append(mark, document.createTextNode(gapAfter(tokens, j - 1, text)));
+        i = j;
+      } else {
+        node.append(el("span", "review-tok", tokens[i].text),
+                    document.createTextNode(gapAfter(tokens, i, text)));
+        i++;
+      }
+    }
+  }
+
+  function markPicked() {
+    if (!active()) return;
+    const all = versions();
+    const picked = R.matchingVersion(state.spans, all);
+    list.querySelectorAll(".review-version").forEach(function (row, i) {
+      row.classList.toggle("picked", i === picked);
+      row.setAttribute("aria-pressed", i === picked ? "true" : "false");
+      row.style.borderColor = i === picked ? "#3f5efb" : "#ddd";
+    });
+    result.dataset.picked = picked < 0 ? "edited" : String(picked + 1);
+    result.textContent = "Result below: " + R.resultText(state.spans, all) +
+      " · 1–" + all.length + " or a click: take a version · edit the spans below · a: accept";
+  }
+
+  /** Take version i as the result (a copy: editing it leaves the version as it was). */
+  function pick(i) {
+    const all = versions();
+    if (!active() || i < 0 || i >= all.length) return;
+    state.spans = normaliseSpans(state.current.tokens, JSON.parse(JSON.stringify(all[i].spans)));
+    hooks.renderText();
+    markPicked();
+  }
+
+  /** A key event in the review view: true when it was ours (a version key or a digit). */
+  function onKey(e) {
+    if (!active()) return false;
+    const action = R.reviewKey(e, versions().length);
+    if (!action) return false;
+    e.preventDefault();
+    if (action.type === "version") pick(action.index);
+    return true;
+  }
+
+  return { render, pick, onKey, markPicked };
+}
