@@ -56,7 +56,9 @@ def review_tasks(
     """The review questions: sentences answered by two or more sessions, those whose
     versions differ (conflicts) first, then the agreeing ones; each in first-answer order.
     Sentences whose sessions saw different tokens are skipped (logged)."""
-    conflicts, agreeing, skipped = [], [], 0
+    conflicts: list[dict[str, Any]] = []
+    agreeing: list[dict[str, Any]] = []
+    skipped = 0
     for input_hash, by_session in session_versions(examples).items():
         if len(by_session) < 2:
             continue

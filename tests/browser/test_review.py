@@ -118,6 +118,7 @@ def test_review_pick_one_edit_another(review_server: tuple[str, Path], page) -> 
     assert rows.nth(0).locator(".review-session").all_text_contents() == ["anna"]
     assert rows.nth(1).locator(".ent").count() == 2
     assert page.locator("#review-result").get_attribute("data-picked") == "1"
+    assert page.locator("#help .help-review").is_visible()  # the label keys are off here
     kb.press("2")
     assert _result_labels(page) == [("Carl", "PER"), ("Rome", "LOC")]
     assert rows.nth(1).get_attribute("aria-pressed") == "true"

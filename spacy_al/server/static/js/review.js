@@ -28,6 +28,11 @@ export function createReview(state, hooks) {
   result.style.cssText = "margin-top: 8px; font-size: 14px; color: #555;";
   box.append(list, result);
   $("card").insertBefore(box, $("labels"));
+  const help = el("div", "help-review",
+    "review: 1…N or a click take a version (so click a label button to pick a label) · " +
+    "then edit the result as above");
+  help.hidden = true;
+  $("help").prepend(help);
   // The editor redraws #text after every edit: mark the version the result matches then.
   new MutationObserver(markPicked).observe($("text"), { childList: true });
 
@@ -44,6 +49,7 @@ export function createReview(state, hooks) {
     });
     list.replaceChildren();
     box.hidden = !active();
+    help.hidden = !active();
     if (!active()) return;
     versions().forEach(function (version, i) { list.append(versionRow(version, i)); });
     markPicked();
