@@ -28,13 +28,23 @@ def session_versions(examples: Iterable[Mapping[str, Any]]) -> dict[int, dict[st
     complete answer: ``{input_hash: {session_id: answer}}``."""
     found: dict[int, dict[str, Any]] = {}
     for eg in examples:
-        if eg.get("answer") != "accept" or not is_complete(eg) or "tokens" not in eg:
+        if eg.get("answer") != "accept" or not is_complete(eg) or not _readable(eg):
             continue
         by_session = found.setdefault(int(eg["_input_hash"]), {})
         session = str(eg.get("_session_id") or "")
         by_session.pop(session, None)
         by_session[session] = eg
     return found
+
+
+def _readable(eg: Mapping[str, Any]) -> bool:
+    """Tokens, and spans with integer token_start/token_end and a label (stored answers
+    of this server always have them; an odd imported one is left out)."""
+    spans = eg.get("spans") or []
+    return isinstance(eg.get("tokens"), list) and isinstance(spans, list) and all(
+        isinstance(s, dict) and isinstance(s.get("token_start"), int)
+        and isinstance(s.get("token_end"), int) and isinstance(s.get("label"), str)
+        for s in spans)
 
 
 def group_versions(by_session: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -74,6 +74,9 @@ def test_sentences_with_other_tokens_are_skipped() -> None:
     odd = answer(TEXTS[0], "in-cleo", [])
     odd["tokens"] = odd["tokens"][:-1]
     assert TEXTS[0] not in [t["text"] for t in review_tasks([*examples(), odd])]
+    broken = answer(TEXTS[2], "in-cleo", [(0, 0, "PER")])
+    del broken["spans"][0]["token_start"]  # an odd imported answer: not a version
+    assert TEXTS[2] not in [t["text"] for t in review_tasks([*examples(), broken])]
 
 
 def _controller(tmp_path: Path, **kwargs: Any) -> tuple[Controller, Database]:
