@@ -73,13 +73,22 @@ def score_ray(pool: ArrowPool, spec: ScoreSpec, *, address: str | None = None,
         dataset = ray.data.from_items(items, override_num_blocks=max(1, min(len(items),
                                                                            4 * num_workers)))
         scored = dataset.map_batches(RayChunkScorer, fn_constructor_kwargs={"spec": spec.to_dict()},
-                                     concurrency=num_workers, batch_size=1, num_cpus=1,
-                                     batch_format="numpy")
+                                     batch_size=1, num_cpus=1, batch_format="numpy",
+                                     **actor_pool(ray, num_workers))
         chunks = [decode_result(row) for row in scored.iter_rows()]
     finally:
         if started:
             ray.shutdown()
     return assemble(len(pool), chunks, embeddings=spec.embeddings)
+
+
+def actor_pool(ray: ModuleType, num_workers: int) -> dict[str, Any]:
+    """``num_workers`` actors, as this Ray asks for them: ``concurrency=`` from 2.9,
+    ``compute=ActorPoolStrategy(size=)`` again from 2.51 (``concurrency`` deprecated)."""
+    version = tuple(int(part) for part in ray.__version__.split(".")[:2] if part.isdigit())
+    if version >= (2, 51):
+        return {"compute": ray.data.ActorPoolStrategy(size=num_workers)}
+    return {"concurrency": num_workers}
 
 
 def chunk_rows(pool: ArrowPool, batch_size: int) -> Iterator[dict[str, Any]]:

@@ -68,8 +68,8 @@ def score_to_jsonl(
     nlp = spacy.load(model)
     get_ner_pipe(nlp, "al_ner")
     chosen: Selector | None = get_selector(selector) if selector else None
-    spec = ScoreSpec(str(model), strategy, dict(options or {}), batch_size, seed,
-                     embeddings=chosen is not None and needs_embeddings(chosen))
+    spec = ScoreSpec(str(Path(model).resolve()), strategy, dict(options or {}), batch_size,
+                     seed, embeddings=chosen is not None and needs_embeddings(chosen))
     with pool_folder(pool_cache) as folder:
         pool, reused = load_pool(nlp, source, loader, folder, cache=pool_cache is not None)
         started = time.perf_counter()

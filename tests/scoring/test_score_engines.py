@@ -140,23 +140,26 @@ def test_missing_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_ray_engine_writes_the_same_bytes(tok2vec_nlp_path: Path, pool_txt: Path,
                                           tmp_path: Path) -> None:
     ray = pytest.importorskip("ray")
-    runs = (("bald", BALD), ("random", {}), ("mnlp", {}))
-    for strategy, options in runs:
-        score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / f"local-{strategy}.jsonl",
-                       strategy=strategy, options=options, batch_size=4)
+    runs = {"bald": {"strategy": "bald", "options": BALD}, "random": {"strategy": "random"},
+            "mnlp": {"strategy": "mnlp"},
+            "diverse": {"strategy": "mnlp", "top": 6, "selector": "spacy-al.DiverseTopK.v1"}}
+    for name, run in runs.items():
+        score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / f"local-{name}.jsonl",
+                       batch_size=4, **run)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        for strategy, options in runs:
-            report = score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / f"ray-{strategy}.jsonl",
-                                    strategy=strategy, options=options, batch_size=4,
-                                    engine="ray", num_workers=2)
+        for name, run in runs.items():
+            report = score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / f"ray-{name}.jsonl",
+                                    batch_size=4, engine="ray", num_workers=2,
+                                    **run)
             assert report.engine == "ray" and report.entries == 45
     finally:
         ray.shutdown()
-    for strategy, _ in runs:
-        local = tmp_path / f"local-{strategy}.jsonl"
-        assert (tmp_path / f"ray-{strategy}.jsonl").read_bytes() == local.read_bytes(), strategy
+    for name in runs:
+        local = tmp_path / f"local-{name}.jsonl"
+        assert (tmp_path / f"ray-{name}.jsonl").read_bytes() == local.read_bytes(), name
         assert len({t["meta"]["score"] for t in read_tasks(local)}) > 5
+    assert len({t["text"] for t in read_tasks(tmp_path / "local-diverse.jsonl")}) == 6
 
 
 def test_chunks_are_put_back_in_pool_order() -> None:
