@@ -25,6 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import al_stoppers
+from .builders import build_registered
 
 Tags = Sequence[Sequence[str]]
 
@@ -132,12 +133,5 @@ def build_overall_uncertainty(threshold: float = 0.01) -> Stopper:
 
 def get_stopper(name: str, **options: object) -> Stopper:
     """Build a registered stopping criterion, with a helpful error for an unknown name."""
-    try:
-        builder = al_stoppers.get(name)
-    except Exception:  # catalogue.RegistryError
-        known = ", ".join(sorted(al_stoppers.get_all()))
-        raise ConfigError(f"No stopping criterion named {name!r}.",
-                          fix=f"use one of {known} (or register your own in the "
-                          "'spacy_al_stoppers' entry point group).") from None
-    stopper: Stopper = builder(**options)
+    stopper: Stopper = build_registered(al_stoppers, name, "stopping criterion", **options)
     return stopper

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..acquisition.builders import build_registered
 from ..acquisition.scores import uniform_scores
 from ..acquisition.selection import rank, top_k
 from ..acquisition.selectors import Selector, select_top_k
@@ -57,14 +58,7 @@ def costs(n_tokens: np.ndarray, unit: str) -> np.ndarray:
 
 def get_selector(name: str = "spacy-al.TopK.v1", **options: Any) -> Selector:
     """Build a registered selector (``spacy-al.TopK.v1``, ``spacy-al.DiverseTopK.v1``, ...)."""
-    try:
-        builder = al_selectors.get(name)
-    except Exception:  # catalogue.RegistryError
-        known = ", ".join(sorted(al_selectors.get_all()))
-        raise ConfigError(f"No selector named {name!r}.",
-                          fix=f"use one of {known} (or register your own in the "
-                          "'spacy_al_selectors' entry point group).") from None
-    selector: Selector = builder(**options)
+    selector: Selector = build_registered(al_selectors, name, "selector", **options)
     return selector
 
 
