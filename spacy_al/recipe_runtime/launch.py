@@ -79,7 +79,7 @@ def _print_start(controller: Controller, recipe_name: str, urls: list[str],
               "networks.")
     print(f"✨ Starting the web server at {urls[0]} ...\n"
           "   Open the app in your browser and start annotating! "
-          f"(several annotators: add &session=NAME)")
+          "(several annotators: add " + ("&" if "?" in urls[0] else "?") + "session=NAME)")
     for url in urls[1:]:
         print(f"   or {url}")
     print()
