@@ -32,10 +32,9 @@ from ..acquisition.strategies import check_mc_dropout
 from ..errors import UnknownLabelError
 from ..models.tagger import finish_update_scaled, sample_full, sample_head
 from .decoding import (
-    biluo_to_scheme,
     check_scheme,
+    example_loss,
     make_tag_names,
-    tag_cross_entropy,
     tags_to_spans,
     viterbi_decode,
 )
@@ -254,14 +253,13 @@ class ALNER(TrainablePipe):
     def get_loss(
         self, examples: Iterable[Example], scores: Sequence[Floats2d]
     ) -> tuple[float, list[Floats2d]]:
-        """Cross-entropy of the gold tags; tokens with unknown gold get no gradient."""
-        index = {tag: i for i, tag in enumerate(self.tag_names)}
+        """Cross-entropy of the gold tags (unknown gold: no gradient), plus ``-log(1 - p)`` of
+        the tags each rejected span (``reference.spans["al_rejected"]``) would need."""
         loss = 0.0
         grads = []
         for eg, probs in zip(examples, scores, strict=True):
-            gold = [index.get(biluo_to_scheme(t, self.scheme) or "", -1)
-                    for t in eg.get_aligned_ner()]
-            doc_loss, d = tag_cross_entropy(self.model.ops.to_numpy(probs), gold)
+            numpy_probs = self.model.ops.to_numpy(probs)
+            doc_loss, d = example_loss(numpy_probs, eg, self.tag_names, self.scheme)
             loss += doc_loss
             grads.append(self.model.ops.asarray2f(d))  # type: ignore[arg-type]
         return loss, grads

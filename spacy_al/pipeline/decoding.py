@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy
+from spacy.training import Example
 
 from ..errors import ConfigError
+from ..tasks.conversion import REJECTED_SPANS
 from ..tasks.spans import TokenSpan
 
 SCHEMES = ("BIO", "BILUO")
@@ -139,3 +141,51 @@ def tag_cross_entropy(probs: numpy.ndarray, gold: Sequence[int]) -> tuple[float,
     d[~known] = 0.0
     loss = float(-numpy.log(numpy.clip(probs[rows, target[rows]], 1e-12, 1)).sum())
     return loss, d
+
+
+def span_tags(span: TokenSpan, scheme: str) -> list[str]:
+    """The tag each token of ``span`` needs in ``scheme`` (``B-X I-X`` or ``B-X L-X``/``U-X``)."""
+    label, length = span.label, span.end - span.start
+    if check_scheme(scheme) == "BILUO" and length == 1:
+        return [f"U-{label}"]
+    inner = [f"I-{label}"] * max(0, length - 2)
+    last = [f"{'L' if scheme == 'BILUO' else 'I'}-{label}"] if length > 1 else []
+    return [f"B-{label}"] + inner + last
+
+
+def rejection_loss(
+    probs: numpy.ndarray, cells: Iterable[tuple[int, int]]
+) -> tuple[float, numpy.ndarray]:
+    """Negative evidence: ``-log(1 - p[t, k])`` summed over the (token, tag) ``cells``, and
+    its gradient with respect to the softmax input (the sign of :func:`tag_cross_entropy`):
+    ``p_k`` for the rejected tag ``k``, ``-p_k * p_j / (1 - p_k)`` for every other ``j``."""
+    d = numpy.zeros_like(probs, dtype="float64")
+    loss = 0.0
+    for t, k in cells:
+        row = probs[t].astype("float64")
+        rest = float(row.sum() - row[k])  # 1 - p_k, without cancellation when p_k is near 1
+        rest = max(rest, 1e-12)
+        loss -= float(numpy.log(rest))
+        grad = -row[k] * row / rest
+        grad[k] = row[k]
+        d[t] += grad
+    return loss, d
+
+
+def example_loss(
+    probs: numpy.ndarray, eg: Example, tag_names: Sequence[str], scheme: str
+) -> tuple[float, numpy.ndarray]:
+    """Loss of one Example and its gradient: cross-entropy of the aligned gold tags (missing
+    gold: no gradient) plus :func:`rejection_loss` of the tags that the reference's rejected
+    spans (``reference.spans[REJECTED_SPANS]``) would need."""
+    index = {tag: i for i, tag in enumerate(tag_names)}
+    gold = [index.get(biluo_to_scheme(t, scheme) or "", -1) for t in eg.get_aligned_ner()]
+    loss, d = tag_cross_entropy(probs, gold)
+    if REJECTED_SPANS not in eg.reference.spans:
+        return loss, d
+    spans = eg.get_aligned_spans_y2x(eg.reference.spans[REJECTED_SPANS], allow_overlap=True)
+    cells = [(span.start + i, index[tag]) for span in spans
+             for i, tag in enumerate(span_tags(TokenSpan(span.start, span.end, span.label_),
+                                               scheme)) if tag in index]
+    neg_loss, d_neg = rejection_loss(probs, cells)
+    return loss + neg_loss, (d + d_neg).astype(d.dtype)

@@ -162,7 +162,8 @@ class ModelService:
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
         """Fine-tune on the accepted answers (held-out slice kept apart); evaluate; save."""
-        accepted = [a for a in answers if a.get("answer") == "accept"]
+        accepted = [a for a in answers if a.get("answer") == "accept"
+                    or a.get("answer") == "reject" and not is_complete(a)]
         held = [a for a in accepted if is_held_out(a, self.spec.eval_fraction)]
         train = [answer_to_example(self.nlp.vocab, a)
                  for a in accepted if not is_held_out(a, self.spec.eval_fraction)]

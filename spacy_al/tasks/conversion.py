@@ -165,9 +165,26 @@ def is_complete(task: Mapping[str, Any]) -> bool:
     return task.get("_view_id", "ner_manual") != "ner"
 
 
+REJECTED_SPANS = "al_rejected"
+"""``reference.spans`` key of a rejected binary answer's spans (``al_ner`` learns "not that
+label there" from them)."""
+
+
+def is_rejected_span(task: Mapping[str, Any]) -> bool:
+    """Whether an answer rejects a suggested span (a binary ``ner`` answer ``reject``)."""
+    return task.get("answer") == "reject" and not is_complete(task)
+
+
 def answer_to_example(vocab: Vocab, task: Mapping[str, Any]) -> Example:
-    """A training Example from an accepted answer (binary answers give partial gold)."""
-    reference = answer_doc(vocab, task, complete=is_complete(task))
+    """A training Example from an answer: an accepted one (binary answers give partial gold),
+    or a rejected binary one: every entity tag missing, its spans in
+    ``reference.spans["al_rejected"]`` (negative evidence)."""
+    if is_rejected_span(task):
+        reference = set_entities(tokens_to_doc(vocab, task["tokens"]), [], complete=False)
+        reference.spans[REJECTED_SPANS] = [Span(reference, start, end, label=label)
+                                           for start, end, label in task_spans(task)]
+    else:
+        reference = answer_doc(vocab, task, complete=is_complete(task))
     return Example(tokens_to_doc(vocab, task["tokens"]), reference)
 
 
