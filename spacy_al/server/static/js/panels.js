@@ -5,6 +5,7 @@
 
 import { $, el } from "./view.js";
 import { stabilityView } from "./stability.js";
+import { renderCurve } from "./curve_view.js";
 
 export function formatNumber(value, digits) {
   if (typeof value !== "number" || !isFinite(value)) {
@@ -106,6 +107,7 @@ export function renderStability(model) {
 export function renderModel(model) {
   const box = $("model-state");
   renderStability(model && typeof model === "object" ? model : null);
+  renderCurve(model && typeof model === "object" ? model : null);
   if (!model || typeof model !== "object") {
     $("model-since").textContent = "—";
     $("model-f1").textContent = "—";

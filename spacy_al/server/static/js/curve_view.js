@@ -1,0 +1,69 @@
+/*
+ * The model panel's learning curve: an inline SVG (createElementNS, no innerHTML) of dev
+ * F1 per update, with the time of the last update. The geometry is curve.js's.
+ */
+
+import { $, el } from "./view.js";
+import { HEIGHT, WIDTH, curveView } from "./curve.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgNode(tag, attrs) {
+  const node = document.createElementNS(SVG, tag);
+  for (const key of Object.keys(attrs)) node.setAttribute(key, String(attrs[key]));
+  return node;
+}
+
+/** The curve block below the model's stats, created on first use. */
+function curveBlock() {
+  let block = $("model-curve");
+  if (block) return block;
+  block = el("div", "model-curve");
+  block.id = "model-curve";
+  block.style.alignItems = "center";
+  block.style.gap = "8px";
+  block.style.marginTop = "6px";
+  const svg = svgNode("svg", { width: WIDTH, height: HEIGHT, viewBox: "0 0 " + WIDTH + " " + HEIGHT,
+    role: "img", "aria-label": "dev F1 per model update" });
+  svg.append(svgNode("rect", { x: 0.5, y: 0.5, width: WIDTH - 1, height: HEIGHT - 1, rx: 3,
+    fill: "none", stroke: "currentColor", "stroke-opacity": 0.2 }));
+  svg.append(svgNode("path", { class: "curve-line", d: "", fill: "none", stroke: "currentColor",
+    "stroke-width": 1.5, "stroke-linejoin": "round" }));
+  svg.append(svgNode("g", { class: "curve-dots", fill: "currentColor" }));
+  svg.append(svgNode("title", {}));
+  const caption = el("span", "stat-key");
+  caption.id = "model-last-update";
+  block.append(svg, caption);
+  const stats = $("model-state").querySelector(".model-stats");
+  stats.after(block);
+  return block;
+}
+
+/** Draw model.history's scores (hidden before the first update). now: unix seconds. */
+export function renderCurve(model, now) {
+  const history = model && typeof model === "object" ? model.history : null;
+  const view = curveView(history, now === undefined ? Date.now() / 1000 : now);
+  if (!view.text && !view.points.length) {
+    const old = $("model-curve");
+    if (old) old.style.display = "none";
+    return;
+  }
+  const block = curveBlock();
+  block.style.display = "flex";
+  const svg = block.querySelector("svg");
+  svg.setAttribute("aria-label", view.label + " per model update");
+  svg.querySelector("title").textContent = view.title;
+  svg.querySelector(".curve-line").setAttribute("d", view.path);
+  const dots = svg.querySelector(".curve-dots");
+  dots.replaceChildren(...view.coords.map(function (c, i) {
+    const dot = svgNode("circle", { cx: c[0].toFixed(1), cy: c[1].toFixed(1), r: 2 });
+    const tip = svgNode("title", {});
+    tip.textContent = "v" + view.points[i].version + ": " + view.label + " " +
+      view.points[i].value.toFixed(3);
+    dot.append(tip);
+    return dot;
+  }));
+  block.querySelector("#model-last-update").textContent =
+    (view.points.length ? view.label + " per update" : "no held-out score yet") +
+    (view.text ? " · " + view.text : "");
+}
