@@ -39,6 +39,17 @@ ARGS: dict[str, Any] = {
     "limit": ("Read at most this many sentences from SOURCE", "option", None, int),
     "worker": ("Where the model runs: process (default) or thread", "option", None, str),
     "seed": ("Random seed", "option", None, int),
+    "loader": ("Loader of the source: auto (from its content), text, jsonl, conll, "
+               "ontonotes, spacy, hf", "option", "lo", str),
+    "split": ("hf: the split to annotate (default: train)", "option", None, str),
+    "tokens_column": ("hf: the tokens column (default: tokens)", "option", None, str),
+    "tags_column": ("hf: the tags column (default: ner_tags)", "option", None, str),
+    "text_column": ("hf: the text column, when there are no tokens", "option", None, str),
+    "annotations_per_task": ("Sessions that annotate each sentence (feed_overlap off)",
+                             "option", None, int),
+    "patterns": ("Match patterns (JSONL, spaCy EntityRuler / Prodigy format): suggestions "
+                 "while the model is new (al-correct), extra candidates (al-teach)",
+                 "option", "pt", str),
 }
 
 
@@ -63,12 +74,23 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
         limit: int | None = None,
         worker: str = "process",
         seed: int = 0,
+        loader: str = "auto",
+        split: str | None = None,
+        tokens_column: str | None = None,
+        tags_column: str | None = None,
+        text_column: str | None = None,
+        annotations_per_task: int = 1,
+        patterns: str | None = None,
     ) -> dict[str, Any]:
+        columns = {"split": split, "tokens_column": tokens_column,
+                   "tags_column": tags_column, "text_column": text_column}
         return active_components(
             mode, dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
             strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
             lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
-            limit=limit, worker=worker, seed=seed, selector=selector)
+            limit=limit, worker=worker, seed=seed, selector=selector, loader=loader,
+            source_options=columns, annotations_per_task=annotations_per_task,
+            patterns=patterns)
 
     active_recipe.__doc__ = doc
     active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from spacy_al.recipe_runtime.components import manual_ranking, resolve_labels
 from spacy_al.recipe_runtime.decorator import recipe, split_string
+from spacy_al.recipe_runtime.patterns import PatternMatcher
 from spacy_al.recipe_runtime.sources import load_source
 from spacy_al.server.stream import PoolStream
 
@@ -33,6 +34,9 @@ from spacy_al.server.stream import PoolStream
     annotations_per_task=("Sessions that annotate each sentence (feed_overlap off)", "option",
                           None, int),
     batch_size=("Tasks per request", "option", "b", int),
+    patterns=("Match patterns (JSONL, spaCy EntityRuler / Prodigy format) that pre-annotate "
+              "sentences without spans; sentences with matches come first", "option", "pt",
+              str),
 )
 def ner_manual(
     dataset: str = "wikigold_manual",
@@ -50,6 +54,7 @@ def ner_manual(
     tokens_column: str | None = None,
     tags_column: str | None = None,
     text_column: str | None = None,
+    patterns: str | None = None,
 ) -> dict[str, Any]:
     """Mark every entity of every sentence by hand; no model is involved.
 
@@ -57,7 +62,8 @@ def ner_manual(
     shuffled with --seed (--order random: the random-sampling baseline that the
     active recipes must beat). Spans carried by raw JSONL tasks are shown as
     pre-annotations; the gold entities of a corpus file are not. --loader auto tells
-    CoNLL from text by the content (a CoNLL-2003 train.txt is CoNLL).
+    CoNLL from text by the content (a CoNLL-2003 train.txt is CoNLL). --patterns
+    pre-annotates the matches of a pattern file and asks those sentences first.
     """
     labels = resolve_labels(label, source)
     columns = {"split": split, "tokens_column": tokens_column, "tags_column": tags_column,
@@ -65,7 +71,8 @@ def ner_manual(
     items = load_source(source, lang=lang, loader=loader,
                         **{key: value for key, value in columns.items() if value is not None})
     stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)
-    stream.set_ranking(manual_ranking(items, order, seed))
+    matcher = None if patterns is None else PatternMatcher(patterns, lang)
+    stream.set_ranking(manual_ranking(items, order, seed, matcher))
     return {
         "dataset": dataset,
         "view_id": "ner_manual",

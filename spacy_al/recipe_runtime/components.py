@@ -12,6 +12,7 @@ from ..retraining.model_loop import ModelLoop
 from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
 from ..tasks import PoolItem, set_hashes, task_stub
+from .patterns import PatternMatcher, matched_first, pattern_span_dicts
 from .sources import load_source, sample_labels
 
 ORDERS = ("sequential", "random")
@@ -26,20 +27,30 @@ def resolve_labels(labels: list[str] | None, source: str, *, required: bool = Tr
     return list(found or [])
 
 
-def manual_ranking(items: list[PoolItem], order: str, seed: int) -> list[dict[str, Any]]:
-    """ner.manual tasks (pre-annotated with the source's spans) in file or random order."""
+def manual_ranking(items: list[PoolItem], order: str, seed: int,
+                   matcher: PatternMatcher | None = None) -> list[dict[str, Any]]:
+    """ner.manual tasks (pre-annotated with the source's spans) in file or random order.
+
+    With ``matcher`` (``--patterns``), items without spans of their own are
+    pre-annotated with the pattern matches, and the items with matches come first."""
     if order not in ORDERS:
         raise ConfigError(f"Unknown order {order!r}.", fix=f"Use one of {', '.join(ORDERS)}.")
     items = list(items)
     if order == "random":
         random.Random(seed).shuffle(items)
     tasks = []
+    matched: set[int] = set()
     for item in items:
         task = task_stub(item, "ner_manual")
         task["spans"] = [dict(span) for span in item.spans]
         task["meta"] = {"order": order}
+        if matcher is not None and not item.spans:
+            task["spans"] = pattern_span_dicts(item.tokens, matcher.spans(item.tokens))
+            if task["spans"]:
+                matched.add(item.input_hash)
+                task["meta"]["pattern"] = True
         tasks.append(set_hashes(task, task_keys=()))
-    return tasks
+    return matched_first(tasks, matched)
 
 
 def unranked_task(item: PoolItem) -> dict[str, Any]:
@@ -75,24 +86,34 @@ def active_components(
     limit: int | None = None,
     seed: int = 0,
     selector: str = "spacy-al.TopK.v1",
+    loader: str = "auto",
+    source_options: dict[str, Any] | None = None,
+    annotations_per_task: int = 1,
+    patterns: str | None = None,
 ) -> dict[str, Any]:
     """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``).
 
     Loads the pool, starts the model worker (waits for the model, checks the labels)
     and starts scoring the pool in the background; the stream is ready as soon as
-    its first chunk is scored.
+    its first chunk is scored. ``source_options``: the hf loader's ``split`` and columns;
+    ``patterns``: a pattern file the worker matches (checked here first).
     """
     get_selector(selector)  # an unknown name fails here, before the pool is loaded
+    if patterns is not None:
+        PatternMatcher(patterns, lang)  # a bad line fails here, naming file and line
     if spacy_model in NEW_MODELS:
         labels = resolve_labels(labels, source)
-    items = load_source(source, lang=lang, limit=limit)
+    items = load_source(source, lang=lang, limit=limit, loader=loader,
+                        **{k: v for k, v in (source_options or {}).items() if v is not None})
     stream = PoolStream(items, task_keys=() if mode == "correct" else ("spans",),
                         exclude_by="input" if mode == "correct" else "task",
                         feed_overlap=feed_overlap,
                         unranked=unranked_task if mode == "correct" else None)
     spec = ModelSpec(model=spacy_model, labels=labels, strategy=strategy, mode=mode,
                      output=output or default_output(dataset), lang=lang, seed=seed,
-                     n_epochs=n_epochs, selector=selector)
+                     n_epochs=n_epochs, selector=selector,
+                     patterns=None if patterns is None else str(Path(patterns).resolve()),
+                     matcher_factory=PatternMatcher)
     loop = ModelLoop(stream, spec, update_every=update_every, worker=worker)
     labels = loop.start()
     view_id = "ner_manual" if mode == "correct" else "ner"
@@ -109,5 +130,5 @@ def active_components(
                    "selector": selector, "update_every": update_every,
                    "feed_overlap": feed_overlap,
                    "exclude_by": stream.exclude_by, "model": spacy_model,
-                   "output": spec.output},
+                   "output": spec.output, "annotations_per_task": annotations_per_task},
     }

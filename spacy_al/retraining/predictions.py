@@ -30,6 +30,8 @@ from ..tasks import PoolItem, TokenSpan, set_hashes, task_stub, token_span
 
 MIN_ENTITY_MASS = 0.3
 MAX_SPANS_PER_SENTENCE = 3
+PATTERN_BOOST = 1e6
+"""Added to the sort key of a sentence with pattern matches while the model is untrained."""
 
 
 class _Service(Protocol):
@@ -40,6 +42,12 @@ class _Service(Protocol):
     spec: Any
     selector: Any
     vectors: dict[int, np.ndarray]
+    matcher: Any
+
+    @property
+    def untrained(self) -> bool: ...
+
+    def active_selector(self) -> Selector: ...
 
 
 def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str, Any]]:
@@ -52,7 +60,7 @@ def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str
     sampling = sampling_of(service.strategy)
     probs = predict_probs(pipe, docs, sampling, needs_probs=needs_probs)
     scores = np.asarray(service.strategy(probs), dtype=np.float64)
-    if needs_embeddings(service.selector):  # the vectors predict_proba left on the docs
+    if needs_embeddings(service.active_selector()):  # the vectors predict_proba left on the docs
         for item, row in zip(items, doc_embeddings(pipe, docs), strict=True):
             if row is not None:
                 service.vectors[item.input_hash] = row
@@ -65,10 +73,12 @@ def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str
         dist = np.asarray(dist)
         spans = [TokenSpan(e.start, e.end, e.label_) for e in pipe.decode(doc, dist)
                  if e.label_ in service.labels]
+        matches = service.matcher.match(item.tokens) if service.matcher is not None else []
         if service.spec.mode == "teach":
-            tasks.extend(_teach_tasks(service, pipe, item, dist, spans, float(score)))
+            tasks.extend(_teach_tasks(service, pipe, item, dist, spans, float(score), matches))
         else:
-            tasks.append(_correct_task(service, item, spans, float(score)))
+            tasks.append(_correct_task(service, item, spans, float(score),
+                                       [span for span, _ in matches]))
     return tasks
 
 
@@ -112,14 +122,29 @@ def _meta(service: _Service, score: float) -> dict[str, Any]:
 
 
 def _correct_task(
-    service: _Service, item: PoolItem, spans: list[TokenSpan], score: float
+    service: _Service, item: PoolItem, spans: list[TokenSpan], score: float,
+    matches: list[TokenSpan],
 ) -> dict[str, Any]:
+    """Pre-annotated with the model's spans; pattern matches (``"source": "pattern"``)
+    instead while the model is untrained (a new model before its first update: those
+    sentences first), else where they overlap no predicted span."""
     task = task_stub(item, "ner_manual")
-    task["spans"] = [token_span(item.tokens, s, e - 1, label) for s, e, label in spans]
+    extra = matches if service.untrained else non_overlapping(spans, matches)
+    own = [] if service.untrained else spans
+    task["spans"] = sorted(
+        [token_span(item.tokens, s, e - 1, label) for s, e, label in own]
+        + [token_span(item.tokens, s, e - 1, label, source="pattern") for s, e, label in extra],
+        key=lambda span: span["token_start"])
     task["meta"].update(_meta(service, score))
     set_hashes(task, task_keys=())
-    task["_rank"] = score
+    task["_rank"] = score + (PATTERN_BOOST if service.untrained and matches else 0.0)
     return task
+
+
+def non_overlapping(spans: Sequence[TokenSpan], extra: Sequence[TokenSpan]) -> list[TokenSpan]:
+    """The spans of ``extra`` that overlap none of ``spans``."""
+    taken = {t for span in spans for t in range(span.start, span.end)}
+    return [span for span in extra if not taken.intersection(range(span.start, span.end))]
 
 
 def _teach_tasks(
@@ -129,9 +154,25 @@ def _teach_tasks(
     dist: np.ndarray,
     spans: list[TokenSpan],
     sentence_score: float,
+    matches: Sequence[tuple[TokenSpan, str]] = (),
 ) -> list[dict[str, Any]]:
+    """The model's candidates (the least certain ``MAX_SPANS_PER_SENTENCE``), then every
+    pattern match that is no candidate already (``meta.pattern``: the pattern's id)."""
     tags = list(pipe.tag_names)
     candidates = spans + near_misses(dist, tags, spans, service.labels)
+    model_tasks = _span_tasks(service, item, dist, tags, candidates, sentence_score, {})
+    model_tasks.sort(key=lambda t: -t["_rank"])
+    known = set(candidates)
+    found = {span: pattern for span, pattern in matches
+             if span not in known and span.label in service.labels}
+    return model_tasks[:MAX_SPANS_PER_SENTENCE] + _span_tasks(
+        service, item, dist, tags, list(found), sentence_score, found)
+
+
+def _span_tasks(
+    service: _Service, item: PoolItem, dist: np.ndarray, tags: list[str],
+    candidates: list[TokenSpan], sentence_score: float, patterns: dict[TokenSpan, str],
+) -> list[dict[str, Any]]:
     tasks = []
     for span in candidates:
         confidence = span_confidence(dist, tags, span)
@@ -142,11 +183,12 @@ def _teach_tasks(
         task["meta"].update(_meta(service, confidence))
         task["meta"].update(sentence_score=round(sentence_score, 6),
                             uncertainty=round(uncertainty, 6))
+        if span in patterns:
+            task["meta"]["pattern"] = patterns[span]
         set_hashes(task, task_keys=("spans",))
         task["_rank"] = uncertainty
         tasks.append(task)
-    tasks.sort(key=lambda t: -t["_rank"])
-    return tasks[:MAX_SPANS_PER_SENTENCE]
+    return tasks
 
 
 def expected_tags(span: TokenSpan, tags: Sequence[str]) -> list[str]:

@@ -11,6 +11,7 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..acquisition import get_strategy
+from ..acquisition.selectors import Selector, build_diverse_top_k
 from ..acquisition.stoppers import get_stopper
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
@@ -65,6 +67,11 @@ class ModelSpec:
     stopper_options: dict[str, Any] = field(default_factory=dict)
     stop_set_size: int = 200
     """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
+    patterns: str | None = None
+    """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
+    matcher_factory: Callable[[str, str], Any] | None = None
+    """``factory(path, lang)``: a matcher with ``match(tokens) -> [(TokenSpan, id)]``
+    (the recipe runtime's ``PatternMatcher``; a module-level class, so it pickles)."""
 
     def training_rule(self, architecture: str) -> TrainingRule:
         """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
@@ -133,12 +140,35 @@ class ModelService:
         self.strategy = get_strategy(spec.strategy, **spec.strategy_options)
         self.selector = get_selector(spec.selector, **spec.selector_options)
         self.stopper = get_stopper(spec.stopper, **spec.stopper_options)
+        self.cold_selector: Selector = build_diverse_top_k()
+        """The selector of the first window while the model is untrained:
+        every sentence scores alike then, so the first batches are a diverse sample."""
+        self.matcher = self._load_matcher(spec)
         self.vectors: dict[int, np.ndarray] = {}
         """Sentence embeddings by input hash, kept while scoring (diversity selectors)."""
         self.rule = spec.training_rule(self.architecture)
         self.items: dict[int, PoolItem] = {}
         self.version = 0
         self._optimizer = make_optimizer(self.rule.learn_rate)
+
+    @staticmethod
+    def _load_matcher(spec: ModelSpec) -> Any:
+        if spec.patterns is None:
+            return None
+        if spec.matcher_factory is None:
+            raise ConfigError("ModelSpec.patterns needs a matcher_factory.",
+                              fix="Pass spacy_al.recipe_runtime.patterns.PatternMatcher.")
+        return spec.matcher_factory(spec.patterns, spec.lang)
+
+    @property
+    def untrained(self) -> bool:
+        """A new model (``default``, ``tok2vec``) before its first update: it knows nothing,
+        and scores every sentence alike. A loaded pipeline is trained already."""
+        return self.version == 0 and self.spec.model in NEW_MODELS
+
+    def active_selector(self) -> Selector:
+        """The selector of this ranking's window: DiverseTopK while untrained."""
+        return self.cold_selector if self.untrained else self.selector
 
     @property
     def architecture(self) -> str:
@@ -156,8 +186,8 @@ class ModelService:
         items = [self.items[h] for h in hashes if h in self.items]
         for start in range(0, len(items), size):
             tasks.extend(predict_batch(self, items[start:start + size]))
-        return rerank(tasks, self.selector, self.spec.window if self.spec.mode == "correct" else 0,
-                      self.vectors)
+        return rerank(tasks, self.active_selector(),
+                      self.spec.window if self.spec.mode == "correct" else 0, self.vectors)
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
