@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 JS_TESTS = REPO / "tests" / "js"
 STATIC = REPO / "spacy_al" / "server" / "static"
 # Modules Node imports: no DOM, no browser globals inside them.
-PURE_MODULES = ["outbox.js", "undo.js", "spans.js", "api.js", "keys.js", "queue.js"]
+PURE_MODULES = ["outbox.js", "undo.js", "spans.js", "api.js", "keys.js", "queue.js",
+                "stability.js", "curve.js", "review_logic.js"]
 BROWSER_GLOBALS = re.compile(r"\b(document|window|localStorage|sessionStorage|navigator)\s*[.\[(]")
 NODE = shutil.which("node")
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import ConfigError, ModelNotFoundError, SpacyALError, UnknownLabelError
 from ..server.stream import PoolStream
+from ..tasks import is_complete
 from .service import ModelSpec
 from .worker import ModelWorker
 
@@ -29,6 +30,13 @@ ERRORS: dict[str, type[SpacyALError]] = {
     "UnknownLabelError": UnknownLabelError,
 }
 HISTORY = 50
+
+
+def trains(answer: Mapping[str, Any]) -> bool:
+    """Whether an answer trains the model: an accepted one, or a rejected binary span
+    (ner.al-teach: negative evidence, that span is not that label)."""
+    decision = answer.get("answer")
+    return decision == "accept" or (decision == "reject" and not is_complete(answer))
 
 
 class ModelLoop:
@@ -104,7 +112,7 @@ class ModelLoop:
         with self._lock:
             for answer in answers:
                 key = (int(answer["_task_hash"]), str(answer.get("_session_id", "")))
-                if answer.get("answer") == "accept":
+                if trains(answer):
                     self._since_update += key not in self._accepted
                     self._accepted[key] = dict(answer)
                 else:
