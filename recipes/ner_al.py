@@ -103,7 +103,10 @@ Correct the model's entities on the sentences it is least sure about.
 Sentences of SOURCE come in the order of the acquisition strategy (most
 informative first), pre-annotated with the model's entities; fix the spans
 and accept. Every answer is a complete annotation of its sentence. The model
-is retrained in the background and the remaining sentences re-ranked.
+is retrained in the background and the remaining sentences re-ranked. A new
+model's first batches are a diverse sample of the pool; with --patterns its
+matches pre-annotate them (matched sentences first) until the first update,
+and later add suggestions where the model predicts nothing.
 """))
 
 al_teach = recipe("ner.al-teach", **ARGS)(_active_recipe("teach", "wikigold_teach", """\
@@ -112,4 +115,5 @@ Accept or reject one predicted entity at a time, the least certain first.
 Each task shows one span the model predicts (or nearly predicts), ordered by
 the model's uncertainty about it. Accepted spans train the model (the rest of
 the sentence stays unknown); rejected ones are stored but do not train it.
+With --patterns every match is a candidate too (meta.pattern: its id or line).
 """))

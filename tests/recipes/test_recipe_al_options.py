@@ -69,14 +69,15 @@ def test_bad_patterns_fail_before_the_worker_starts(tok2vec_nlp_path: Path, text
                    worker="thread")
 
 
+@pytest.mark.parametrize("worker", ["thread", "process"])  # process: the spec is pickled
 def test_al_correct_pre_annotates_with_patterns_while_untrained(
-        texts_jsonl: Path, tmp_path: Path) -> None:
+        texts_jsonl: Path, tmp_path: Path, worker: str) -> None:
     patterns = write_patterns(tmp_path / "p.jsonl", [{"label": "LOC", "pattern": "Geneva"}])
-    components = al_correct("ds", "tok2vec", str(texts_jsonl), worker="thread",
+    components = al_correct("ds", "tok2vec", str(texts_jsonl), worker=worker,
                             label=["PER", "ORG", "LOC"], output=str(tmp_path / "out"),
                             patterns=str(patterns))
     try:
-        tasks = _tasks(components)
+        tasks = _tasks(components, timeout=180.0)
         assert tasks[0]["text"].startswith("The UN met in Geneva")
         assert tasks[0]["spans"] == [{"start": 14, "end": 20, "token_start": 4, "token_end": 4,
                                       "label": "LOC", "source": "pattern"}]
