@@ -128,3 +128,29 @@ def test_al_teach_pattern_matches_are_candidates(tok2vec_nlp_path: Path, texts_j
             t["spans"][0]["label"] != "WEAPON" for t in tasks)
     finally:
         components["on_exit"](None)
+
+
+def test_annotations_per_task_reaches_the_controller(tok2vec_nlp_path: Path, texts_jsonl: Path,
+                                                     tmp_path: Path) -> None:
+    from spacy_al.recipe_runtime.launch import build_controller
+
+    controller = build_controller("ner.al-correct", [
+        "ds", str(tok2vec_nlp_path), str(texts_jsonl), "--worker", "thread", "--output",
+        str(tmp_path / "out"), "--annotations-per-task", "2", "--batch-size", "3"],
+        db_path=tmp_path / "a.db")
+    try:
+        deadline = time.monotonic() + 60
+        while not controller.stream.complete:  # the whole pool scored
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        first = controller.get_questions("a")["tasks"]
+        controller.give_answers({"answers": [dict(t, answer="accept") for t in first],
+                                 "session_id": "a"})
+        second = controller.get_questions("b")["tasks"]
+        assert [t["_input_hash"] for t in second] == [t["_input_hash"] for t in first]
+        controller.give_answers({"answers": [dict(t, answer="accept") for t in second],
+                                 "session_id": "b"})
+        third = controller.get_questions("c")["tasks"]  # answered twice: c gets the others
+        assert not {t["_input_hash"] for t in third} & {t["_input_hash"] for t in first}
+    finally:
+        controller.close()
