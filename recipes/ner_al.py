@@ -17,7 +17,8 @@ ARGS: dict[str, Any] = {
     "spacy_model": ("spaCy pipeline folder with al_ner, 'default' (a new model on the "
                     "embedded MiniLM encoder) or 'tok2vec' (a new fast CPU model)",
                     "positional", None, str),
-    "source": ("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, or a bundled "
+    "source": ("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, a Hugging Face "
+               "dataset (folder, Parquet, Arrow, hub name with --loader hf), or a bundled "
                "sample: wikigold, wnut17", "positional", None, str),
     "label": ("Comma-separated labels, or a .txt file with one per line (default: the "
               "model's, or the sample's)", "option", "l", split_string),
