@@ -148,6 +148,8 @@ class PoolStream(AnswerLedger):
         client that never answers) gets those back, oldest first, instead of new ones;
         so does a session when nothing new is left.
         """
+        if n <= 0:
+            return []
         scope = self._scope(session_id)
         now = time.monotonic()
         with self._lock:

@@ -136,3 +136,15 @@ def test_unranked_items_are_served_while_scoring() -> None:
     assert stream.lookup(dict(served[1], answer="accept")) is items[0]
     stream.merge_ranking([dict(t, _rank=0.5) for t in tasks[:5]], complete=True)
     assert [t["_input_hash"] for t in stream.next_batch("ds-b", 10)] == [2, 3, 4]
+
+
+def test_asking_for_no_tasks_reserves_nothing() -> None:
+    from spacy_al.server.stream import PoolStream as Stream
+    from spacy_al.tasks import PoolItem as Item
+
+    stream = Stream([Item(i, f"text {i}", [{"text": "t", "start": 0, "end": 1}])
+                     for i in range(3)])
+    stream.set_ranking([{"_input_hash": i, "_task_hash": 100 + i, "_view_id": "ner_manual",
+                         "meta": {}} for i in range(3)])
+    assert stream.next_batch("alice", 0) == []
+    assert len(stream.next_batch("bob", 3)) == 3, "nothing was held for alice"
