@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import spacy
 
 from spacy_al.store.database import Database
 from spacy_al.tasks import doc_tokens, set_hashes
+from tests.browser.conftest import stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -86,12 +86,7 @@ def review_server(tmp_path: Path, free_port: int) -> Iterator[tuple[str, Path]]:
             time.sleep(0.25)
         yield url, db_path
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def _wait_text(page, text: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.browser.conftest import stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -70,12 +71,7 @@ def server(tmp_path: Path, free_port: int) -> Iterator[Server]:
         _wait_healthy(url, proc, log)
         yield Server(url, db_path, log)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 def current_text(page) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import srsly
 
 from tests.recipe_runtime.test_patterns import write_patterns
-from tests.server.conftest import start_server
+from tests.server.conftest import first_questions
 
 SOURCE = ["Nothing to see here .", "The BBC reported from Berlin .", "Rain again today .",
           "Apple hired John Smith .", "Quiet day ."]
@@ -19,15 +19,8 @@ def test_manual_patterns_pre_annotate_and_come_first(tmp_path: Path) -> None:
     patterns = write_patterns(tmp_path / "patterns.jsonl", [
         {"label": "ORG", "pattern": "BBC"}, {"label": "ORG", "pattern": "Apple"},
         {"label": "PER", "pattern": [{"lower": "john"}, {"lower": "smith"}]}])
-    server = start_server(["ner.manual", "pat_ds", str(source), "--label", "PER,ORG",
-                           "--patterns", str(patterns)], tmp_path / "a.db", tmp_path)
-    try:
-        with server.client() as client:
-            response = client.post("/get_session_questions", json={"session_id": "alice"})
-            assert response.status_code == 200, response.text
-            tasks = response.json()["tasks"]
-    finally:
-        server.stop()
+    tasks = first_questions(["ner.manual", "pat_ds", str(source), "--label", "PER,ORG",
+                             "--patterns", str(patterns)], tmp_path / "a.db", tmp_path)
     assert [t["text"] for t in tasks] == [SOURCE[1], SOURCE[3], SOURCE[0], SOURCE[2],
                                           SOURCE[4]]
     assert [(s["token_start"], s["token_end"], s["label"], s["source"])

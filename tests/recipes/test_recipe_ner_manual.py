@@ -115,18 +115,11 @@ def _write_source(kind: str, folder: Path) -> Path:
 def test_source_through_a_real_server(tmp_path: Path, kind: str) -> None:
     """``spacy-al annotate ner.manual ds train.txt`` (CoNLL-2003 layout) or a Parquet file
     (loader detected) on localhost serves whole sentences."""
-    from tests.server.conftest import start_server
+    from tests.server.conftest import first_questions
 
     source = _write_source(kind, tmp_path)
-    server = start_server(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
-                          tmp_path / "a.db", tmp_path)
-    try:
-        with server.client() as client:
-            response = client.post("/get_session_questions", json={"session_id": "alice"})
-            assert response.status_code == 200, response.text
-            tasks = response.json()["tasks"]
-    finally:
-        server.stop()
+    tasks = first_questions(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
+                            tmp_path / "a.db", tmp_path)
     assert [t["text"] for t in tasks] == ["EU rejects German call", "Peter Blackburn",
                                           "BRUSSELS 1996-08-22"]
     assert [len(t["tokens"]) for t in tasks] == [4, 2, 2]

@@ -80,6 +80,20 @@ def start_server(args: list[str], db: Path, workdir: Path, timeout: float = 180.
     pytest.fail(f"server not up after {timeout} s:\n{log.read_text()}")
 
 
+def first_questions(args: list[str], db: Path, workdir: Path, session: str = "alice"
+                    ) -> list[dict]:
+    """Start ``spacy-al annotate ARGS`` on localhost, take one batch of questions, stop."""
+    server = start_server(args, db, workdir)
+    try:
+        with server.client() as client:
+            response = client.post("/get_session_questions", json={"session_id": session})
+            assert response.status_code == 200, response.text
+            tasks: list[dict] = response.json()["tasks"]
+    finally:
+        server.stop()
+    return tasks
+
+
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers; every one still running is stopped after the test."""
