@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import ConfigError, ModelNotFoundError, SpacyALError, UnknownLabelError
 from ..server.stream import PoolStream
 from ..tasks import is_complete
+from .ranking_book import RankingBook
 from .service import ModelSpec
 from .worker import ModelWorker
 
@@ -66,6 +67,10 @@ class ModelLoop:
         self._accepted: dict[tuple[int, str], dict[str, Any]] = {}
         self._since_update = 0
         self._busy = True  # until the initial scoring is over
+        self._scoring = True  # the initial scoring (not a re-scoring after an update)
+        self._model_version = 0
+        self.book = RankingBook()
+        """The latest tasks of every sentence, and those the current model has scored."""
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._listener = threading.Thread(target=self._listen, name="spacy-al-loop", daemon=True)
@@ -126,7 +131,8 @@ class ModelLoop:
         self._since_update = 0
         self.state = "training"
         self.worker.submit("train", {"answers": list(self._accepted.values()),
-                                     "hashes": self.stream.unanswered_items()})
+                                     "hashes": self.stream.unanswered_items(),
+                                     "chunk": self.score_chunk})
 
     # -- results in -----------------------------------------------------------
     def _listen(self) -> None:
@@ -146,27 +152,52 @@ class ModelLoop:
 
     def _handle(self, kind: str, payload: dict[str, Any]) -> None:
         if kind == "scored":
-            self.stream.merge_ranking(payload["tasks"], complete=payload["done"])
-            if payload["done"]:
-                self._finish()
+            self._scored(payload)
         elif kind == "trained":
-            self.stream.set_ranking(payload["tasks"])
-            entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
-                         finished=time.time())
-            self.history = (self.history + [entry])[-HISTORY:]
-            self.n_updates += 1
-            logger.info("spacy-al: model v%s trained in %.1f s (dev F1 %s)", entry["version"],
-                        entry["train_seconds"], entry.get("dev_f1"))
-            self._finish()
+            self._trained(payload)
         elif kind == "error":
             self.error = payload["message"]
             logger.error("spacy-al: model worker error: %s", payload["message"])
             self._finish()
 
-    def _finish(self) -> None:
+    def _scored(self, payload: dict[str, Any]) -> None:
+        """A chunk of the initial scoring, or of the re-scoring after an update: merged
+        into the ranking; the last one of a re-scoring drops the older model's tasks."""
+        if int(payload.get("version", self._model_version)) != self._model_version:
+            return  # a stale chunk of an older model (the worker abandons those)
+        tasks = self.book.add(payload["tasks"], payload.get("hashes"))
+        if self._scoring or not payload["done"]:
+            self.stream.merge_ranking(tasks, complete=self._scoring and payload["done"])
+        else:
+            self.stream.set_ranking(self.book.fresh_ranking(), complete=True)
+        if payload["done"]:
+            if self._scoring:
+                self._scoring = False
+                self._finish()
+            elif self.state == "rescoring":
+                self.state = "idle"
+
+    def _trained(self, payload: dict[str, Any]) -> None:
+        """A new model: its candidate set swapped in at once (the older tasks of the other
+        sentences below it while they are re-scored). New training may start at once: a
+        newer update abandons the rest of this re-scoring, so updates do not wait for it."""
+        self._model_version = int(payload.get("version", self._model_version + 1))
+        partial = bool(payload.get("partial", False))
+        tasks = self.book.new_model(payload["tasks"], payload.get("hashes"), keep_rest=partial)
+        self.stream.set_ranking(tasks, complete=not partial)
+        entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
+                     rescored=payload.get("rescored"), pool=payload.get("pool"),
+                     finished=time.time())
+        self.history = (self.history + [entry])[-HISTORY:]
+        self.n_updates += 1
+        logger.info("spacy-al: model v%s trained in %.1f s (dev F1 %s)", entry["version"],
+                    entry["train_seconds"], entry.get("dev_f1"))
+        self._finish("rescoring" if partial else "idle")
+
+    def _finish(self, state: str = "idle") -> None:
         with self._lock:
             self._busy = False
-            self.state = "idle"
+            self.state = state
             self._maybe_train()
 
     # -- status ---------------------------------------------------------------
@@ -187,6 +218,8 @@ class ModelLoop:
             "last_dev_accuracy": last.get("dev_accuracy"),
             "last_train_seconds": last.get("train_seconds"),
             "last_rescore_seconds": last.get("rescore_seconds"),
+            "rescoring": self.state == "rescoring",
+            "ranked_share": round(self.book.share(self.stream.unanswered_items()), 4),
             "output": self.spec.output,
             "error": self.error,
             "history": self.history[-10:],

@@ -42,6 +42,7 @@ class _Service(Protocol):
     spec: Any
     selector: Any
     vectors: dict[int, np.ndarray]
+    scores: dict[int, float]
     matcher: Any
 
     @property
@@ -71,6 +72,7 @@ def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str
     tasks: list[dict[str, Any]] = []
     for item, doc, dist, score in zip(items, docs, point, scores, strict=True):
         dist = np.asarray(dist)
+        service.scores[item.input_hash] = float(score)
         spans = [TokenSpan(e.start, e.end, e.label_) for e in pipe.decode(doc, dist)
                  if e.label_ in service.labels]
         matches = service.matcher.match(item.tokens) if service.matcher is not None else []

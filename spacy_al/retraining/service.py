@@ -66,6 +66,11 @@ class ModelSpec:
     stopper: str = "spacy-al.StabilizingPredictions.v1"
     stopper_options: dict[str, Any] = field(default_factory=dict)
     stop_set_size: int = 200
+    rerank_candidates: int = 200
+    """After an update, the best M unanswered sentences by their last scores are
+    re-scored first (with ``rerank_sample``); the rest follow in chunks (0 and 0: all at once)."""
+    rerank_sample: int = 200
+    """... plus a seeded random sample of R of the other unanswered sentences."""
     """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
     patterns: str | None = None
     """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
@@ -148,6 +153,8 @@ class ModelService:
         """Sentence embeddings by input hash, kept while scoring (diversity selectors)."""
         self.rule = spec.training_rule(self.architecture)
         self.items: dict[int, PoolItem] = {}
+        self.scores: dict[int, float] = {}
+        """Each item's last acquisition score by input hash (the candidate set's order)."""
         self.version = 0
         self._optimizer = make_optimizer(self.rule.learn_rate)
 
@@ -188,6 +195,20 @@ class ModelService:
             tasks.extend(predict_batch(self, items[start:start + size]))
         return rerank(tasks, self.active_selector(),
                       self.spec.window if self.spec.mode == "correct" else 0, self.vectors)
+
+    def split_candidates(self, hashes: list[int]) -> tuple[list[int], list[int]]:
+        """The candidate set to re-score first after an update, and the rest (best first
+        by last score): the best ``rerank_candidates`` by last score plus a random sample
+        of ``rerank_sample`` of the others, seeded by seed and model version."""
+        m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
+        if m + r == 0 or len(hashes) <= m + r:
+            return list(hashes), []
+        order = sorted(hashes, key=lambda h: -self.scores.get(h, float("-inf")))
+        best, others = order[:m], order[m:]
+        rng = np.random.default_rng([self.spec.seed, self.version])
+        picked = set(rng.choice(len(others), size=r, replace=False).tolist())
+        sample = [h for i, h in enumerate(others) if i in picked]
+        return best + sample, [h for i, h in enumerate(others) if i not in picked]
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,9 +8,16 @@ when the server dies (``kill -9`` included) its stdin closes and the worker exit
 Messages are tuples ``(kind, payload)``:
 
 - jobs: ``("pool", items)``, ``("score", {"hashes", "chunk"})``,
-  ``("train", {"answers", "hashes"})``, ``("stop", None)``
-- results: ``("ready", info)``, ``("scored", {"tasks", "done"})``,
-  ``("trained", {"report", "tasks", "rescore_seconds"})``, ``("error", {"message", "fatal"})``
+  ``("train", {"answers", "hashes", "chunk"})``, ``("stop", None)``
+- results: ``("ready", info)``, ``("scored", {"tasks", "hashes", "done", "version"})``,
+  ``("trained", {"report", "tasks", "hashes", "partial", "rescored", "pool", "version",
+  "rescore_seconds"})``, ``("error", {"message", "fatal"})``
+
+After an update the worker re-scores a bounded candidate set first
+(:meth:`ModelService.split_candidates`) and sends it as ``trained`` (``partial``
+when the rest of the pool is left), then the rest as ``scored`` chunks; between
+chunks it peeks at its jobs and abandons the stale re-scoring for a newer
+``train`` (or ``stop``).
 """
 
 from __future__ import annotations
@@ -41,16 +48,34 @@ def serve_jobs(
     put_result: Callable[[Message], None],
     keep_going: Callable[[], bool],
 ) -> None:
-    """The worker's main loop: build the model, then run jobs until ``stop``."""
+    """The worker's main loop: build the model, then run jobs until ``stop``.
+
+    ``get_job(timeout)`` raises ``queue.Empty`` after ``timeout`` seconds (0: a peek,
+    used between re-scoring chunks to notice a newer job) and ``EOFError`` once the
+    server is gone."""
     try:
         service = ModelService(spec)
     except Exception as err:  # noqa: BLE001 - reported to the server, which raises it
         put_result(("error", {"message": str(err), "fatal": True, "type": type(err).__name__}))
         return
     put_result(("ready", {"labels": service.labels, "architecture": service.architecture}))
+    pending: list[Message] = []
+
+    def newer_job() -> bool:
+        """Whether a ``train`` or ``stop`` waits (jobs seen are kept, in order)."""
+        while True:
+            try:
+                pending.append(get_job(0.0))
+            except queue.Empty:
+                break
+            except EOFError:
+                pending.append(("stop", None))
+                break
+        return any(kind in ("train", "stop") for kind, _ in pending)
+
     while keep_going():
         try:
-            kind, payload = get_job(1.0)
+            kind, payload = pending.pop(0) if pending else get_job(1.0)
         except queue.Empty:
             continue
         except EOFError:
@@ -58,7 +83,7 @@ def serve_jobs(
         if kind == "stop":
             return
         try:
-            _run_job(service, kind, payload, put_result)
+            _run_job(service, kind, payload, put_result, newer_job)
         except Exception as err:  # noqa: BLE001 - the server logs it and goes on
             logger.exception("model worker job %s failed", kind)
             put_result(("error", {"message": f"{kind}: {err}\n{traceback.format_exc()}",
@@ -66,7 +91,8 @@ def serve_jobs(
 
 
 def _run_job(service: ModelService, kind: str, payload: Any,
-             put_result: Callable[[Message], None]) -> None:
+             put_result: Callable[[Message], None],
+             newer_job: Callable[[], bool] = lambda: False) -> None:
     if kind == "pool":
         service.set_pool(payload)
     elif kind == "score":
@@ -74,17 +100,38 @@ def _run_job(service: ModelService, kind: str, payload: Any,
         start, first = 0, min(FIRST_CHUNK, size)
         while start < len(hashes) or start == 0:
             step = first if start == 0 else size
-            tasks = service.rank(hashes[start:start + step])
+            chunk = hashes[start:start + step]
             start += step
-            put_result(("scored", {"tasks": tasks, "done": start >= len(hashes)}))
+            put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
+                                   "done": start >= len(hashes), "version": service.version}))
     elif kind == "train":
-        report = service.train(payload["answers"])
-        began = time.perf_counter()
-        tasks = service.rank(payload["hashes"])
-        put_result(("trained", {"report": report, "tasks": tasks,
-                                "rescore_seconds": round(time.perf_counter() - began, 3)}))
+        _train(service, payload, put_result, newer_job)
     else:
         raise ValueError(f"unknown job {kind!r}")
+
+
+def _train(service: ModelService, payload: Any, put_result: Callable[[Message], None],
+           newer_job: Callable[[], bool]) -> None:
+    """Train, re-score the candidate set and send it (``partial`` when a rest is left),
+    then re-score the rest in chunks, dropping it as soon as a newer job waits."""
+    report = service.train(payload["answers"])
+    began = time.perf_counter()
+    hashes = list(payload["hashes"])
+    first, rest = service.split_candidates(hashes)
+    tasks = service.rank(first)
+    put_result(("trained", {"report": report, "tasks": tasks, "hashes": first,
+                            "partial": bool(rest),
+                            "rescored": len(first), "pool": len(hashes),
+                            "version": service.version,
+                            "rescore_seconds": round(time.perf_counter() - began, 3)}))
+    size = max(1, int(payload.get("chunk", 256)))
+    for start in range(0, len(rest), size):
+        if newer_job():
+            logger.info("model v%s: re-scoring abandoned for a newer job", service.version)
+            return
+        chunk = rest[start:start + size]
+        put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
+                               "done": start + size >= len(rest), "version": service.version}))
 
 
 def write_frame(stream: IO[bytes], obj: Any) -> None:
@@ -117,8 +164,26 @@ def main() -> None:
             pass
     if spec.threads is None:
         spec.threads = max(1, (os.cpu_count() or 2) - 1)
-    serve_jobs(spec, lambda timeout: read_frame(jobs),
-               lambda message: write_frame(results, message), lambda: True)
+    inbox: queue.Queue[Any] = queue.Queue()
+
+    def read_all() -> None:  # a reader thread, so that the job loop can peek
+        while True:
+            try:
+                inbox.put(read_frame(jobs))
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                inbox.put(None)
+                return
+
+    threading.Thread(target=read_all, name="spacy-al-jobs", daemon=True).start()
+
+    def get_job(timeout: float) -> Message:
+        job = inbox.get(timeout=timeout) if timeout > 0 else inbox.get_nowait()
+        if job is None:
+            inbox.put(None)
+            raise EOFError
+        return job
+
+    serve_jobs(spec, get_job, lambda message: write_frame(results, message), lambda: True)
 
 
 class ModelWorker:
@@ -137,7 +202,7 @@ class ModelWorker:
 
     def start(self) -> None:
         if self.kind == "thread":
-            self._spawn(serve_jobs, self.spec, lambda t: self.jobs.get(timeout=t),
+            self._spawn(serve_jobs, self.spec, self._get_job,
                         self.results.put, lambda: not self._stopped.is_set())
             return
         self._proc = subprocess.Popen([sys.executable, "-m", "spacy_al.retraining.worker"],
@@ -145,6 +210,10 @@ class ModelWorker:
         self.jobs.put(self.spec)
         self._spawn(self._send)
         self._spawn(self._receive)
+
+    def _get_job(self, timeout: float) -> Message:
+        job = self.jobs.get(timeout=timeout) if timeout > 0 else self.jobs.get_nowait()
+        return job
 
     def _spawn(self, target: Callable[..., None], *args: Any) -> None:
         thread = threading.Thread(target=target, args=args, name="spacy-al-model", daemon=True)
