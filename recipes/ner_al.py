@@ -51,6 +51,11 @@ ARGS: dict[str, Any] = {
     "patterns": ("Match patterns (JSONL, spaCy EntityRuler / Prodigy format): suggestions "
                  "while the model is new (al-correct), extra candidates (al-teach)",
                  "option", "pt", str),
+    "rerank_candidates": ("After an update, re-score the best N unanswered sentences (by "
+                          "their last scores) first; the rest follows in chunks (0 with "
+                          "--rerank-sample 0: all at once)", "option", None, int),
+    "rerank_sample": ("... plus a seeded random sample of N of the other sentences",
+                      "option", None, int),
 }
 
 
@@ -82,6 +87,8 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
         text_column: str | None = None,
         annotations_per_task: int = 1,
         patterns: str | None = None,
+        rerank_candidates: int = 200,
+        rerank_sample: int = 200,
     ) -> dict[str, Any]:
         columns = {"split": split, "tokens_column": tokens_column,
                    "tags_column": tags_column, "text_column": text_column}
@@ -91,7 +98,8 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
             lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
             limit=limit, worker=worker, seed=seed, selector=selector, loader=loader,
             source_options=columns, annotations_per_task=annotations_per_task,
-            patterns=patterns)
+            patterns=patterns, rerank_candidates=rerank_candidates,
+            rerank_sample=rerank_sample)
 
     active_recipe.__doc__ = doc
     active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"

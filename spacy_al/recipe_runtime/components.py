@@ -90,6 +90,8 @@ def active_components(
     source_options: dict[str, Any] | None = None,
     annotations_per_task: int = 1,
     patterns: str | None = None,
+    rerank_candidates: int = 200,
+    rerank_sample: int = 200,
 ) -> dict[str, Any]:
     """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``).
 
@@ -113,7 +115,8 @@ def active_components(
                      output=output or default_output(dataset), lang=lang, seed=seed,
                      n_epochs=n_epochs, selector=selector,
                      patterns=None if patterns is None else str(Path(patterns).resolve()),
-                     matcher_factory=PatternMatcher)
+                     matcher_factory=PatternMatcher, rerank_candidates=rerank_candidates,
+                     rerank_sample=rerank_sample)
     loop = ModelLoop(stream, spec, update_every=update_every, worker=worker)
     labels = loop.start()
     view_id = "ner_manual" if mode == "correct" else "ner"
@@ -130,5 +133,6 @@ def active_components(
                    "selector": selector, "update_every": update_every,
                    "feed_overlap": feed_overlap,
                    "exclude_by": stream.exclude_by, "model": spacy_model,
-                   "output": spec.output, "annotations_per_task": annotations_per_task},
+                   "output": spec.output, "annotations_per_task": annotations_per_task,
+                   "rerank_candidates": rerank_candidates, "rerank_sample": rerank_sample},
     }

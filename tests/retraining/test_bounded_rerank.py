@@ -71,7 +71,8 @@ def test_ranking_book_keeps_every_sentence_reachable() -> None:
 
 
 def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,
-               per_item: float) -> tuple[ModelLoop, PoolStream, list[tuple[Any, ...]]]:
+               per_item: float, m: int = 3, r: int = 2,
+               ) -> tuple[ModelLoop, PoolStream, list[tuple[Any, ...]]]:
     rank = ModelService.rank
 
     def slow_rank(self: ModelService, hashes: list[int]) -> list[dict[str, Any]]:
@@ -81,7 +82,7 @@ def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,
 
     monkeypatch.setattr(ModelService, "rank", slow_rank)
     stream = PoolStream(load_source(_source(tmp_path / "pool.jsonl")))
-    loop = ModelLoop(stream, _spec(model, tmp_path), update_every=3, worker="thread",
+    loop = ModelLoop(stream, _spec(model, tmp_path, m, r), update_every=3, worker="thread",
                      score_chunk=5)
     events: list[tuple[Any, ...]] = []
     handle = loop._handle
@@ -90,7 +91,8 @@ def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,
         handle(kind, payload)
         events.append((kind, payload.get("version"), payload.get("done"),
                        payload.get("partial"), stream.complete, len(loop.book.fresh),
-                       set(stream.unanswered_items()) <= {t["_input_hash"] for t in stream._order}))
+                       set(stream.unanswered_items()) <= {t["_input_hash"] for t in stream._order},
+                       loop.stats()["ranked_share"]))
 
     monkeypatch.setattr(loop, "_handle", record)
     return loop, stream, events
@@ -112,13 +114,12 @@ def test_candidates_arrive_first_then_the_rest_merges(
         assert loop.stats()["ranked_share"] == 1.0
         _update(loop, stream, "a")
         _wait(lambda: any(e[0] == "trained" for e in events))
-        share = loop.stats()["ranked_share"]
         _wait(lambda: any(e[0] == "scored" and e[1] == 1 and e[2] for e in events))
         after = [e for e in events if e[1] == 1]
         trained = after[0]
         assert trained[0] == "trained" and trained[3] is True and trained[4] is False
         assert trained[5] == 5  # the candidate set only, before the rest is re-scored
-        assert share < 1.0
+        assert trained[7] == pytest.approx(5 / 37, abs=1e-4)  # ranked_share: 5 of 37 unanswered
         assert [e[0] for e in after[1:]] == ["scored"] * 7 and after[-1][4] is True
         assert all(e[6] for e in after)  # every unanswered sentence stays in the ranking
         assert loop.stats()["ranked_share"] == 1.0 and loop.state == "idle"
@@ -145,5 +146,22 @@ def test_a_newer_update_abandons_the_stale_rescoring(
         assert not [e for e in events if e[0] == "scored" and e[1] == 1 and e[2]]
         assert len([e for e in events if e[0] == "scored" and e[1] == 1]) < 7
         assert loop.stats()["n_updates"] == 2 and loop.stats()["ranked_share"] == 1.0
+    finally:
+        loop.close()
+
+
+def test_zero_candidates_rescore_everything_at_once(
+        monkeypatch: pytest.MonkeyPatch, tok2vec_nlp_path: Path, tmp_path: Path) -> None:
+    loop, stream, events = _slow_loop(monkeypatch, tok2vec_nlp_path, tmp_path, 0.0, 0, 0)
+    try:
+        loop.start()
+        _wait(lambda: loop.state == "idle" and stream.complete)
+        _update(loop, stream, "a")
+        _wait(lambda: any(e[0] == "trained" for e in events))
+        after = [e for e in events if e[1] == 1]
+        assert [e[0] for e in after] == ["trained"] and after[0][3] is False
+        assert after[0][4] is True and loop.state == "idle"
+        assert loop.stats()["ranked_share"] == 1.0
+        assert loop.stats()["history"][-1]["rescored"] == 37
     finally:
         loop.close()

@@ -14,7 +14,8 @@ def test_answers_retrain_the_model_in_the_background(
     output = tmp_path / "retrained"
     server = server_factory(["ner.al-correct", "loop", str(tok2vec_nlp_path), str(source_jsonl),
                              "--update-every", "4", "--output", str(output),
-                             "--batch-size", "4"], tmp_path / "loop.db")
+                             "--batch-size", "4", "--rerank-candidates", "2",
+                             "--rerank-sample", "1"], tmp_path / "loop.db")
     with server.client() as client:
         project = client.get("/project").json()
         assert project["view_id"] == "ner_manual" and project["labels"] == ["PER", "ORG", "LOC"]
@@ -26,11 +27,13 @@ def test_answers_retrain_the_model_in_the_background(
         assert response.status_code == 200 and response.json()["total"] == 4
         assert time.perf_counter() - started < 5.0  # the 200 does not wait for training
         deadline = time.monotonic() + 120
-        while (model := client.get("/progress").json()["model"])["n_updates"] < 1:
+        while ((model := client.get("/progress").json()["model"])["n_updates"] < 1
+               or model["ranked_share"] < 1.0):  # 3 candidates first, then the other 5
             assert time.monotonic() < deadline, model
             assert model["error"] is None, model["error"]
             time.sleep(0.2)
         assert model["n_accepted"] == 4 and model["last_train_seconds"] > 0
+        assert model["history"][-1]["rescored"] == 3 and model["history"][-1]["pool"] == 8
         more = client.post("/get_session_questions", json={"session_id": "a"}).json()["tasks"]
         assert more and all(t["meta"]["model_version"] == 1 for t in more)
         assert not {t["_input_hash"] for t in tasks} & {t["_input_hash"] for t in more}
