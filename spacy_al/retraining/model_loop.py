@@ -7,6 +7,15 @@ hands *all* accepted answers so far to the worker, which fine-tunes the model,
 evaluates it on a held-out slice, saves it and re-scores the unanswered pool. A
 listener thread receives the new ranking and swaps it into the stream at once.
 No request ever waits for any of this.
+
+Re-scoring is bounded (``ModelSpec.rerank_candidates`` M, ``rerank_sample`` R): the
+worker first re-scores the best M unanswered sentences by their last scores plus a
+seeded sample of R others, which is swapped in at once (the other sentences keep
+their older tasks below it, :class:`RankingBook`); the rest follows in chunks and
+is merged. The model counts as idle for the next update as soon as the candidates
+are in: a newer update abandons the rest of the re-scoring, so the update cadence
+does not grow with the pool. ``stats()["ranked_share"]``: how much of the
+unanswered pool the current model has scored.
 """
 
 from __future__ import annotations
