@@ -16,8 +16,8 @@ from spacy_al.errors import CorpusFormatError
 from tests.conftest import SENTENCES
 
 CONLL2003 = (
-    "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n"
-    "call NN I-NP O\n. . O O\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
+    "-DOCSTART- -X- -X- O\n\nACME NNP B-NP B-ORG\nrejects VBZ B-VP O\nDutch JJ B-NP B-MISC\n"
+    "call NN I-NP O\n. . O O\n\nAnna NNP B-NP B-PER\nBerglund NNP I-NP I-PER\n"
 )
 TEXT = "\n".join(SENTENCES) + "\n"
 
@@ -50,10 +50,10 @@ def test_detect_format(write_file, name: str, content: str, expected: str) -> No
     ("content", "line", "message"),
     [
         ("Paris O\n", 1, "a single token line"),
-        ("EU B-ORG\nrejects O\nGerman B-MISC\nthe call was rejected\nhere O\n", 4,
+        ("ACME B-ORG\nrejects O\nDutch B-MISC\nthe call was rejected\nhere O\n", 4,
          "4 of 5 lines are token lines"),
-        ("-DOCSTART- -X- O\n\nEU B-ORG\nthis line is broken\n", 4, r"-DOCSTART- line \(line 1\)"),
-        ("EU NNP\nsaid VBD\nno DT\n\nPeter NNP\nsaid VBD\nyes UH\n", 1,
+        ("-DOCSTART- -X- O\n\nACME B-ORG\nthis line is broken\n", 4, r"-DOCSTART- line \(line 1\)"),
+        ("ACME NNP\nsaid VBD\nno DT\n\nAnna NNP\nsaid VBD\nyes UH\n", 1,
          "the tag column holds no tags"),
     ],
 )
@@ -76,8 +76,8 @@ def test_empty_and_missing(write_file, tmp_path: Path) -> None:
 
 def test_read_docs_follows_detection(write_file, vocab) -> None:
     conll = write_file("train.txt", CONLL2003)
-    assert [d.text for d in read_docs(conll, vocab)] == ["EU rejects German call .",
-                                                         "Peter Blackburn"]
+    assert [d.text for d in read_docs(conll, vocab)] == ["ACME rejects Dutch call .",
+                                                         "Anna Berglund"]
     text = write_file("lines.txt", TEXT)
     docs = list(read_docs(text, vocab))
     assert [d.text for d in docs] == SENTENCES and not any(d.ents for d in docs)

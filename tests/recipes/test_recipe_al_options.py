@@ -13,9 +13,9 @@ from spacy_al.errors import CorpusFormatError
 from spacy_al.recipe_runtime import parse_recipe_args
 from tests.recipe_runtime.test_patterns import write_patterns
 
-CONLL2003 = ("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP "
-             "B-MISC\ncall NN I-NP O\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n\n"
-             "-DOCSTART- -X- -X- O\n\nBRUSSELS NNP B-NP B-LOC\n1996-08-22 CD I-NP O\n")
+CONLL2003 = ("-DOCSTART- -X- -X- O\n\nACME NNP B-NP B-ORG\nrejects VBZ B-VP O\nDutch JJ B-NP "
+             "B-MISC\ncall NN I-NP O\n\nAnna NNP B-NP B-PER\nBerglund NNP I-NP I-PER\n\n"
+             "-DOCSTART- -X- -X- O\n\nUTRECHT NNP B-NP B-LOC\n2026-08-22 CD I-NP O\n")
 
 
 def _tasks(components: dict, n: int = 50, timeout: float = 60.0) -> list[dict]:
@@ -51,8 +51,8 @@ def test_conll_txt_with_loader_conll_gives_whole_sentences(tok2vec_nlp_path: Pat
                             annotations_per_task=2)
     try:
         tasks = _tasks(components)
-        assert sorted(t["text"] for t in tasks) == ["BRUSSELS 1996-08-22", "EU rejects German call",
-                                                   "Peter Blackburn"]
+        assert sorted(t["text"] for t in tasks) == ["ACME rejects Dutch call", "Anna Berglund",
+                                                   "UTRECHT 2026-08-22"]
         assert components["config"]["annotations_per_task"] == 2
     finally:
         components["on_exit"](None)

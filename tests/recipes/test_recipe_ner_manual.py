@@ -68,16 +68,16 @@ def test_errors(texts_jsonl: Path, tmp_path: Path) -> None:
         ner_manual("ds", str(tmp_path / "missing.jsonl"), label=["PER"])
 
 
-CONLL2003 = ("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP "
-             "B-MISC\ncall NN I-NP O\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n\n"
-             "-DOCSTART- -X- -X- O\n\nBRUSSELS NNP B-NP B-LOC\n1996-08-22 CD I-NP O\n")
+CONLL2003 = ("-DOCSTART- -X- -X- O\n\nACME NNP B-NP B-ORG\nrejects VBZ B-VP O\nDutch JJ B-NP "
+             "B-MISC\ncall NN I-NP O\n\nAnna NNP B-NP B-PER\nBerglund NNP I-NP I-PER\n\n"
+             "-DOCSTART- -X- -X- O\n\nUTRECHT NNP B-NP B-LOC\n2026-08-22 CD I-NP O\n")
 
 
 def test_conll_named_txt_is_read_as_conll(tmp_path: Path) -> None:
     source = tmp_path / "train.txt"
     source.write_text(CONLL2003)
     assert _texts(ner_manual("ds", str(source), label=["PER"])) == [
-        "EU rejects German call", "Peter Blackburn", "BRUSSELS 1996-08-22"]
+        "ACME rejects Dutch call", "Anna Berglund", "UTRECHT 2026-08-22"]
     as_text = _texts(ner_manual("ds", str(source), label=["PER"], loader="text"))
     assert as_text[0] == "-DOCSTART- -X- -X- O" and len(as_text) == 9
     with pytest.raises(CorpusFormatError, match="unknown loader 'xml'"):
@@ -104,8 +104,8 @@ def _write_source(kind: str, folder: Path) -> Path:
     import datasets
 
     path = folder / "train.parquet"
-    datasets.Dataset.from_dict({"tokens": [["EU", "rejects", "German", "call"],
-                                           ["Peter", "Blackburn"], ["BRUSSELS", "1996-08-22"]],
+    datasets.Dataset.from_dict({"tokens": [["ACME", "rejects", "Dutch", "call"],
+                                           ["Anna", "Berglund"], ["UTRECHT", "2026-08-22"]],
                                 "ner_tags": [["B-ORG", "O", "B-MISC", "O"], ["B-PER", "I-PER"],
                                              ["B-LOC", "O"]]}).to_parquet(str(path))
     return path
@@ -120,7 +120,7 @@ def test_source_through_a_real_server(tmp_path: Path, kind: str) -> None:
     source = _write_source(kind, tmp_path)
     tasks = first_questions(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
                             tmp_path / "a.db", tmp_path)
-    assert [t["text"] for t in tasks] == ["EU rejects German call", "Peter Blackburn",
-                                          "BRUSSELS 1996-08-22"]
+    assert [t["text"] for t in tasks] == ["ACME rejects Dutch call", "Anna Berglund",
+                                          "UTRECHT 2026-08-22"]
     assert [len(t["tokens"]) for t in tasks] == [4, 2, 2]
     assert all(t["spans"] == [] for t in tasks)

@@ -18,7 +18,7 @@ from spacy_al.store.export import data_to_spacy
 from spacy_al.store.importer import import_file
 from spacy_al.tasks import input_hash_of, set_hashes
 
-CONLL = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter NNP B-NP B-PER\n"
+CONLL = "-DOCSTART- -X- -X- O\n\nACME NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nAnna NNP B-NP B-PER\n"
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_conll_named_txt_and_docbin(db: Database, tmp_path: Path) -> None:
     assert import_file(db, "gold", conll).new == 2
     texts = [(eg["text"], [s["label"] for s in eg["spans"]], eg["_view_id"])
              for eg in db.get_dataset_examples("gold")]
-    assert texts == [("EU rejects", ["ORG"], "ner_manual"), ("Peter", ["PER"], "ner_manual")]
+    assert texts == [("ACME rejects", ["ORG"], "ner_manual"), ("Anna", ["PER"], "ner_manual")]
     nlp = spacy.blank("en")
     doc = Doc(nlp.vocab, words=["Bonn", "agreed", ".", "Paris", "too"],
               sent_starts=[True, False, False, True, False])
@@ -104,7 +104,7 @@ def test_conll_named_txt_and_docbin(db: Database, tmp_path: Path) -> None:
     counts = data_to_spacy(db, ["gold"], tmp_path / "out", eval_split=0.0)
     back = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(nlp.vocab))
     assert counts["train"] == 2 and [(e.text, e.label_) for d in back for e in d.ents] == [
-        ("EU", "ORG"), ("Peter", "PER")]
+        ("ACME", "ORG"), ("Anna", "PER")]
 
 
 def test_db_in_cli(db: Database, tmp_path: Path) -> None:
