@@ -9,6 +9,11 @@ start-up and model loading are). The pool goes to one Arrow pool cache first, so
 timed run reads the corpus. Each run's output is hashed: all must be the same bytes.
 
     nice python benchmarks/score_engines.py --n 20000 --strategy bald
+    python benchmarks/score_engines.py --pool pool-1000000.txt --n 10000 \
+        --architecture transformer-int8 --strategy mnlp   # the first lines of a bigger pool
+
+``--architecture transformer`` / ``transformer-int8``: the embedded MiniLM (its head
+untrained: scoring costs the same), int8 encoder for the latter.
 
 Target: Ray at most 15 % slower than local on the same cores.
 """
@@ -61,6 +66,30 @@ def train_model(folder: Path, steps: int) -> Path:
         nlp.update(batch, sgd=optimizer, drop=0.1)
     nlp.to_disk(folder)
     return folder
+
+
+def build_model(folder: Path, architecture: str, steps: int) -> Path:
+    """The pipeline to score with: a trained tok2vec, or the embedded transformer."""
+    if architecture == "tok2vec":
+        return train_model(folder, steps)
+    from spacy_al.pipeline.build import create_al_nlp
+
+    nlp = create_al_nlp(LABELS, architecture="transformer",
+                        quantize=architecture == "transformer-int8")
+    nlp.to_disk(folder)
+    return folder
+
+
+def copy_lines(source: Path, target: Path, n: int) -> int:
+    """The first ``n`` lines of ``source`` (a bigger text pool); returns the words."""
+    words = 0
+    with source.open(encoding="utf8") as lines, target.open("w", encoding="utf8") as out:
+        for i, line in enumerate(lines):
+            if i >= n:
+                break
+            out.write(line)
+            words += len(line.split())
+    return words
 
 
 def timed_run(engine: str, workers: int, args: argparse.Namespace, model: Path, pool: Path,
@@ -124,6 +153,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", nargs="+", default=[f"{e}:{w}" for e, w in RUNS],
                         help="engine:workers, the first is the baseline (default: %(default)s)")
     parser.add_argument("--model", type=Path, default=None, help="al_ner pipeline folder")
+    parser.add_argument("--architecture", default="tok2vec",
+                        choices=("tok2vec", "transformer", "transformer-int8"),
+                        help="the model built when no --model is given")
+    parser.add_argument("--pool", type=Path, default=None,
+                        help="take the first --n lines of this text pool (default: CoNLL)")
     parser.add_argument("--json", type=Path,
                         default=REPO / "docs" / "benchmarks" / "score_engines.json")
     return parser.parse_args(argv)
@@ -136,9 +170,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="score-engines-") as tmp:
         work = Path(tmp)
         pool, tiny_pool = work / "pool.txt", work / "tiny.txt"
-        write_text_pool(pool, args.n)
-        write_text_pool(tiny_pool, args.batch_size)
-        model = args.model or train_model(work / "model", args.steps)
+        if args.pool is not None:
+            copy_lines(args.pool, pool, args.n)
+            copy_lines(args.pool, tiny_pool, args.batch_size)
+        else:
+            write_text_pool(pool, args.n)
+            write_text_pool(tiny_pool, args.batch_size)
+        model = args.model or build_model(work / "model", args.architecture, args.steps)
         cache = work / "cache"
         from spacy_al.scoring import score_to_jsonl
 

@@ -56,6 +56,10 @@ ARGS: dict[str, Any] = {
                           "--rerank-sample 0: all at once)", "option", None, int),
     "rerank_sample": ("... plus a seeded random sample of N of the other sentences",
                       "option", None, int),
+    "pool_cache": ("Folder of the pool's Arrow cache (default: DATABASE.pools/SOURCE-KEY, "
+                   "reused while the source is unchanged)", "option", None, str),
+    "ranking_window": ("Ranked sentences the server keeps, best first (the rest is "
+                       "reached by the next re-ranking)", "option", None, int),
 }
 
 
@@ -89,6 +93,8 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
         patterns: str | None = None,
         rerank_candidates: int = 200,
         rerank_sample: int = 200,
+        pool_cache: str | None = None,
+        ranking_window: int = 5000,
     ) -> dict[str, Any]:
         columns = {"split": split, "tokens_column": tokens_column,
                    "tags_column": tags_column, "text_column": text_column}
@@ -99,7 +105,8 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
             limit=limit, worker=worker, seed=seed, selector=selector, loader=loader,
             source_options=columns, annotations_per_task=annotations_per_task,
             patterns=patterns, rerank_candidates=rerank_candidates,
-            rerank_sample=rerank_sample)
+            rerank_sample=rerank_sample, pool_cache=pool_cache,
+            ranking_window=ranking_window)
 
     active_recipe.__doc__ = doc
     active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"

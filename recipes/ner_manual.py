@@ -66,8 +66,8 @@ def ner_manual(
     pre-annotates the matches of a pattern file and asks those sentences first.
     """
     labels = resolve_labels(label, source)
-    columns = {"split": split, "tokens_column": tokens_column, "tags_column": tags_column,
-               "text_column": text_column}
+    columns: dict[str, Any] = {"split": split, "tokens_column": tokens_column,
+                               "tags_column": tags_column, "text_column": text_column}
     items = load_source(source, lang=lang, loader=loader,
                         **{key: value for key, value in columns.items() if value is not None})
     stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)

@@ -152,8 +152,8 @@ def review(
         tasks = review_tasks(read_datasets(controller.db, in_sets),
                              conflicts_only=conflicts_only)
         versions.update((task["_input_hash"], task["versions"]) for task in tasks)
-        stream.items.update((task["_input_hash"], PoolItem(
-            task["_input_hash"], task["text"], task["tokens"], {})) for task in tasks)
+        stream.add_items(PoolItem(task["_input_hash"], task["text"], task["tokens"], {})
+                         for task in tasks)
         if not controller.config.get("labels"):
             controller.config["labels"] = version_labels(tasks)
         stream.set_ranking(tasks)

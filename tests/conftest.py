@@ -126,3 +126,13 @@ def corpora_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared corpora not found at {path} (set SPACY_AL_CORPORA); CI has them")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _database_in_tmp(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recipes called without a database of their own (and their pool caches next to
+    it) use a temporary one, never ~/.spacy_al."""
+    if "SPACY_AL_DB" not in os.environ:
+        folder = tmp_path_factory.mktemp("db")
+        monkeypatch.setenv("SPACY_AL_DB", str(folder / "spacy_al.db"))

@@ -13,7 +13,8 @@ from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
 from ..tasks import PoolItem, set_hashes, task_stub
 from .patterns import PatternMatcher, matched_first, pattern_span_dicts
-from .sources import load_source, sample_labels
+from .pool_cache import source_pool
+from .sources import sample_labels
 
 ORDERS = ("sequential", "random")
 
@@ -92,6 +93,8 @@ def active_components(
     patterns: str | None = None,
     rerank_candidates: int = 200,
     rerank_sample: int = 200,
+    pool_cache: str | None = None,
+    ranking_window: int = 5000,
 ) -> dict[str, Any]:
     """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``).
 
@@ -99,13 +102,15 @@ def active_components(
     and starts scoring the pool in the background; the stream is ready as soon as
     its first chunk is scored. ``source_options``: the hf loader's ``split`` and columns;
     ``patterns``: a pattern file the worker matches (checked here first).
+    The pool goes to Arrow (``pool_cache``, default next to the database) and is read
+    memory-mapped; the server keeps the best ``ranking_window`` ranked sentences.
     """
     get_selector(selector)  # an unknown name fails here, before the pool is loaded
     if patterns is not None:
         PatternMatcher(patterns, lang)  # a bad line fails here, naming file and line
     if spacy_model in NEW_MODELS:
         labels = resolve_labels(labels, source)
-    items = load_source(source, lang=lang, limit=limit, loader=loader,
+    items = source_pool(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
                         **{k: v for k, v in (source_options or {}).items() if v is not None})
     stream = PoolStream(items, task_keys=() if mode == "correct" else ("spans",),
                         exclude_by="input" if mode == "correct" else "task",
@@ -117,7 +122,8 @@ def active_components(
                      patterns=None if patterns is None else str(Path(patterns).resolve()),
                      matcher_factory=PatternMatcher, rerank_candidates=rerank_candidates,
                      rerank_sample=rerank_sample)
-    loop = ModelLoop(stream, spec, update_every=update_every, worker=worker)
+    loop = ModelLoop(stream, spec, update_every=update_every, worker=worker,
+                     ranking_window=ranking_window)
     labels = loop.start()
     view_id = "ner_manual" if mode == "correct" else "ner"
     return {
@@ -134,5 +140,6 @@ def active_components(
                    "feed_overlap": feed_overlap,
                    "exclude_by": stream.exclude_by, "model": spacy_model,
                    "output": spec.output, "annotations_per_task": annotations_per_task,
-                   "rerank_candidates": rerank_candidates, "rerank_sample": rerank_sample},
+                   "rerank_candidates": rerank_candidates, "rerank_sample": rerank_sample,
+                   "pool_cache": str(items.folder), "ranking_window": ranking_window},
     }

@@ -13,6 +13,7 @@ from ..errors import SpacyALError
 from ..server.controller import Controller
 from ..store.database import connect, default_db_path
 from .decorator import get_recipe, import_file, parse_recipe_args
+from .pool_cache import database_in_use
 
 TOKEN_ENV = "SPACY_AL_TOKEN"
 
@@ -30,7 +31,8 @@ def build_controller(
     func = get_recipe(recipe_name)
     kwargs = parse_recipe_args(func, recipe_args)
     db = connect(db_path)
-    components = func(**kwargs)
+    with database_in_use(db.path):  # pool caches go next to this database
+        components = func(**kwargs)
     return Controller(components, db, recipe=recipe_name)
 
 

@@ -77,20 +77,34 @@ def load_source(
     ``loader``: one of :data:`spacy_al.corpora.LOADERS`; ``options`` go to the reader
     (for ``hf``: ``split``, ``tokens_column``, ``tags_column``, ``text_column``).
     """
+    return list(iter_source(source, lang=lang, limit=limit, loader=loader, **options))
+
+
+def iter_source(
+    source: str | Path, *, lang: str = "en", limit: int | None = None, loader: str = "auto",
+    **options: Any,
+) -> Iterator[PoolItem]:
+    """:func:`load_source` one item at a time (a pool streamed to Arrow is never a list);
+    only the input hashes seen so far are kept, to drop repeated texts."""
+    path = resolve_source(source, check_loader(source, loader))
+    seen: set[int] = set()
+    for item in _read_items(path, lang, loader, options):
+        if item.tokens and item.input_hash not in seen:
+            seen.add(item.input_hash)
+            yield item
+            if limit is not None and len(seen) >= limit:
+                break
+    if not seen:
+        raise CorpusFormatError(path, None, "the source holds no text to annotate.",
+                                fix="Check the file and its format.")
+
+
+def check_loader(source: str | Path, loader: str) -> str:
+    """``loader`` if it is one of :data:`spacy_al.corpora.LOADERS`, else a clear error."""
     if loader not in LOADERS:
         raise CorpusFormatError(str(source), None, f"unknown loader {loader!r}.",
                                 fix=f"Use one of {', '.join(LOADERS)}.")
-    path = resolve_source(source, loader)
-    items: dict[int, PoolItem] = {}
-    for item in _read_items(path, lang, loader, options):
-        if item.tokens and item.input_hash not in items:
-            items[item.input_hash] = item
-            if limit is not None and len(items) >= limit:
-                break
-    if not items:
-        raise CorpusFormatError(path, None, "the source holds no text to annotate.",
-                                fix="Check the file and its format.")
-    return list(items.values())
+    return loader
 
 
 def _read_items(

@@ -60,6 +60,7 @@ class ModelLoop:
         update_every: int = 20,
         worker: str = "process",
         score_chunk: int = 256,
+        ranking_window: int | None = None,
     ) -> None:
         if update_every < 1:
             raise ConfigError(f"update_every must be at least 1, got {update_every}.")
@@ -78,7 +79,7 @@ class ModelLoop:
         self._busy = True  # until the initial scoring is over
         self._scoring = True  # the initial scoring (not a re-scoring after an update)
         self._model_version = 0
-        self.book = RankingBook()
+        self.book = RankingBook(capacity=ranking_window)
         """The latest tasks of every sentence, and those the current model has scored."""
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -94,7 +95,7 @@ class ModelLoop:
             raise ERRORS.get(info.get("type"), SpacyALError)(info["message"])
         self.labels = list(info["labels"])
         self.state = "scoring"
-        self.worker.submit("pool", list(self.stream.items.values()))
+        self.worker.submit("pool", self.stream.items)  # an Arrow pool travels as its folder
         self.worker.submit("score", {"hashes": self.stream.unanswered_items(),
                                      "chunk": self.score_chunk})
         self._listener.start()
@@ -174,26 +175,34 @@ class ModelLoop:
         into the ranking; the last one of a re-scoring drops the older model's tasks."""
         if int(payload.get("version", self._model_version)) != self._model_version:
             return  # a stale chunk of an older model (the worker abandons those)
-        tasks = self.book.add(payload["tasks"], payload.get("hashes"))
+        self.book.add(payload["tasks"], payload.get("hashes"))
         if self._scoring or not payload["done"]:
-            self.stream.merge_ranking(tasks, complete=self._scoring and payload["done"])
+            self.stream.set_ranking(self.book.ranking(), version=self.stream.version,
+                                    complete=self._scoring and payload["done"],
+                                    truncated=self.book.dropped > 0)
         else:
-            self.stream.set_ranking(self.book.fresh_ranking(), complete=True)
-        if payload["done"]:
-            if self._scoring:
-                self._scoring = False
+            self.stream.set_ranking(self.book.fresh_ranking(), complete=True,
+                                    truncated=self.book.dropped > 0)
+        if self._scoring and payload["done"]:
+            self._scoring = False
+            if self.state == "scoring":
                 self._finish()
-            elif self.state == "rescoring":
-                self.state = "idle"
+        elif self._scoring and self._busy and self.state == "scoring":
+            with self._lock:  # the first chunk is in: an update may start (and cut it short)
+                self._busy = False
+                self._maybe_train()
+        elif payload["done"] and self.state == "rescoring":
+            self.state = "idle"
 
     def _trained(self, payload: dict[str, Any]) -> None:
         """A new model: its candidate set swapped in at once (the older tasks of the other
         sentences below it while they are re-scored). New training may start at once: a
         newer update abandons the rest of this re-scoring, so updates do not wait for it."""
         self._model_version = int(payload.get("version", self._model_version + 1))
+        self._scoring = False  # an initial scoring still under way was left for this one
         partial = bool(payload.get("partial", False))
         tasks = self.book.new_model(payload["tasks"], payload.get("hashes"), keep_rest=partial)
-        self.stream.set_ranking(tasks, complete=not partial)
+        self.stream.set_ranking(tasks, complete=not partial, truncated=self.book.dropped > 0)
         entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
                      rescored=payload.get("rescored"), pool=payload.get("pool"),
                      finished=time.time())
@@ -228,7 +237,8 @@ class ModelLoop:
             "last_train_seconds": last.get("train_seconds"),
             "last_rescore_seconds": last.get("rescore_seconds"),
             "rescoring": self.state == "rescoring",
-            "ranked_share": round(self.book.share(self.stream.unanswered_items()), 4),
+            "ranked_share": round(self.book.share(len(self.stream.items),
+                                                  self.stream.answered_inputs()), 4),
             "output": self.spec.output,
             "error": self.error,
             "history": self.history[-10:],

@@ -7,10 +7,16 @@ with the candidates still holds every other sentence: their older tasks follow
 all freshly scored ones (``_rank`` lowered by ``STALE_OFFSET``), so no sentence
 becomes unreachable while the rest is re-scored, and a newer update may abandon
 that re-scoring at any chunk.
+
+With a ``capacity`` the book keeps the tasks of at most that many sentences, the
+best ones (fresh before stale): a pool of a million sentences costs the window the
+annotators can reach before the next update, not a task per sentence. The others
+stay known as scored (``fresh``) and come back with the next re-scoring.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,9 +31,14 @@ def _key(task: dict[str, Any]) -> float:
 class RankingBook:
     """Latest tasks by input hash, and the input hashes scored by the current model."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int | None = None) -> None:
+        if capacity is not None and capacity < 1:
+            raise ValueError(f"capacity must be at least 1 (or None), got {capacity}")
+        self.capacity = capacity
         self.tasks: dict[int, list[dict[str, Any]]] = {}
         self.fresh: set[int] = set()
+        self.dropped = 0
+        """Sentences whose tasks were dropped for the capacity (they may come back)."""
 
     def add(self, tasks: Iterable[dict[str, Any]],
             hashes: Iterable[int] | None = None) -> list[dict[str, Any]]:
@@ -39,7 +50,29 @@ class RankingBook:
             new.setdefault(int(task["_input_hash"]), []).append(task)
         self.tasks.update(new)
         self.fresh.update(new)
+        self._prune()
         return tasks
+
+    def _prune(self) -> None:
+        """Keep the tasks of the best ``capacity`` sentences (fresh ones first)."""
+        if self.capacity is None or len(self.tasks) <= self.capacity:
+            return
+
+        def best(h: int) -> float:
+            keys = [float(t.get("_rank", 0.0)) for t in self.tasks[h]]
+            top = max(keys) if keys else float("-inf")
+            return top if h in self.fresh else top - STALE_OFFSET
+
+        keep = heapq.nlargest(self.capacity, self.tasks, key=best)
+        self.dropped += len(self.tasks) - len(keep)
+        self.tasks = {h: self.tasks[h] for h in keep}
+
+    def ranking(self) -> list[dict[str, Any]]:
+        """Every kept task best first: the fresh ones, then the older ones below them."""
+        fresh = [t for h, group in self.tasks.items() if h in self.fresh for t in group]
+        stale = [dict(t, _rank=float(t.get("_rank", 0.0)) - STALE_OFFSET)
+                 for h, group in self.tasks.items() if h not in self.fresh for t in group]
+        return sorted(fresh, key=_key) + sorted(stale, key=_key)
 
     def new_model(self, tasks: Iterable[dict[str, Any]], hashes: Iterable[int] | None = None,
                   *, keep_rest: bool = True) -> list[dict[str, Any]]:
@@ -47,19 +80,20 @@ class RankingBook:
         other sentence below them, in their order: the ranking to swap in at once."""
         self.fresh = set()
         if not keep_rest:
-            return self.add(tasks, hashes)
-        fresh = sorted(self.add(tasks, hashes), key=_key)
-        stale = [dict(task, _rank=float(task.get("_rank", 0.0)) - STALE_OFFSET)
-                 for h, group in self.tasks.items() if h not in self.fresh for task in group]
-        return fresh + sorted(stale, key=_key)
+            self.add(tasks, hashes)
+            return self.fresh_ranking()
+        self.add(tasks, hashes)
+        return self.ranking()
 
     def fresh_ranking(self) -> list[dict[str, Any]]:
         """Only the current model's tasks, best first (once it has scored the whole pool)."""
-        return sorted((t for h in self.fresh for t in self.tasks[h]), key=_key)
+        return sorted((t for h in self.fresh for t in self.tasks.get(h, ())), key=_key)
 
-    def share(self, unanswered: Iterable[int]) -> float:
-        """Share of the unanswered sentences the current model has scored (1.0: none left)."""
-        left = list(unanswered)
-        if not left:
+    def share(self, pool_size: int, answered: set[int]) -> float:
+        """Share of the unanswered sentences the current model has scored (1.0: none left);
+        ``answered``: the input hashes answered (few), so this never walks the pool."""
+        left = pool_size - len(answered)
+        if left <= 0:
             return 1.0
-        return sum(h in self.fresh for h in left) / len(left)
+        fresh = len(self.fresh) - sum(1 for h in answered if h in self.fresh)
+        return min(1.0, fresh / left)

@@ -11,8 +11,7 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,67 +24,13 @@ from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
 from ..pipeline.build import create_al_nlp
 from ..pipeline.pool_scoring import stop_set_tags
+from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
-from ..training.trainer import TrainingRule, fit, make_optimizer
+from ..training.trainer import fit, make_optimizer
+from .model_spec import MODES, NEW_MODELS, ModelSpec
 from .predictions import predict_batch, rerank
 
-MODES = ("correct", "teach")
-NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer": "transformer",
-              "tok2vec": "tok2vec"}
-"""MODEL values that build a fresh pipeline instead of loading one from disk."""
-
-
-@dataclass
-class ModelSpec:
-    """What the worker needs to build its model: picklable, sent to the worker process."""
-
-    model: str = "default"
-    labels: list[str] | None = None
-    strategy: str = "mnlp"
-    mode: str = "correct"
-    output: str | None = None
-    lang: str = "en"
-    seed: int = 0
-    batch_size: int = 8
-    n_epochs: int = 1
-    min_steps: int = 20
-    """Updates per training round at least: more passes while the answers are few."""
-    learn_rate: float | None = None
-    dropout: float = 0.1
-    eval_fraction: float = 0.2
-    score_batch_size: int = 32
-    threads: int | None = None
-    """Torch threads of the worker process (default: all cores but one)."""
-    nice: int = 10
-    """Scheduling niceness added to the worker process, so requests get the CPU first."""
-    strategy_options: dict[str, Any] = field(default_factory=dict)
-    selector: str = "spacy-al.TopK.v1"
-    selector_options: dict[str, Any] = field(default_factory=dict)
-    window: int = 20
-    """Sentences the selector picks first in each ranking (the rest follow by score)."""
-    stopper: str = "spacy-al.StabilizingPredictions.v1"
-    stopper_options: dict[str, Any] = field(default_factory=dict)
-    stop_set_size: int = 200
-    rerank_candidates: int = 200
-    """After an update, the best M unanswered sentences by their last scores are
-    re-scored first (with ``rerank_sample``); the rest follow in chunks (0 and 0: all at once)."""
-    rerank_sample: int = 200
-    """... plus a seeded random sample of R of the other unanswered sentences."""
-    """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
-    patterns: str | None = None
-    """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
-    matcher_factory: Callable[[str, str], Any] | None = None
-    """``factory(path, lang)``: a matcher with ``match(tokens) -> [(TokenSpan, id)]``
-    (the recipe runtime's ``PatternMatcher``; a module-level class, so it pickles)."""
-
-    def training_rule(self, architecture: str) -> TrainingRule:
-        """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
-        rate = self.learn_rate
-        if rate is None:
-            rate = 1e-3 if architecture == "tok2vec" else 1e-4
-        return TrainingRule(epochs=self.n_epochs, min_steps=self.min_steps,
-                            batch_size=self.batch_size, learn_rate=rate, dropout=self.dropout,
-                            retrain="continue")
+__all__ = ["MODES", "NEW_MODELS", "ModelService", "ModelSpec", "check_labels", "load_model"]
 
 
 def load_model(spec: ModelSpec) -> Any:
@@ -152,7 +97,8 @@ class ModelService:
         self.vectors: dict[int, np.ndarray] = {}
         """Sentence embeddings by input hash, kept while scoring (diversity selectors)."""
         self.rule = spec.training_rule(self.architecture)
-        self.items: dict[int, PoolItem] = {}
+        self.items: Mapping[int, PoolItem] = {}
+        """The pool by input hash (an Arrow pool is read on demand, never held)."""
         self.scores: dict[int, float] = {}
         """Each item's last acquisition score by input hash (the candidate set's order)."""
         self.version = 0
@@ -182,15 +128,22 @@ class ModelService:
         config = self.nlp.config["components"]["al_ner"]["model"]
         return "tok2vec" if "Tok2Vec" in str(config.get("@architectures", "")) else "transformer"
 
-    def set_pool(self, items: list[PoolItem]) -> None:
-        self.items.update((item.input_hash, item) for item in items)
+    def set_pool(self, items: Mapping[int, PoolItem] | Iterable[PoolItem]) -> None:
+        """The pool: an :class:`ArrowItems` (kept as is), a dict, or pool items."""
+        if isinstance(items, ArrowItems):
+            self.items = items
+        elif isinstance(items, Mapping):
+            self.items = dict(items)
+        else:
+            self.items = {item.input_hash: item for item in items}
 
     # -- ranking ------------------------------------------------------------
     def rank(self, hashes: list[int]) -> list[dict[str, Any]]:
         """Tasks for the given pool items, best first (``_rank`` holds the sort key)."""
         tasks: list[dict[str, Any]] = []
         size = self.spec.score_batch_size
-        items = [self.items[h] for h in hashes if h in self.items]
+        self.vectors = {}  # only this call's sentences: a pool's worth would not fit
+        items = items_of(self.items, hashes)
         for start in range(0, len(items), size):
             tasks.extend(predict_batch(self, items[start:start + size]))
         return rerank(tasks, self.active_selector(),
@@ -239,7 +192,7 @@ class ModelService:
         hashes = sorted(self.items)
         n = min(self.spec.stop_set_size, len(hashes))
         chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n, replace=False)
-        return [self.items[hashes[i]] for i in sorted(chosen)]
+        return items_of(self.items, [hashes[i] for i in sorted(chosen)])
 
     def watch_stop_set(self) -> dict[str, Any]:
         """Tag the stop set with the current model and feed the stopping criterion."""

@@ -99,6 +99,10 @@ def _run_job(service: ModelService, kind: str, payload: Any,
         hashes, size = list(payload["hashes"]), int(payload.get("chunk", 256))
         start, first = 0, min(FIRST_CHUNK, size)
         while start < len(hashes) or start == 0:
+            if start > 0 and newer_job():  # an update came in: its re-scoring covers the rest
+                logger.info("initial scoring left at %d of %d for a newer job", start,
+                            len(hashes))
+                return
             step = first if start == 0 else size
             chunk = hashes[start:start + step]
             start += step

@@ -88,7 +88,7 @@ class Controller:
                           feed_overlap=bool(self.config["feed_overlap"]),
                           reservation_timeout=float(self.config["reservation_timeout"]))
         items, tasks = pool_from_tasks(stream, view_id=self.view_id)
-        pool.items.update((item.input_hash, item) for item in items)
+        pool.add_items(items)
         pool.set_ranking(tasks)
         return pool
 

@@ -31,10 +31,9 @@ reservations of the least recently active other sessions.
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from ..tasks import PoolItem
@@ -48,7 +47,7 @@ class PoolStream(AnswerLedger):
 
     def __init__(
         self,
-        items: Iterable[PoolItem],
+        items: Iterable[PoolItem] | Mapping[int, PoolItem],
         *,
         task_keys: Sequence[str] = (),
         exclude_by: str = "input",
@@ -61,7 +60,9 @@ class PoolStream(AnswerLedger):
     ) -> None:
         if exclude_by not in EXCLUDE_BY:
             raise ValueError(f"exclude_by must be one of {EXCLUDE_BY}, not {exclude_by!r}")
-        self.items: dict[int, PoolItem] = {item.input_hash: item for item in items}
+        self.items: Mapping[int, PoolItem] = (
+            items if isinstance(items, Mapping) else {item.input_hash: item for item in items})
+        """The pool by input hash: a dict, or an Arrow pool read on demand (ArrowItems)."""
         self.task_keys = tuple(task_keys)
         self.exclude_by = exclude_by
         self.feed_overlap = feed_overlap
@@ -75,6 +76,8 @@ class PoolStream(AnswerLedger):
         self.version = 0
         self.complete = False
         """Whether the current ranking covers the whole pool (scoring is over)."""
+        self.truncated = False
+        """Whether the ranking holds only the best window of a scored pool."""
         self.ready = threading.Event()
         self._lock = threading.Lock()
         self._order: list[dict[str, Any]] = []
@@ -88,30 +91,28 @@ class PoolStream(AnswerLedger):
 
     # -- ranking ------------------------------------------------------------
     def set_ranking(
-        self, tasks: Sequence[dict[str, Any]], *, complete: bool = True, version: int | None = None
+        self, tasks: Sequence[dict[str, Any]], *, complete: bool = True,
+        version: int | None = None, truncated: bool = False,
     ) -> None:
-        """Replace the ranking (tasks best first) in one atomic swap."""
+        """Replace the ranking (tasks best first) in one atomic swap. ``truncated``: it
+        holds only the best window of the pool (sentences outside it are served
+        unranked once it runs dry)."""
         tasks = list(tasks)
         with self._lock:
             self._remember(tasks)
             self._order = tasks
             self._first_open = 0
             self.complete = complete
+            self.truncated = truncated
             self.version = self.version + 1 if version is None else version
         self.ready.set()
 
-    def merge_ranking(self, tasks: Sequence[dict[str, Any]], *, complete: bool) -> None:
-        """Merge more scored tasks into the ranking (initial scoring, chunk by chunk)."""
-        def key(task: dict[str, Any]) -> float:
-            return -float(task.get("_rank", 0.0))
-
-        new = sorted(tasks, key=key)
+    def add_items(self, items: Iterable[PoolItem]) -> None:
+        """Add sentences to a pool held as a dict (a recipe's own stream; not Arrow)."""
+        if not isinstance(self.items, MutableMapping):
+            raise TypeError("this stream's pool is read-only (an Arrow pool)")
         with self._lock:
-            self._remember(new)
-            self._order = list(heapq.merge(self._order, new, key=key))
-            self._first_open = 0
-            self.complete = complete
-        self.ready.set()
+            self.items.update((item.input_hash, item) for item in items)
 
     def _remember(self, tasks: Iterable[Mapping[str, Any]]) -> None:
         """Task hashes ever ranked, so answers to older rankings still validate."""
@@ -159,7 +160,8 @@ class PoolStream(AnswerLedger):
             batch: list[dict[str, Any]] = []
             if len(self._outstanding.get(session_id, ())) < self.max_outstanding:
                 batch = self._take_open(scope, session_id, done, n, now)
-                if len(batch) < n and not self.complete and self.unranked is not None:
+                if (len(batch) < n and (not self.complete or self.truncated)
+                        and self.unranked is not None):
                     batch += self._take_unranked(scope, session_id, done, n - len(batch), now)
             if not batch:
                 batch = self._own_outstanding(scope, session_id, done, n, now)
@@ -253,12 +255,12 @@ class PoolStream(AnswerLedger):
         self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
     ) -> list[dict[str, Any]]:
         assert self.unranked is not None
-        ranked = set(self._known.values())
+        ranked = {int(task["_input_hash"]) for task in self._order}
         batch = []
-        for input_hash, item in self.items.items():
-            if input_hash in ranked:
+        for input_hash in self.items:
+            if input_hash in ranked or any(input_hash in d for d in done):
                 continue
-            task = self.unranked(item)
+            task = self.unranked(self.items[input_hash])
             key = self._key(task)
             if not self._available(scope, session_id, key, done, now):
                 continue

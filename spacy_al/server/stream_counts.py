@@ -12,7 +12,7 @@ from ..tasks import PoolItem, task_hash_of
 class StreamCounts:
     """Read-only queries of the pool: which item an answer is for, what is left."""
 
-    items: dict[int, PoolItem]
+    items: Mapping[int, PoolItem]
     task_keys: tuple[str, ...]
     exclude_by: str
     feed_overlap: bool
@@ -65,13 +65,20 @@ class StreamCounts:
             done = self._done[None]
             return [h for h in self.items if h not in done]
 
+    def answered_inputs(self) -> set[int]:
+        """Input hashes of the pool items somebody answered (empty unless by input)."""
+        with self._lock:
+            if self.exclude_by != "input" or self.feed_overlap:
+                return set()
+            return {h for h in self._done[None] if h in self.items}
+
     def progress(self, session_id: str | None = None) -> float | None:
         """Share of the questions answered, or None while it is not known yet."""
         scope = session_id if self.feed_overlap else None
         with self._lock:
             done = self._done_sets(scope)
             if self.exclude_by == "input":
-                n_done = len(set().union(*done).intersection(self.items))
+                n_done = sum(1 for h in set().union(*done) if h in self.items)
                 total = len(self.items)
             elif not self.complete:
                 return None

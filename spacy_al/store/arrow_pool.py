@@ -58,7 +58,7 @@ class ArrowPool:
     @property
     def n_tokens(self) -> np.ndarray:
         """int64 tokens per entry (one column read, not the pool)."""
-        return np.asarray(self.entries.with_format("numpy")["n_tokens"], dtype=np.int64)
+        return column_array(self.entries, "n_tokens", np.int64)
 
     def iter_batches(self, batch_size: int,
                      columns: Sequence[str] = ("tokens",)) -> Iterator[tuple[int, list[dict]]]:
@@ -132,9 +132,14 @@ def open_pool(folder: str | Path) -> ArrowPool:
         raise ConfigError(f"{folder} holds no Arrow pool (no pool.json).",
                           fix="write one with write_pool / spacy-al score --pool-cache DIR.")
     entries = load_from_disk(str(folder / "entries"))
-    scores = load_from_disk(str(folder / "scores")).with_format("numpy")["last_score"]
+    scores = column_array(load_from_disk(str(folder / "scores")), "last_score", np.float64)
     info = json.loads((folder / "pool.json").read_text(encoding="utf8"))
-    return ArrowPool(folder, entries, np.array(scores, dtype=np.float64), info)
+    return ArrowPool(folder, entries, scores, info)
+
+
+def column_array(dataset: Dataset, name: str, dtype: type) -> np.ndarray:
+    """One column as a numpy array, straight from the Arrow table (not row by row)."""
+    return np.asarray(dataset.data.column(name).to_numpy(), dtype=dtype)
 
 
 def source_info(source: str | Path, loader: str) -> dict[str, Any]:

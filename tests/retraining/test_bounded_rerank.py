@@ -65,9 +65,9 @@ def test_ranking_book_keeps_every_sentence_reachable() -> None:
     book.add([{"_input_hash": h, "_task_hash": h, "_rank": float(h)} for h in range(6)])
     ranking = book.new_model([{"_input_hash": 1, "_task_hash": 11, "_rank": 0.5}], [1])
     assert [t["_input_hash"] for t in ranking] == [1, 5, 4, 3, 2, 0]
-    assert book.share(range(6)) == pytest.approx(1 / 6)
+    assert book.share(6, set()) == pytest.approx(1 / 6)
     book.add([], [0, 2, 3, 4, 5])  # scored, no task (ner.al-teach may give none)
-    assert book.share(range(6)) == 1.0 and [t["_task_hash"] for t in book.fresh_ranking()] == [11]
+    assert book.share(6, set()) == 1.0 and [t["_task_hash"] for t in book.fresh_ranking()] == [11]
 
 
 def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from spacy_al.retraining.ranking_book import RankingBook
 from spacy_al.server.stream import PoolStream
 from spacy_al.tasks import PoolItem, base_task, set_hashes
 
@@ -60,14 +61,18 @@ def test_ranking_swap_keeps_exclusions() -> None:
     assert stream.version == 2
 
 
-def test_merge_ranking_by_rank() -> None:
+def test_chunks_merge_by_rank() -> None:
     items = _items(4)
     stream = PoolStream(items)
     tasks = _ranking(items)
     for task, rank in zip(tasks, [0.1, 0.9, 0.5, 0.7], strict=True):
         task["_rank"] = rank
-    stream.merge_ranking(tasks[:2], complete=False)
-    stream.merge_ranking(tasks[2:], complete=True)
+    book = RankingBook()  # what the model loop swaps in, chunk by chunk
+    book.add(tasks[:2])
+    stream.set_ranking(book.ranking(), complete=False, version=0)
+    book.add(tasks[2:])
+    stream.set_ranking(book.ranking(), complete=True, version=0)
+    assert stream.version == 0
     served = stream.next_batch("ds-a", 4)
     assert [t["_input_hash"] for t in served] == [1, 3, 2, 0]
     assert "_rank" not in served[0]
@@ -130,11 +135,12 @@ def test_unranked_items_are_served_while_scoring() -> None:
                           task_keys=())
 
     stream = PoolStream(items, unranked=unranked)
-    stream.merge_ranking([dict(tasks[5], _rank=1.0)], complete=False)
+    stream.set_ranking([dict(tasks[5], _rank=1.0)], complete=False)
     served = stream.next_batch("ds-a", 3)
     assert [t["_input_hash"] for t in served] == [5, 0, 1]
     assert stream.lookup(dict(served[1], answer="accept")) is items[0]
-    stream.merge_ranking([dict(t, _rank=0.5) for t in tasks[:5]], complete=True)
+    stream.set_ranking([dict(tasks[5], _rank=1.0)] + [dict(t, _rank=0.5) for t in tasks[:5]],
+                       complete=True)
     assert [t["_input_hash"] for t in stream.next_batch("ds-b", 10)] == [2, 3, 4]
 
 

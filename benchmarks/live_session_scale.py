@@ -1,0 +1,301 @@
+"""A live ``ner.al-correct`` session on a pool of a million sentences: memory and waits.
+
+Builds a pool file of ``--sentences`` lines (the distinct sentences of the shared
+CoNLL-2003 and OntoNotes corpora, repeated with a distinguishing `` #k`` suffix once
+they run out), then for each ``--model`` starts ``spacy-al annotate ner.al-correct`` on
+127.0.0.1 with a temporary database and measures:
+
+- ``first_question_seconds``: process start to the first question served, the pool
+  streamed into its Arrow cache on the way (a first start); ``first_question_cached_seconds``
+  the same on a second start that finds the cache;
+- ``reranked_after_update_seconds``: from the answer that completes ``--update-every``
+  accepted answers to the first questions of the updated model (training included;
+  ``train_seconds`` and ``rescore_seconds`` split it);
+- ``server_peak_rss_mb`` and ``worker_peak_rss_mb``: the peak resident memory (VmHWM) of
+  the server process and of its model worker over the first start.
+
+Prints a table and writes JSON (``docs/benchmarks/scale.json`` by default)::
+
+    python benchmarks/live_session_scale.py --sentences 1000000 --model default tok2vec
+    python benchmarks/live_session_scale.py --sentences 20000 --model tok2vec --json /tmp/s.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from spacy_al.benchmark.hardware import describe_hardware  # noqa: E402 - after the path
+
+HOST = "127.0.0.1"
+CORPORA = REPO.parent / "shared" / "corpora"
+SOURCES = ("conll2003/train.txt", "conll2003/dev.txt", "conll2003/test.txt",
+           "ontonotes5/train.txt")
+LABELS = "PER,ORG,LOC,MISC"
+TARGETS = {"rss_mb": 2048, "first_question_seconds": 60, "reranked_after_update_seconds": 60}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sentences", type=int, default=1_000_000)
+    parser.add_argument("--model", nargs="+", default=["default", "tok2vec"],
+                        help="default (embedded transformer), tok2vec, or a pipeline path")
+    parser.add_argument("--update-every", type=int, default=20)
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where the pool file and caches go (default: a temporary folder)")
+    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--json", type=Path, default=REPO / "docs" / "benchmarks" / "scale.json")
+    return parser.parse_args(argv)
+
+
+def corpus_sentences() -> Iterator[str]:
+    """Sentences (words joined by spaces) of the shared corpora, first column of CoNLL-like
+    files; ``-DOCSTART-`` lines and OntoNotes' ``#`` comment lines skipped."""
+    for name in SOURCES:
+        path = CORPORA / name
+        if not path.is_file():
+            continue
+        words: list[str] = []
+        with path.open(encoding="utf8") as lines:
+            for line in lines:
+                parts = line.split()
+                if not parts or parts[0] == "-DOCSTART-" or line.startswith("#"):
+                    if words:
+                        yield " ".join(words)
+                    words = []
+                else:
+                    words.append(parts[0])
+        if words:
+            yield " ".join(words)
+
+
+def write_pool_file(path: Path, n: int) -> int:
+    """``n`` distinct lines: the corpora's distinct sentences, then again with `` #k``."""
+    distinct = list(dict.fromkeys(s for s in corpus_sentences() if s.strip()))
+    if not distinct:
+        raise SystemExit(f"no corpora under {CORPORA}: this benchmark needs ../shared")
+    with path.open("w", encoding="utf8") as out:
+        for i in range(n):
+            copy, index = divmod(i, len(distinct))
+            out.write(distinct[index] + (f" #{copy}" if copy else "") + "\n")
+    return len(distinct)
+
+
+class RssWatch:
+    """Peak resident memory (VmHWM, MB) of a process and of its children, polled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peaks: dict[str, float] = {"server": 0.0, "worker": 0.0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _hwm(pid: int) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def _children(self) -> list[int]:
+        try:
+            text = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self.peaks["server"] = max(self.peaks["server"], self._hwm(self.pid))
+            for child in self._children():
+                self.peaks["worker"] = max(self.peaks["worker"], self._hwm(child))
+            time.sleep(0.25)
+
+    def stop(self) -> dict[str, float]:
+        self._poll_once()
+        self._stop.set()
+        self._thread.join(timeout=2)
+        return {k: round(v, 1) for k, v in self.peaks.items()}
+
+    def _poll_once(self) -> None:
+        self.peaks["server"] = max(self.peaks["server"], self._hwm(self.pid))
+        for child in self._children():
+            self.peaks["worker"] = max(self.peaks["worker"], self._hwm(child))
+
+
+def start_server(model: str, pool: Path, work: Path, port: int, update_every: int
+                 ) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "spacy_al", "annotate", "ner.al-correct", "bench_scale",
+               model, str(pool), "--label", LABELS, "--loader", "text",
+               "--update-every", str(update_every), "--output", str(work / f"model-{port}"),
+               "--db", str(work / "bench.db"), "--host", HOST, "--port", str(port)]
+    log = (work / f"server-{port}.log").open("wb")
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=work)
+
+
+def first_questions(url: str, session: str, proc: subprocess.Popen[bytes], timeout: float
+                    ) -> list[dict[str, Any]]:
+    """Ask until the server answers with questions (it listens once the first are ready)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        try:
+            response = httpx.post(url + "/get_session_questions", timeout=30, trust_env=False,
+                                  json={"session_id": session})
+            tasks = response.json().get("tasks") if response.status_code == 200 else None
+            if tasks:
+                return list(tasks)
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"no question within {timeout:.0f} s")
+
+
+def model_stats(url: str) -> dict[str, Any]:
+    return dict(httpx.get(url + "/progress", timeout=30, trust_env=False).json()["model"])
+
+
+def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int) -> float:
+    """Accept ``n`` questions (the model's spans as they are); return when the last went in."""
+    queue, given = list(tasks), 0
+    while given < n:
+        if not queue:
+            queue = first_questions(url, "bench", _NoProc(), 120)
+        task = queue.pop(0)
+        response = httpx.post(url + "/give_answers", timeout=60, trust_env=False,
+                              json={"answers": [dict(task, answer="accept")],
+                                    "session_id": "bench"})
+        response.raise_for_status()
+        given += 1
+    return time.monotonic()
+
+
+class _NoProc:
+    returncode = None
+
+    def poll(self) -> None:
+        return None
+
+
+def wait_for_update(url: str, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stats = model_stats(url)
+        if stats.get("n_updates", 0) >= 1:
+            return stats
+        time.sleep(0.2)
+    raise SystemExit(f"no model update within {timeout:.0f} s")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    began = time.monotonic()
+    proc = start_server(model, pool, work, port, args.update_every)
+    watch = RssWatch(proc.pid)
+    try:
+        tasks = first_questions(url, "bench", proc, args.timeout)
+        first = time.monotonic() - began
+        last_answer = answer_until_update(url, tasks, args.update_every)
+        stats = wait_for_update(url, args.timeout)
+        first_questions(url, "after-update", proc, args.timeout)
+        reranked = time.monotonic() - last_answer
+        stats = model_stats(url)
+    finally:
+        peaks = watch.stop()
+        stop(proc)
+    port = free_port()
+    began = time.monotonic()
+    again = start_server(model, pool, work, port, args.update_every)
+    try:
+        first_questions(f"http://{HOST}:{port}", "bench-cached", again, args.timeout)
+        cached = time.monotonic() - began
+    finally:
+        stop(again)
+    last = (stats.get("history") or [{}])[-1]
+    return {"model": model, "architecture": "tok2vec" if model == "tok2vec" else "transformer",
+            "pool_sentences": args.sentences, "server_peak_rss_mb": peaks["server"],
+            "worker_peak_rss_mb": peaks["worker"],
+            "total_peak_rss_mb": round(peaks["server"] + peaks["worker"], 1),
+            "first_question_seconds": round(first, 2),
+            "first_question_cached_seconds": round(cached, 2),
+            "reranked_after_update_seconds": round(reranked, 2),
+            "train_seconds": last.get("train_seconds"),
+            "rescore_seconds": last.get("rescore_seconds"), "rescored": last.get("rescored"),
+            "ranked_share_after_update": stats.get("ranked_share")}
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    keys = ("architecture", "pool_sentences", "server_peak_rss_mb", "worker_peak_rss_mb",
+            "first_question_seconds", "first_question_cached_seconds",
+            "reranked_after_update_seconds", "train_seconds", "rescore_seconds")
+    print(" | ".join(keys))
+    for row in rows:
+        print(" | ".join(str(row.get(k)) for k in keys))
+    for row in rows:
+        met = (row["total_peak_rss_mb"] <= TARGETS["rss_mb"],
+               row["first_question_seconds"] <= TARGETS["first_question_seconds"],
+               row["reranked_after_update_seconds"] <= TARGETS["reranked_after_update_seconds"])
+        print(f"{row['architecture']}: RSS<=2 GB {met[0]}, first question<=60 s {met[1]}, "
+              f"re-ranked<=60 s {met[2]}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="spacy-al-scale-") as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        pool = work / f"pool-{args.sentences}.txt"
+        if not pool.is_file():
+            write_pool_file(pool, args.sentences)
+        rows = []
+        for model in args.model:
+            for stale in work.glob("bench.db*"):  # a fresh database and cache per model
+                subprocess.run(["rm", "-rf", str(stale)], check=True)
+            rows.append(run_model(model, pool, work, args))
+            print(json.dumps(rows[-1]), flush=True)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "hardware": describe_hardware(),
+              "cpus": os.cpu_count(), "update_every": args.update_every, "targets": TARGETS,
+              "live_sessions": rows}
+    previous = json.loads(args.json.read_text()) if args.json.is_file() else {}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({**previous, **result}, indent=1) + "\n")
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""What the model worker needs to build its model: a picklable :class:`ModelSpec`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..training.trainer import TrainingRule
+
+MODES = ("correct", "teach")
+NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer": "transformer",
+              "tok2vec": "tok2vec"}
+"""MODEL values that build a fresh pipeline instead of loading one from disk."""
+
+
+@dataclass
+class ModelSpec:
+    """What the worker needs to build its model: picklable, sent to the worker process."""
+
+    model: str = "default"
+    labels: list[str] | None = None
+    strategy: str = "mnlp"
+    mode: str = "correct"
+    output: str | None = None
+    lang: str = "en"
+    seed: int = 0
+    batch_size: int = 8
+    n_epochs: int = 1
+    min_steps: int = 20
+    """Updates per training round at least: more passes while the answers are few."""
+    learn_rate: float | None = None
+    dropout: float = 0.1
+    eval_fraction: float = 0.2
+    score_batch_size: int = 32
+    threads: int | None = None
+    """Torch threads of the worker process (default: all cores but one)."""
+    nice: int = 10
+    """Scheduling niceness added to the worker process, so requests get the CPU first."""
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    selector: str = "spacy-al.TopK.v1"
+    selector_options: dict[str, Any] = field(default_factory=dict)
+    window: int = 20
+    """Sentences the selector picks first in each ranking (the rest follow by score)."""
+    stopper: str = "spacy-al.StabilizingPredictions.v1"
+    stopper_options: dict[str, Any] = field(default_factory=dict)
+    stop_set_size: int = 200
+    rerank_candidates: int = 200
+    """After an update, the best M unanswered sentences by their last scores are
+    re-scored first (with ``rerank_sample``); the rest follow in chunks (0 and 0: all at once)."""
+    rerank_sample: int = 200
+    """... plus a seeded random sample of R of the other unanswered sentences."""
+    """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
+    patterns: str | None = None
+    """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
+    matcher_factory: Callable[[str, str], Any] | None = None
+    """``factory(path, lang)``: a matcher with ``match(tokens) -> [(TokenSpan, id)]``
+    (the recipe runtime's ``PatternMatcher``; a module-level class, so it pickles)."""
+
+    def training_rule(self, architecture: str) -> TrainingRule:
+        """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
+        rate = self.learn_rate
+        if rate is None:
+            rate = 1e-3 if architecture == "tok2vec" else 1e-4
+        return TrainingRule(epochs=self.n_epochs, min_steps=self.min_steps,
+                            batch_size=self.batch_size, learn_rate=rate, dropout=self.dropout,
+                            retrain="continue")

@@ -1,0 +1,60 @@
+"""A recipe's pool on Arrow next to the database: written once, reused while current."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from spacy_al.errors import CorpusFormatError
+from spacy_al.recipe_runtime import pool_cache
+from spacy_al.recipe_runtime.pool_cache import database_in_use, default_cache_root, source_pool
+from spacy_al.store.pool_items import ArrowItems
+from tests.conftest import SENTENCES
+
+
+def _text_source(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "pool.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    return path
+
+
+def test_cache_next_to_the_database_and_reused(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _text_source(tmp_path, SENTENCES + SENTENCES[:3])  # repeats are read once
+    with database_in_use(tmp_path / "db" / "annotations.db"):
+        assert default_cache_root() == (tmp_path / "db" / "annotations.db.pools").resolve()
+        items = source_pool(source, loader="text")
+        assert isinstance(items, ArrowItems) and len(items) == len(SENTENCES)
+        assert items.folder.parent == default_cache_root()
+        assert [items[h].text for h in items] == SENTENCES
+
+        def no_write(*_: object, **__: object) -> None:
+            raise AssertionError("the cached pool should have been reused")
+
+        monkeypatch.setattr(pool_cache, "write_pool", no_write)
+        again = source_pool(source, loader="text")
+        assert again.folder == items.folder and list(again) == list(items)
+        monkeypatch.undo()
+        limited = source_pool(source, loader="text", limit=4)  # read another way: its own
+        assert len(limited) == 4 and limited.folder != items.folder
+
+
+def test_a_changed_source_is_read_again(tmp_path: Path) -> None:
+    source = _text_source(tmp_path, SENTENCES[:4])
+    folder = tmp_path / "cache"
+    assert len(source_pool(source, loader="text", pool_cache=folder)) == 4
+    source.write_text("\n".join(SENTENCES[:6]) + "\n", encoding="utf8")
+    os.utime(source, (1, 1))
+    assert len(source_pool(source, loader="text", pool_cache=folder)) == 6
+
+
+def test_bad_loader_and_empty_source(tmp_path: Path) -> None:
+    source = _text_source(tmp_path, SENTENCES[:2])
+    with pytest.raises(CorpusFormatError, match="unknown loader 'xml'"):
+        source_pool(source, loader="xml", pool_cache=tmp_path / "c1")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf8")
+    with pytest.raises(CorpusFormatError, match="no text to annotate"):
+        source_pool(empty, loader="text", pool_cache=tmp_path / "c2")
