@@ -11,8 +11,10 @@ they run out), then for each ``--model`` starts ``spacy-al annotate ner.al-corre
 - ``reranked_after_update_seconds``: from the answer that completes ``--update-every``
   accepted answers to the first questions of the updated model (training included;
   ``train_seconds`` and ``rescore_seconds`` split it);
-- ``server_peak_rss_mb`` and ``worker_peak_rss_mb``: the peak resident memory (VmHWM) of
-  the server process and of its model worker over the first start.
+- ``server_peak_rss_mb`` and ``worker_peak_rss_mb``: the peak resident memory (VmHWM:
+  anonymous and file-backed pages, the memory map's included) of the server process and
+  of its model worker over the first start; ``*_cached_*`` the same over the second
+  start (the pool read from its cache, then one update).
 
 Prints a table and writes JSON (``docs/benchmarks/scale.json`` by default)::
 
@@ -173,16 +175,17 @@ def model_stats(url: str) -> dict[str, Any]:
     return dict(httpx.get(url + "/progress", timeout=30, trust_env=False).json()["model"])
 
 
-def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int) -> float:
+def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int,
+                        session: str = "bench") -> float:
     """Accept ``n`` questions (the model's spans as they are); return when the last went in."""
     queue, given = list(tasks), 0
     while given < n:
         if not queue:
-            queue = first_questions(url, "bench", _NoProc(), 120)
+            queue = first_questions(url, session, _NoProc(), 120)
         task = queue.pop(0)
         response = httpx.post(url + "/give_answers", timeout=60, trust_env=False,
                               json={"answers": [dict(task, answer="accept")],
-                                    "session_id": "bench"})
+                                    "session_id": session})
         response.raise_for_status()
         given += 1
     return time.monotonic()
@@ -241,10 +244,17 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
     port = free_port()
     began = time.monotonic()
     again = start_server(model, pool, work, port, args.update_every)
+    cached_watch = RssWatch(again.pid)
     try:
-        first_questions(f"http://{HOST}:{port}", "bench-cached", again, args.timeout)
+        tasks = first_questions(f"http://{HOST}:{port}", "bench-cached", again, args.timeout)
         cached = time.monotonic() - began
+        last_answer = answer_until_update(f"http://{HOST}:{port}", tasks, args.update_every,
+                                          "bench-cached")
+        wait_for_update(f"http://{HOST}:{port}", args.timeout)
+        first_questions(f"http://{HOST}:{port}", "after-update-cached", again, args.timeout)
+        reranked_cached = time.monotonic() - last_answer
     finally:
+        cached_peaks = cached_watch.stop()
         stop(again)
     last = (stats.get("history") or [{}])[-1]
     return {"model": model, "architecture": "tok2vec" if model == "tok2vec" else "transformer",
@@ -254,6 +264,11 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
             "first_question_seconds": round(first, 2),
             "first_question_cached_seconds": round(cached, 2),
             "reranked_after_update_seconds": round(reranked, 2),
+            "reranked_after_update_cached_seconds": round(reranked_cached, 2),
+            "server_peak_rss_cached_mb": cached_peaks["server"],
+            "worker_peak_rss_cached_mb": cached_peaks["worker"],
+            "total_peak_rss_cached_mb": round(cached_peaks["server"] + cached_peaks["worker"],
+                                              1),
             "train_seconds": last.get("train_seconds"),
             "rescore_seconds": last.get("rescore_seconds"), "rescored": last.get("rescored"),
             "ranked_share_after_update": stats.get("ranked_share")}
@@ -261,6 +276,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     keys = ("architecture", "pool_sentences", "server_peak_rss_mb", "worker_peak_rss_mb",
+            "server_peak_rss_cached_mb", "worker_peak_rss_cached_mb",
             "first_question_seconds", "first_question_cached_seconds",
             "reranked_after_update_seconds", "train_seconds", "rescore_seconds")
     print(" | ".join(keys))

@@ -81,6 +81,19 @@ class Stopper:
         self.stopped = self.stopped or self.decide_on_uncertainty()
         return self.stopped
 
+    @property
+    def last_tags(self) -> list[str] | None:
+        """The last model's stop-set tags, flat (what the next kappa compares with)."""
+        return None if self._last is None else list(self._last)
+
+    def restore(self, kappas: Sequence[float], uncertainties: Sequence[float],
+                stopped: bool, last_tags: Sequence[str] | None) -> None:
+        """Take up a saved run where it stopped (its trend, its verdict, its last tags)."""
+        self.kappas = [float(k) for k in kappas]
+        self.uncertainties = [float(u) for u in uncertainties]
+        self.stopped = bool(stopped)
+        self._last = None if last_tags is None else list(last_tags)
+
     def decide_on_tags(self) -> bool:
         return False
 

@@ -113,6 +113,7 @@ class ALSession:
         for record in self.state.rounds:
             self._label(record.round, self.pool.indices_of(record.selected))
         if self.state.rounds:
+            self._restore_stopper()
             return
         if self.live:
             self._record(0, 0, ([], []), "answers", dev=None, seconds=0.0)
@@ -151,6 +152,16 @@ class ALSession:
         rng = np.random.default_rng(derive_seed(self.settings.seed, 0, 4))
         return np.sort(rng.choice(len(self.pool), size=n, replace=False)).astype(np.int64)
 
+    def _restore_stopper(self) -> None:
+        """A resumed run's stopper continues the saved kappa trend and verdict."""
+        if self.stopper is None:
+            return
+        rounds = self.state.rounds
+        self.stopper.restore([r.stop_kappa for r in rounds if r.stop_kappa is not None],
+                             [r.stop_uncertainty for r in rounds
+                              if r.stop_uncertainty is not None],
+                             any(r.stopped for r in rounds), self.state.stop_tags)
+
     def check_stop(self, nlp: Language) -> dict[str, Any]:
         """Feed the stopping criterion the current model's tags on the stop set."""
         if self.stopper is None or self.settings.stop_set_size <= 0:
@@ -160,6 +171,7 @@ class ALSession:
                                           component=self.settings.component)
         self.stopper.update(tags)
         stopped = self.stopper.update_uncertainty(uncertainty)
+        self.state.stop_tags = self.stopper.last_tags
         kappa = self.stopper.kappas[-1] if self.stopper.kappas else None
         return {"stop_kappa": None if kappa is None else round(kappa, 6),
                 "stop_uncertainty": round(float(uncertainty.mean()), 6) if len(uncertainty)

@@ -57,6 +57,8 @@ class LoopState:
     rounds: list[RoundRecord] = field(default_factory=list)
     final_dev: dict[str, Any] | None = None
     """Dev scores of the model trained on the final labelled set, once measured."""
+    stop_tags: list[str] | None = None
+    """The last round's model's stop-set tags (flat): the next kappa's baseline on resume."""
 
     @property
     def selected(self) -> list[str]:
@@ -64,7 +66,8 @@ class LoopState:
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": VERSION, "settings": self.settings,
-                "rounds": [asdict(r) for r in self.rounds], "final_dev": self.final_dev}
+                "rounds": [asdict(r) for r in self.rounds], "final_dev": self.final_dev,
+                "stop_tags": self.stop_tags}
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves the previous state or the new one, never half."""
@@ -83,7 +86,7 @@ class LoopState:
             raise ConfigError(f"{path}: unknown state version {data.get('version')!r}.",
                               fix="start a fresh output_dir.")
         return cls(settings=data["settings"], rounds=[RoundRecord(**r) for r in data["rounds"]],
-                   final_dev=data.get("final_dev"))
+                   final_dev=data.get("final_dev"), stop_tags=data.get("stop_tags"))
 
 
 def load_or_create(path: Path, settings: dict[str, Any], resume: bool) -> LoopState:

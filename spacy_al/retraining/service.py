@@ -11,7 +11,7 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,19 +149,24 @@ class ModelService:
         return rerank(tasks, self.active_selector(),
                       self.spec.window if self.spec.mode == "correct" else 0, self.vectors)
 
-    def split_candidates(self, hashes: list[int]) -> tuple[list[int], list[int]]:
+    def split_candidates(self, hashes: Sequence[int] | np.ndarray
+                         ) -> tuple[list[int], np.ndarray]:
         """The candidate set to re-score first after an update, and the rest (best first
         by last score): the best ``rerank_candidates`` by last score plus a random sample
-        of ``rerank_sample`` of the others, seeded by seed and model version."""
+        of ``rerank_sample`` of the others, seeded by seed and model version. The rest is
+        an int64 array (a pool of millions stays a few megabytes)."""
+        hashes = np.asarray(hashes, dtype=np.int64)
         m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
         if m + r == 0 or len(hashes) <= m + r:
-            return list(hashes), []
-        order = sorted(hashes, key=lambda h: -self.scores.get(h, float("-inf")))
+            return hashes.tolist(), hashes[:0]
+        last = np.fromiter((self.scores.get(h, float("-inf")) for h in hashes.tolist()),
+                           dtype=np.float64, count=len(hashes))
+        order = np.argsort(-last, kind="stable")  # ties in the order given
         best, others = order[:m], order[m:]
         rng = np.random.default_rng([self.spec.seed, self.version])
-        picked = set(rng.choice(len(others), size=r, replace=False).tolist())
-        sample = [h for i, h in enumerate(others) if i in picked]
-        return best + sample, [h for i, h in enumerate(others) if i not in picked]
+        picked = np.zeros(len(others), dtype=bool)
+        picked[rng.choice(len(others), size=r, replace=False)] = True
+        return hashes[np.concatenate([best, others[picked]])].tolist(), hashes[others[~picked]]
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -189,7 +194,8 @@ class ModelService:
 
     def stop_set(self) -> list[PoolItem]:
         """A fixed, seeded sample of the pool (by input hash) the stopping criterion watches."""
-        hashes = sorted(self.items)
+        hashes = (np.sort(self.items.hashes).tolist() if isinstance(self.items, ArrowItems)
+                  else sorted(self.items))
         n = min(self.spec.stop_set_size, len(hashes))
         chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n, replace=False)
         return items_of(self.items, [hashes[i] for i in sorted(chosen)])

@@ -35,6 +35,8 @@ import traceback
 from collections.abc import Callable
 from typing import IO, Any
 
+import numpy as np
+
 from .service import ModelService, ModelSpec
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def _run_job(service: ModelService, kind: str, payload: Any,
     if kind == "pool":
         service.set_pool(payload)
     elif kind == "score":
-        hashes, size = list(payload["hashes"]), int(payload.get("chunk", 256))
+        hashes, size = np.asarray(payload["hashes"], np.int64), int(payload.get("chunk", 256))
         start, first = 0, min(FIRST_CHUNK, size)
         while start < len(hashes) or start == 0:
             if start > 0 and newer_job():  # an update came in: its re-scoring covers the rest
@@ -104,7 +106,7 @@ def _run_job(service: ModelService, kind: str, payload: Any,
                             len(hashes))
                 return
             step = first if start == 0 else size
-            chunk = hashes[start:start + step]
+            chunk = hashes[start:start + step].tolist()
             start += step
             put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
                                    "done": start >= len(hashes), "version": service.version}))
@@ -120,11 +122,11 @@ def _train(service: ModelService, payload: Any, put_result: Callable[[Message], 
     then re-score the rest in chunks, dropping it as soon as a newer job waits."""
     report = service.train(payload["answers"])
     began = time.perf_counter()
-    hashes = list(payload["hashes"])
+    hashes = np.asarray(payload["hashes"], np.int64)
     first, rest = service.split_candidates(hashes)
     tasks = service.rank(first)
     put_result(("trained", {"report": report, "tasks": tasks, "hashes": first,
-                            "partial": bool(rest),
+                            "partial": len(rest) > 0,
                             "rescored": len(first), "pool": len(hashes),
                             "version": service.version,
                             "rescore_seconds": round(time.perf_counter() - began, 3)}))
@@ -133,7 +135,7 @@ def _train(service: ModelService, payload: Any, put_result: Callable[[Message], 
         if newer_job():
             logger.info("model v%s: re-scoring abandoned for a newer job", service.version)
             return
-        chunk = rest[start:start + size]
+        chunk = rest[start:start + size].tolist()
         put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
                                "done": start + size >= len(rest), "version": service.version}))
 
@@ -188,6 +190,9 @@ def main() -> None:
         return job
 
     serve_jobs(spec, get_job, lambda message: write_frame(results, message), lambda: True)
+    results.flush()
+    sys.stderr.flush()
+    os._exit(0)  # the reader thread may block on stdin: finalising would abort on its lock
 
 
 class ModelWorker:

@@ -6,6 +6,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..tasks import PoolItem, task_hash_of
 
 
@@ -57,12 +59,17 @@ class StreamCounts:
         with self._lock:
             return len(self._open_keys(self._done_sets(scope)))
 
-    def unanswered_items(self) -> list[int]:
-        """Input hashes of the pool items nobody answered (for re-scoring)."""
+    def unanswered_items(self) -> list[int] | np.ndarray:
+        """Input hashes of the pool items nobody answered (for re-scoring), in pool
+        order: an int64 array for an Arrow pool (millions stay megabytes), else a list."""
         with self._lock:
-            if self.exclude_by != "input" or self.feed_overlap:
-                return list(self.items)
-            done = self._done[None]
+            everyone = self.exclude_by != "input" or self.feed_overlap
+            done: set[int] = set() if everyone else self._done[None]
+            hashes = getattr(self.items, "hashes", None)
+            if isinstance(hashes, np.ndarray):
+                if not done:
+                    return hashes.copy()
+                return hashes[~np.isin(hashes, np.fromiter(done, np.int64, len(done)))]
             return [h for h in self.items if h not in done]
 
     def answered_inputs(self) -> set[int]:

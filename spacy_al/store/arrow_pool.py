@@ -2,14 +2,15 @@
 
 A pool folder holds::
 
-    entries/    text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens
-    scores/     last_score (NaN until scored), one row per entry, in pool order
-    pool.json   where the pool came from (path, size, mtime, loader) and the last scoring
+    entries.arrow  text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens
+    index/         _input_hash, n_tokens, last_score (NaN until scored): one row per entry
+    pool.json      where the pool came from (path, size, mtime, loader) and the last scoring
 
-Both are ``Dataset.save_to_disk`` folders; :func:`open_pool` reads them back with
-``load_from_disk``, which memory-maps the Arrow files: a pool of millions of sentences
-costs the pages in use, not its size. Entries are written once, through an
-``ArrowWriter`` batch by batch; new scores rewrite only the small ``scores`` column.
+Entries are written once, through an ``ArrowWriter`` batch by batch, and opened with
+``Dataset.from_file``, which memory-maps them: a pool of millions of sentences costs the
+pages in use, not its size (and is never copied). The small ``index`` (a
+``save_to_disk`` folder) holds what the server and worker keep in memory, so opening a
+pool touches a few megabytes, not the entries; new scores rewrite only the index.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ ENTRY_FEATURES = Features({
     "source": Value("string"),
     "n_tokens": Value("int64"),
 })
-SCORE_FEATURES = Features({"last_score": Value("float64")})
+INDEX_FEATURES = Features({"_input_hash": Value("int64"), "n_tokens": Value("int64"),
+                           "last_score": Value("float64")})
+ENTRIES_FILE = "entries.arrow"
 WRITE_BATCH = 1000
+LAYOUT = 2
+"""Version of the folder layout (1: ``entries/`` and ``scores/`` folders)."""
 
 
 @dataclass
@@ -51,14 +56,13 @@ class ArrowPool:
     entries: Dataset
     last_scores: np.ndarray
     info: dict[str, Any]
+    input_hashes: np.ndarray
+    """int64 input hash per entry, in pool order (from the index)."""
+    n_tokens: np.ndarray
+    """int64 tokens per entry (from the index)."""
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    @property
-    def n_tokens(self) -> np.ndarray:
-        """int64 tokens per entry (one column read, not the pool)."""
-        return column_array(self.entries, "n_tokens", np.int64)
 
     def iter_batches(self, batch_size: int,
                      columns: Sequence[str] = ("tokens",)) -> Iterator[tuple[int, list[dict]]]:
@@ -81,8 +85,7 @@ class ArrowPool:
         if scores.shape != (len(self),):
             raise ConfigError(f"{len(scores)} scores for a pool of {len(self)} entries.",
                               fix="score the whole pool, in pool order.")
-        _save(Dataset.from_dict({"last_score": scores}, features=SCORE_FEATURES),
-              self.folder / "scores")
+        _save_index(self.folder, self.input_hashes, self.n_tokens, scores)
         self.last_scores = scores
         self.info = {**self.info, "last_scoring": info}
         _write_info(self.folder, self.info)
@@ -107,21 +110,26 @@ def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> Ar
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pool.json").unlink(missing_ok=True)  # no half-written pool ever looks whole
     staging = folder / "staging.arrow"
-    count = 0
+    hashes: list[int] = []
+    lengths: list[int] = []
     with ArrowWriter(features=ENTRY_FEATURES, path=str(staging)) as writer:
         rows: list[dict[str, Any]] = []
         for item in items:
             rows.append(entry_row(item))
+            hashes.append(item.input_hash)
+            lengths.append(len(item.tokens))
             if len(rows) >= WRITE_BATCH:
-                count += _flush(writer, rows)
-        count += _flush(writer, rows)
+                _flush(writer, rows)
+        _flush(writer, rows)
         writer.finalize()
-    _save(Dataset.from_file(str(staging)), folder / "entries")
-    staging.unlink()
-    _save(Dataset.from_dict({"last_score": np.full(count, np.nan)}, features=SCORE_FEATURES),
-          folder / "scores")
-    _write_info(folder, {**info, "rows": count})
+    staging.replace(folder / ENTRIES_FILE)
+    shutil.rmtree(folder / "entries", ignore_errors=True)  # the layout before entries.arrow
+    shutil.rmtree(folder / "scores", ignore_errors=True)
+    _save_index(folder, np.asarray(hashes, np.int64), np.asarray(lengths, np.int64),
+                np.full(len(hashes), np.nan))
+    _write_info(folder, {**info, "rows": len(hashes), "layout": LAYOUT})
     return open_pool(folder)
 
 
@@ -131,10 +139,15 @@ def open_pool(folder: str | Path) -> ArrowPool:
     if not (folder / "pool.json").is_file():
         raise ConfigError(f"{folder} holds no Arrow pool (no pool.json).",
                           fix="write one with write_pool / spacy-al score --pool-cache DIR.")
-    entries = load_from_disk(str(folder / "entries"))
-    scores = column_array(load_from_disk(str(folder / "scores")), "last_score", np.float64)
     info = json.loads((folder / "pool.json").read_text(encoding="utf8"))
-    return ArrowPool(folder, entries, scores, info)
+    if info.get("layout") != LAYOUT:
+        raise ConfigError(f"{folder} holds an Arrow pool of an older layout.",
+                          fix="delete the folder; it is written anew from the source.")
+    entries = Dataset.from_file(str(folder / ENTRIES_FILE))
+    index = load_from_disk(str(folder / "index"))
+    return ArrowPool(folder, entries, column_array(index, "last_score", np.float64), info,
+                     column_array(index, "_input_hash", np.int64),
+                     column_array(index, "n_tokens", np.int64))
 
 
 def column_array(dataset: Dataset, name: str, dtype: type) -> np.ndarray:
@@ -156,6 +169,8 @@ def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
     folder = Path(folder)
     if not (folder / "pool.json").is_file():
         return None
+    if json.loads((folder / "pool.json").read_text(encoding="utf8")).get("layout") != LAYOUT:
+        return None  # written by an older version: stale
     pool = open_pool(folder)
     if pool.info.get("source") != info["source"]:
         raise ConfigError(f"{folder} holds the pool of {pool.info.get('source')}, "
@@ -163,6 +178,12 @@ def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
                           fix="use another --pool-cache folder, or delete this one.")
     same = all(pool.info.get(key) == info[key] for key in ("loader", "size", "mtime"))
     return pool if same else None
+
+
+def _save_index(folder: Path, hashes: np.ndarray, n_tokens: np.ndarray,
+                scores: np.ndarray) -> None:
+    _save(Dataset.from_dict({"_input_hash": hashes, "n_tokens": n_tokens,
+                             "last_score": scores}, features=INDEX_FEATURES), folder / "index")
 
 
 def _flush(writer: ArrowWriter, rows: list[dict[str, Any]]) -> int:

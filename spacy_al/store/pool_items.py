@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..tasks import PoolItem
-from .arrow_pool import ArrowPool, column_array, open_pool
+from .arrow_pool import ArrowPool, open_pool
 
 ITEM_COLUMNS = ("text", "tokens", "_input_hash", "source")
 
@@ -29,7 +29,7 @@ class ArrowItems(Mapping[int, PoolItem]):
     def __init__(self, pool: ArrowPool) -> None:
         self.pool = pool
         self.folder = Path(pool.folder)
-        self.hashes = column_array(pool.entries, "_input_hash", np.int64)
+        self.hashes = pool.input_hashes
         """Input hashes in pool order."""
         self._by_hash = np.argsort(self.hashes, kind="stable")
         self._sorted = self.hashes[self._by_hash]

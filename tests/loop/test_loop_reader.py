@@ -125,3 +125,21 @@ def test_bald_with_options_runs_a_round(tmp_path: Path, nlp: Language) -> None:
     state = LoopState.load(tmp_path / "al" / "al_state.json")
     assert state.rounds[1].strategy == "bald" and len(state.rounds[1].selected) == 10
     assert state.settings["strategy_options"] == {"n_samples": 3, "dropout": 0.2}
+
+
+def test_a_resumed_run_keeps_its_stopping_trend(tmp_path: Path, nlp: Language) -> None:
+    from spacy_al.acquisition.stoppers import build_stabilizing_predictions
+
+    first_stopper = build_stabilizing_predictions(threshold=0.99, window=3)
+    first = make_corpus(tmp_path / "al", max_rounds=2, stopper=first_stopper, stop_set_size=30)
+    run_epochs(first, nlp, 3)
+    saved = LoopState.load(tmp_path / "al" / "al_state.json")
+    assert saved.stop_tags == first_stopper.last_tags and saved.stop_tags
+    assert len(first_stopper.kappas) == 1  # rounds 1 and 2 tagged: one kappa
+    stopper = build_stabilizing_predictions(threshold=0.99, window=3)
+    again = make_corpus(tmp_path / "al", max_rounds=3, stopper=stopper, stop_set_size=30)
+    run_epochs(again, nlp, 2)
+    assert stopper.kappas[:1] == first_stopper.kappas  # the trend goes on, not anew
+    assert len(stopper.kappas) == 2  # round 3 compared with round 2's saved tags
+    state = LoopState.load(tmp_path / "al" / "al_state.json")
+    assert state.rounds[3].stop_kappa == pytest.approx(stopper.kappas[-1], abs=1e-6)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -76,3 +77,15 @@ def test_cache_reused_only_for_its_unchanged_source(tmp_path: Path) -> None:
         cached_pool(tmp_path / "pool", source_info(other, "text"))
     with pytest.raises(ConfigError, match="no Arrow pool"):
         open_pool(tmp_path / "nothing")
+
+
+def test_a_pool_of_an_older_layout_is_stale(tmp_path: Path) -> None:
+    source = tmp_path / "pool.txt"
+    source.write_text("a b\n", encoding="utf8")
+    info = source_info(source, "text")
+    write_pool(iter(items(3)), tmp_path / "pool", **info)
+    (tmp_path / "pool" / "pool.json").write_text(json.dumps(info), encoding="utf8")  # layout 1
+    assert cached_pool(tmp_path / "pool", info) is None
+    with pytest.raises(ConfigError, match="older layout"):
+        open_pool(tmp_path / "pool")
+    assert len(write_pool(iter(items(4)), tmp_path / "pool", **info)) == 4  # written anew
