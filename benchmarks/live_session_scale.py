@@ -97,11 +97,14 @@ def write_pool_file(path: Path, n: int) -> int:
 
 
 class RssWatch:
-    """Peak resident memory (VmHWM, MB) of a process and of its children, polled."""
+    """Peak resident memory (VmHWM, MB) of a process and of its children, polled: the
+    model worker, and the pool writer while a new pool is being read."""
+
+    ROLES = {"retraining.worker": "worker", "pool_writer": "pool_writer"}
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
-        self.peaks: dict[str, float] = {"server": 0.0, "worker": 0.0}
+        self.peaks: dict[str, float] = {"server": 0.0, "worker": 0.0, "pool_writer": 0.0}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -123,11 +126,16 @@ class RssWatch:
             return []
         return [int(p) for p in text.split()]
 
+    def _role(self, pid: int) -> str:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf8", "replace")
+        except OSError:
+            return "other"
+        return next((role for key, role in self.ROLES.items() if key in command), "other")
+
     def _poll(self) -> None:
         while not self._stop.is_set():
-            self.peaks["server"] = max(self.peaks["server"], self._hwm(self.pid))
-            for child in self._children():
-                self.peaks["worker"] = max(self.peaks["worker"], self._hwm(child))
+            self._poll_once()
             time.sleep(0.25)
 
     def stop(self) -> dict[str, float]:
@@ -139,7 +147,8 @@ class RssWatch:
     def _poll_once(self) -> None:
         self.peaks["server"] = max(self.peaks["server"], self._hwm(self.pid))
         for child in self._children():
-            self.peaks["worker"] = max(self.peaks["worker"], self._hwm(child))
+            role = self._role(child)
+            self.peaks[role] = max(self.peaks.get(role, 0.0), self._hwm(child))
 
 
 def start_server(model: str, pool: Path, work: Path, port: int, update_every: int
@@ -208,6 +217,24 @@ def wait_for_update(url: str, timeout: float) -> dict[str, Any]:
     raise SystemExit(f"no model update within {timeout:.0f} s")
 
 
+def pool_size(url: str) -> int:
+    return int(httpx.get(url + "/progress", timeout=30, trust_env=False).json()["pool_size"])
+
+
+def wait_for_pool(url: str, first: int, n: int, began: float, timeout: float) -> float | None:
+    """Seconds from start until the session holds the whole pool (a first start begins on
+    ``first`` sentences and reads the rest in the background), or None if it did not
+    within ``timeout``. (The whole pool may hold a few sentences fewer than ``n``: 32-bit
+    input hashes of a million texts collide about a hundred times.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        size = pool_size(url)
+        if size > first or size >= n:
+            return round(time.monotonic() - began, 2)
+        time.sleep(0.5)
+    return None
+
+
 def free_port() -> int:
     import socket
 
@@ -233,11 +260,15 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
     try:
         tasks = first_questions(url, "bench", proc, args.timeout)
         first = time.monotonic() - began
+        first_size = pool_size(url)
         last_answer = answer_until_update(url, tasks, args.update_every)
         stats = wait_for_update(url, args.timeout)
         first_questions(url, "after-update", proc, args.timeout)
         reranked = time.monotonic() - last_answer
+        grown = (wait_for_pool(url, first_size, args.sentences, began, args.timeout)
+                 if first_size < args.sentences * 0.99 else 0.0)
         stats = model_stats(url)
+        whole = pool_size(url)
     finally:
         peaks = watch.stop()
         stop(proc)
@@ -258,17 +289,19 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
         stop(again)
     last = (stats.get("history") or [{}])[-1]
     return {"model": model, "architecture": "tok2vec" if model == "tok2vec" else "transformer",
-            "pool_sentences": args.sentences, "server_peak_rss_mb": peaks["server"],
+            "pool_sentences": args.sentences, "first_pool_size": first_size,
+            "whole_pool_size": whole, "server_peak_rss_mb": peaks["server"],
             "worker_peak_rss_mb": peaks["worker"],
-            "total_peak_rss_mb": round(peaks["server"] + peaks["worker"], 1),
+            "pool_writer_peak_rss_mb": peaks["pool_writer"],
+            "total_peak_rss_mb": round(sum(peaks.values()), 1),
+            "pool_grown_seconds": grown,
             "first_question_seconds": round(first, 2),
             "first_question_cached_seconds": round(cached, 2),
             "reranked_after_update_seconds": round(reranked, 2),
             "reranked_after_update_cached_seconds": round(reranked_cached, 2),
             "server_peak_rss_cached_mb": cached_peaks["server"],
             "worker_peak_rss_cached_mb": cached_peaks["worker"],
-            "total_peak_rss_cached_mb": round(cached_peaks["server"] + cached_peaks["worker"],
-                                              1),
+            "total_peak_rss_cached_mb": round(sum(cached_peaks.values()), 1),
             "train_seconds": last.get("train_seconds"),
             "rescore_seconds": last.get("rescore_seconds"), "rescored": last.get("rescored"),
             "ranked_share_after_update": stats.get("ranked_share")}

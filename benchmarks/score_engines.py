@@ -156,6 +156,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--architecture", default="tok2vec",
                         choices=("tok2vec", "transformer", "transformer-int8"),
                         help="the model built when no --model is given")
+    parser.add_argument("--into-scale", type=Path, default=None,
+                        help="also record the runs under score/<architecture> of this JSON "
+                        "(docs/benchmarks/scale.json)")
     parser.add_argument("--pool", type=Path, default=None,
                         help="take the first --n lines of this text pool (default: CoNLL)")
     parser.add_argument("--json", type=Path,
@@ -204,6 +207,27 @@ def main(argv: list[str] | None = None) -> None:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf8")
     print(f"wrote {args.json}")
+    if args.into_scale is not None:
+        into_scale(args.into_scale, args, report)
+
+
+def into_scale(path: Path, args: argparse.Namespace, report: dict[str, Any]) -> None:
+    """Record ``report`` under ``score.<architecture>`` of the scale benchmark's JSON."""
+    scale = json.loads(path.read_text(encoding="utf8")) if path.is_file() else {}
+    scale.setdefault("score", {})[args.architecture] = {
+        "pool": str(args.pool) if args.pool else "CoNLL-2003 train, cycled",
+        "sentences_scored": args.n, "strategy": args.strategy, "date": report["date"],
+        "cpu": report["cpu"], "cores": report["cores"],
+        "words_per_s": {f"{r['engine']}:{r['workers']}": r["words_per_s"]
+                        for r in report["runs"]},
+        "steady_words_per_s": {f"{r['engine']}:{r['workers']}": r["steady_words_per_s"]
+                               for r in report["runs"]},
+        "startup_seconds": {f"{r['engine']}:{r['workers']}": r["startup_seconds"]
+                            for r in report["runs"]},
+        "time_over_local": report["time_over_first"],
+        "outputs_identical": report["outputs_identical"]}
+    path.write_text(json.dumps(scale, indent=1) + "\n", encoding="utf8")
+    print(f"recorded in {path}")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,13 @@ from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
 from ..tasks import PoolItem, set_hashes, task_stub
 from .patterns import PatternMatcher, matched_first, pattern_span_dicts
-from .pool_cache import source_pool
+from .pool_cache import open_or_start
 from .sources import sample_labels
 
 ORDERS = ("sequential", "random")
+HEAD_SENTENCES = 20_000
+"""A source not cached yet: the session starts on this many sentences while the whole
+pool is written in a child process."""
 
 
 def resolve_labels(labels: list[str] | None, source: str, *, required: bool = True) -> list[str]:
@@ -110,8 +113,10 @@ def active_components(
         PatternMatcher(patterns, lang)  # a bad line fails here, naming file and line
     if spacy_model in NEW_MODELS:
         labels = resolve_labels(labels, source)
-    items = source_pool(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
-                        **{k: v for k, v in (source_options or {}).items() if v is not None})
+    items, writer = open_or_start(
+        source, head=HEAD_SENTENCES, lang=lang, limit=limit, loader=loader,
+        pool_cache=pool_cache,
+        **{k: v for k, v in (source_options or {}).items() if v is not None})
     stream = PoolStream(items, task_keys=() if mode == "correct" else ("spans",),
                         exclude_by="input" if mode == "correct" else "task",
                         feed_overlap=feed_overlap,
@@ -125,6 +130,13 @@ def active_components(
     loop = ModelLoop(stream, spec, update_every=update_every, worker=worker,
                      ranking_window=ranking_window)
     labels = loop.start()
+    on_exit = loop.close
+    if writer is not None:  # the session starts on the first sentences; the rest follows
+        writer.on_done(loop.grow_pool)
+
+        def on_exit(controller: Any) -> None:
+            writer.close()
+            loop.close(controller)
     view_id = "ner_manual" if mode == "correct" else "ner"
     return {
         "dataset": dataset,
@@ -133,7 +145,7 @@ def active_components(
         "update": loop.update,
         "load_answers": loop.seed,
         "stats": loop.stats,
-        "on_exit": loop.close,
+        "on_exit": on_exit,
         "exclude": exclude or [],
         "config": {"labels": labels, "batch_size": batch_size, "strategy": strategy,
                    "selector": selector, "update_every": update_every,

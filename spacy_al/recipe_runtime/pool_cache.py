@@ -7,6 +7,11 @@ hold input hashes and the next ranked window, not the pool. The folder is
 ``--pool-cache``, or ``<database>.pools/<key>`` where the key names the source, the
 loader and the options that change what is read (``--limit``, ``--lang``, the hf
 columns); a cached pool is reused while its source file keeps its size and mtime.
+
+A source not cached yet is not waited for: :func:`open_or_start` writes its first
+``head`` sentences at once (the session starts on those) and the whole pool in a child
+process (:mod:`.pool_writer`, so reading a million sentences never holds the server's
+interpreter); once written, the session grows onto it (``ModelLoop.grow_pool``).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +62,75 @@ def cache_key(info: dict[str, Any], options: dict[str, Any]) -> str:
     return f"{stem[:40]}-{hashlib.sha1(blob.encode('utf8')).hexdigest()[:12]}"
 
 
+@dataclass
+class PoolPlan:
+    """Where a source's pool lives and how it is read."""
+
+    path: Path
+    loader: str
+    folder: Path
+    info: dict[str, Any]
+    read_with: dict[str, Any]
+    """``lang``, ``limit`` and the reader's options."""
+
+    @classmethod
+    def of(cls, source: str | Path, *, lang: str = "en", limit: int | None = None,
+           loader: str = "auto", pool_cache: str | Path | None = None,
+           **options: Any) -> PoolPlan:
+        path = resolve_source(source, check_loader(source, loader))
+        info = source_info(path, resolve_loader(path, loader=loader))
+        read_with = {"lang": lang, "limit": limit, **options}
+        folder = Path(pool_cache) if pool_cache is not None else (
+            default_cache_root() / cache_key(info, read_with))
+        return cls(path, loader, folder, {**info, "read_with": read_with}, read_with)
+
+    def cached(self) -> ArrowItems | None:
+        pool = cached_pool(self.folder, self.info)
+        if pool is None or pool.info.get("read_with") != self.read_with:
+            return None
+        return ArrowItems(pool)
+
+    def items(self) -> Iterator[Any]:
+        options = dict(self.read_with)
+        return iter_source(self.path, lang=options.pop("lang"), limit=options.pop("limit"),
+                           loader=self.loader, **options)
+
+    def write(self) -> ArrowItems:
+        return ArrowItems(write_pool(self.items(), self.folder, **self.info))
+
+    def to_json(self) -> str:
+        return json.dumps({"source": str(self.path), "loader": self.loader,
+                           "pool_cache": str(self.folder), **self.read_with})
+
+
 def source_pool(
     source: str | Path, *, lang: str = "en", limit: int | None = None, loader: str = "auto",
     pool_cache: str | Path | None = None, **options: Any,
 ) -> ArrowItems:
     """The Arrow pool of a recipe's source: the cached one while it is current, else the
     source streamed into it (each distinct text once, in source order)."""
-    path = resolve_source(source, check_loader(source, loader))
-    fmt = resolve_loader(path, loader=loader)
-    info = source_info(path, fmt)
-    read_with = {"lang": lang, "limit": limit, **options}
-    folder = Path(pool_cache) if pool_cache is not None else (
-        default_cache_root() / cache_key(info, read_with))
-    info = {**info, "read_with": read_with}
-    pool = cached_pool(folder, info)
-    if pool is not None and pool.info.get("read_with") == read_with:
-        return ArrowItems(pool)
-    items = iter_source(path, lang=lang, limit=limit, loader=loader, **options)
-    return ArrowItems(write_pool(items, folder, **info))
+    plan = PoolPlan.of(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
+                       **options)
+    return plan.cached() or plan.write()
+
+
+def open_or_start(
+    source: str | Path, *, head: int, lang: str = "en", limit: int | None = None,
+    loader: str = "auto", pool_cache: str | Path | None = None, **options: Any,
+) -> tuple[ArrowItems, Any]:
+    """The pool to start a session on, and a :class:`~.pool_writer.PoolWriter` writing
+    the whole pool (None when the pool is whole already: cached, or ``head`` or fewer
+    sentences, written here)."""
+    from .pool_writer import PoolWriter
+
+    plan = PoolPlan.of(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
+                       **options)
+    cached = plan.cached()
+    if cached is not None:
+        return cached, None
+    first = list(itertools.islice(plan.items(), head + 1))
+    if len(first) <= head:
+        return ArrowItems(write_pool(first, plan.folder, **plan.info)), None
+    head_folder = plan.folder.with_name(plan.folder.name + ".head")
+    items = ArrowItems(write_pool(first[:head], head_folder, **plan.info, head=True))
+    return items, PoolWriter(plan)

@@ -27,6 +27,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from ..errors import ConfigError, ModelNotFoundError, SpacyALError, UnknownLabelError
 from ..server.stream import PoolStream
 from ..tasks import is_complete
@@ -112,6 +114,17 @@ class ModelLoop:
                                        fix="Run again with the log visible; check MODEL."
                                        ) from None
         raise SpacyALError(f"The model was not ready after {timeout:.0f} s.")
+
+    def grow_pool(self, items: Mapping[int, Any]) -> None:
+        """The whole pool, once written (the session started on its first sentences):
+        the stream and the worker move onto it, and its new sentences are scored."""
+        before = np.asarray(self.stream.unanswered_items(), dtype=np.int64)
+        self.stream.replace_items(items)
+        self.worker.submit("pool", items)
+        now = np.asarray(self.stream.unanswered_items(), dtype=np.int64)
+        new = now[~np.isin(now, before)]
+        logger.info("spacy-al: the pool grew to %d sentences", len(items))
+        self.worker.submit("score", {"hashes": new, "chunk": self.score_chunk})
 
     def close(self, *_: Any) -> None:
         self._closed.set()

@@ -102,6 +102,7 @@ class ModelService:
         self.scores: dict[int, float] = {}
         """Each item's last acquisition score by input hash (the candidate set's order)."""
         self.version = 0
+        self._stop_hashes: list[int] | None = None
         self._optimizer = make_optimizer(self.rule.learn_rate)
 
     @staticmethod
@@ -194,11 +195,16 @@ class ModelService:
 
     def stop_set(self) -> list[PoolItem]:
         """A fixed, seeded sample of the pool (by input hash) the stopping criterion watches."""
-        hashes = (np.sort(self.items.hashes).tolist() if isinstance(self.items, ArrowItems)
-                  else sorted(self.items))
-        n = min(self.spec.stop_set_size, len(hashes))
-        chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n, replace=False)
-        return items_of(self.items, [hashes[i] for i in sorted(chosen)])
+        if self._stop_hashes is None:  # chosen once: a pool that grows keeps its stop set
+            hashes = (np.sort(self.items.hashes).tolist()
+                      if isinstance(self.items, ArrowItems) else sorted(self.items))
+            n = min(self.spec.stop_set_size, len(hashes))
+            chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n,
+                                                                  replace=False)
+            if not hashes:
+                return []
+            self._stop_hashes = [hashes[i] for i in sorted(chosen)]
+        return items_of(self.items, self._stop_hashes)
 
     def watch_stop_set(self) -> dict[str, Any]:
         """Tag the stop set with the current model and feed the stopping criterion."""

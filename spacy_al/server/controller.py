@@ -233,7 +233,8 @@ class Controller:
         result: dict[str, Any] = {
             "total": self._total, "session_total": self._session_totals.get(session_id, 0),
             "progress": self._progress(session_id), "session_id": session_id,
-            "ready": self.stream.ready.is_set(), "remaining": self.stream.n_open(session_id)}
+            "ready": self.stream.ready.is_set(), "remaining": self.stream.n_open(session_id),
+            "pool_size": len(self.stream.items)}
         stats = self.components.get("stats")
         if stats is not None:
             result["model"] = stats()

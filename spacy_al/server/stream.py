@@ -107,6 +107,12 @@ class PoolStream(AnswerLedger):
             self.version = self.version + 1 if version is None else version
         self.ready.set()
 
+    def replace_items(self, items: Mapping[int, PoolItem]) -> None:
+        """Move onto a pool holding every sentence of this one and more (the whole pool,
+        once written); rankings and answers stay valid."""
+        with self._lock:
+            self.items = items
+
     def add_items(self, items: Iterable[PoolItem]) -> None:
         """Add sentences to a pool held as a dict (a recipe's own stream; not Arrow)."""
         if not isinstance(self.items, MutableMapping):

@@ -9,7 +9,12 @@ import pytest
 
 from spacy_al.errors import CorpusFormatError
 from spacy_al.recipe_runtime import pool_cache
-from spacy_al.recipe_runtime.pool_cache import database_in_use, default_cache_root, source_pool
+from spacy_al.recipe_runtime.pool_cache import (
+    database_in_use,
+    default_cache_root,
+    open_or_start,
+    source_pool,
+)
 from spacy_al.store.pool_items import ArrowItems
 from tests.conftest import SENTENCES
 
@@ -58,3 +63,34 @@ def test_bad_loader_and_empty_source(tmp_path: Path) -> None:
     empty.write_text("\n\n", encoding="utf8")
     with pytest.raises(CorpusFormatError, match="no text to annotate"):
         source_pool(empty, loader="text", pool_cache=tmp_path / "c2")
+
+
+def test_a_big_source_starts_on_its_head_and_grows(tmp_path: Path) -> None:
+    source = _text_source(tmp_path, SENTENCES)
+    items, writer = open_or_start(source, head=5, loader="text", pool_cache=tmp_path / "c")
+    assert writer is not None and [items[h].text for h in items] == SENTENCES[:5]
+    got: list[ArrowItems] = []
+    writer.on_done(got.append).join(timeout=120)
+    assert len(got) == 1 and [got[0][h].text for h in got[0]] == SENTENCES
+    whole, none = open_or_start(source, head=5, loader="text", pool_cache=tmp_path / "c")
+    assert none is None and list(whole) == list(got[0])  # the cache is whole now
+
+
+def test_a_small_source_is_whole_at_once(tmp_path: Path) -> None:
+    source = _text_source(tmp_path, SENTENCES)
+    items, writer = open_or_start(source, head=len(SENTENCES), loader="text",
+                                  pool_cache=tmp_path / "c")
+    assert writer is None and len(items) == len(SENTENCES)
+
+
+def test_a_bad_line_past_the_head_is_reported_and_the_session_goes_on(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    source = tmp_path / "pool.jsonl"
+    source.write_text("".join(f'{{"text": "{t}"}}\n' for t in SENTENCES) + "{not json\n",
+                      encoding="utf8")
+    items, writer = open_or_start(source, head=4, pool_cache=tmp_path / "c")
+    assert writer is not None and len(items) == 4
+    got: list[ArrowItems] = []
+    writer.on_done(got.append).join(timeout=120)
+    assert not got and writer.error and "pool.jsonl" in writer.error
+    assert "reading the rest" in caplog.text

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from spacy_al.recipe_runtime.components import unranked_task
-from spacy_al.recipe_runtime.pool_cache import source_pool
+from spacy_al.recipe_runtime.pool_cache import open_or_start, source_pool
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.ranking_book import STALE_OFFSET, RankingBook
 from spacy_al.retraining.service import ModelService, ModelSpec
@@ -92,3 +92,41 @@ def test_an_update_cuts_the_initial_scoring_short(
         assert loop.stats()["ranked_share"] == 1.0 and not loop._scoring
     finally:
         loop.close()
+
+
+def test_the_session_grows_onto_the_whole_pool(tok2vec_nlp_path: Path, tmp_path: Path) -> None:
+    head, writer = open_or_start(_source(tmp_path / "pool.jsonl"), head=10,
+                                 pool_cache=tmp_path / "cache")
+    assert writer is not None
+    stream = PoolStream(head, unranked=unranked_task)
+    loop = ModelLoop(stream, ModelSpec(model=str(tok2vec_nlp_path), output=str(tmp_path / "o"),
+                                       min_steps=2, stop_set_size=5),
+                     update_every=3, worker="thread", score_chunk=5)
+    try:
+        loop.start()
+        _wait(lambda: loop.state == "idle" and stream.complete)
+        assert len(stream.items) == 10 and loop.stats()["ranked_share"] == 1.0
+        writer.on_done(loop.grow_pool).join(timeout=120)
+        assert len(stream.items) == 40
+        _wait(lambda: loop.stats()["ranked_share"] == 1.0 and stream.complete)
+        served = set()
+        for _ in range(10):
+            batch = stream.next_batch("a", 5)
+            stream.mark_answered(batch, "a")
+            served |= {t["_input_hash"] for t in batch}
+        assert served == set(stream.items)  # the new sentences are ranked and served too
+    finally:
+        loop.close()
+
+
+def test_the_stop_set_stays_when_the_pool_grows(tok2vec_nlp_path: Path, tmp_path: Path) -> None:
+    source = _source(tmp_path / "pool.jsonl")
+    head, writer = open_or_start(source, head=10, pool_cache=tmp_path / "cache")
+    assert writer is not None
+    whole: list[Any] = []
+    writer.on_done(whole.append).join(timeout=120)
+    service = ModelService(ModelSpec(model=str(tok2vec_nlp_path), stop_set_size=6))
+    service.set_pool(head)
+    first = [item.input_hash for item in service.stop_set()]
+    service.set_pool(whole[0])
+    assert [item.input_hash for item in service.stop_set()] == first and len(first) == 6
