@@ -316,10 +316,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         print(" | ".join(str(row.get(k)) for k in keys))
     for row in rows:
-        met = (row["total_peak_rss_mb"] <= TARGETS["rss_mb"],
+        pair = max(row["server_peak_rss_mb"] + row["worker_peak_rss_mb"],
+                   row["server_peak_rss_cached_mb"] + row["worker_peak_rss_cached_mb"])
+        met = (pair <= TARGETS["rss_mb"],
                row["first_question_seconds"] <= TARGETS["first_question_seconds"],
                row["reranked_after_update_seconds"] <= TARGETS["reranked_after_update_seconds"])
-        print(f"{row['architecture']}: RSS<=2 GB {met[0]}, first question<=60 s {met[1]}, "
+        print(f"{row['architecture']}: server + worker RSS<=2 GB {met[0]} ({pair:.0f} MB; "
+              f"+{row['pool_writer_peak_rss_mb']:.0f} MB pool writer on a first start), "
+              f"first question<=60 s {met[1]}, "
               f"re-ranked<=60 s {met[2]}")
 
 
@@ -341,6 +345,9 @@ def main(argv: list[str] | None = None) -> None:
               "cpus": os.cpu_count(), "update_every": args.update_every, "targets": TARGETS,
               "live_sessions": rows}
     previous = json.loads(args.json.read_text()) if args.json.is_file() else {}
+    ran = {row["model"] for row in rows}  # rows of models not run this time are kept
+    result["live_sessions"] = [r for r in previous.get("live_sessions", [])
+                               if r.get("model") not in ran] + rows
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({**previous, **result}, indent=1) + "\n")
     print_table(rows)

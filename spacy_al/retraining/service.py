@@ -26,6 +26,7 @@ from ..pipeline.build import create_al_nlp
 from ..pipeline.pool_scoring import stop_set_tags
 from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
+from ..training.memory import release_training_memory
 from ..training.trainer import fit, make_optimizer
 from .model_spec import MODES, NEW_MODELS, ModelSpec
 from .predictions import predict_batch, rerank
@@ -160,14 +161,24 @@ class ModelService:
         m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
         if m + r == 0 or len(hashes) <= m + r:
             return hashes.tolist(), hashes[:0]
-        last = np.fromiter((self.scores.get(h, float("-inf")) for h in hashes.tolist()),
-                           dtype=np.float64, count=len(hashes))
-        order = np.argsort(-last, kind="stable")  # ties in the order given
+        order = np.argsort(-self.last_scores(hashes), kind="stable")  # ties as given
         best, others = order[:m], order[m:]
         rng = np.random.default_rng([self.spec.seed, self.version])
         picked = np.zeros(len(others), dtype=bool)
         picked[rng.choice(len(others), size=r, replace=False)] = True
         return hashes[np.concatenate([best, others[picked]])].tolist(), hashes[others[~picked]]
+
+    def last_scores(self, hashes: np.ndarray) -> np.ndarray:
+        """Each hash's last acquisition score (-inf if never scored), looked up in numpy:
+        no Python int per pool sentence."""
+        if not self.scores:
+            return np.full(len(hashes), float("-inf"))
+        keys = np.fromiter(self.scores.keys(), dtype=np.int64, count=len(self.scores))
+        values = np.fromiter(self.scores.values(), dtype=np.float64, count=len(self.scores))
+        order = np.argsort(keys)
+        keys, values = keys[order], values[order]
+        at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+        return np.where(keys[at] == hashes, values[at], float("-inf"))
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -183,6 +194,7 @@ class ModelService:
         losses: dict[str, float] = {}
         result = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
                      optimizer=self._optimizer, losses=losses)
+        release_training_memory(self.nlp)  # before saving: no gradients under the copy
         report["train_seconds"] = round(result.seconds, 3)
         report["loss"] = round(losses.get("al_ner", 0.0), 4)
         self.version += 1
@@ -196,14 +208,14 @@ class ModelService:
     def stop_set(self) -> list[PoolItem]:
         """A fixed, seeded sample of the pool (by input hash) the stopping criterion watches."""
         if self._stop_hashes is None:  # chosen once: a pool that grows keeps its stop set
-            hashes = (np.sort(self.items.hashes).tolist()
-                      if isinstance(self.items, ArrowItems) else sorted(self.items))
+            hashes = (np.sort(self.items.hashes) if isinstance(self.items, ArrowItems)
+                      else np.asarray(sorted(self.items), dtype=np.int64))
+            if not len(hashes):
+                return []
             n = min(self.spec.stop_set_size, len(hashes))
             chosen = np.random.default_rng(self.spec.seed).choice(len(hashes), size=n,
                                                                   replace=False)
-            if not hashes:
-                return []
-            self._stop_hashes = [hashes[i] for i in sorted(chosen)]
+            self._stop_hashes = hashes[np.sort(chosen)].tolist()
         return items_of(self.items, self._stop_hashes)
 
     def watch_stop_set(self) -> dict[str, Any]:

@@ -130,3 +130,13 @@ def test_the_stop_set_stays_when_the_pool_grows(tok2vec_nlp_path: Path, tmp_path
     first = [item.input_hash for item in service.stop_set()]
     service.set_pool(whole[0])
     assert [item.input_hash for item in service.stop_set()] == first and len(first) == 6
+
+
+def test_last_scores_are_looked_up_in_numpy(tok2vec_nlp_path: Path) -> None:
+    import numpy as np
+
+    service = ModelService(ModelSpec(model=str(tok2vec_nlp_path)))
+    hashes = np.asarray([2, 3, 5, -7], dtype=np.int64)
+    assert np.isneginf(service.last_scores(hashes)).all()  # nothing scored yet
+    service.scores = {5: 0.5, 2: 0.2, -7: 0.9, 11: 1.0}
+    assert service.last_scores(hashes).tolist() == [0.2, float("-inf"), 0.5, 0.9]
