@@ -22,14 +22,14 @@ def read(path: Path, vocab: Vocab, **options: object) -> list[Doc]:
 
 IOB1 = """-DOCSTART- -X- O O
 
-EU NNP I-NP I-ORG
+ACME NNP I-NP I-ORG
 rejects VBZ I-VP O
-German JJ I-NP I-MISC
+Dutch JJ I-NP I-MISC
 call NN I-NP O
 . . O O
 
-Peter NNP I-NP I-PER
-Blackburn NNP I-NP I-PER
+Lena NNP I-NP I-PER
+Varga NNP I-NP I-PER
 met VBD I-VP O
 Anna NNP I-NP I-PER
 Smith NNP I-NP I-PER
@@ -44,9 +44,9 @@ def test_iob1_file(write_file, vocab) -> None:
     assert detect_conll_scheme(path) == "IOB1"
     docs = read(path, vocab)
     assert len(docs) == 2
-    assert [t.text for t in docs[0]] == ["EU", "rejects", "German", "call", "."]
-    assert ents(docs[0]) == [("EU", "ORG"), ("German", "MISC")]
-    assert ents(docs[1]) == [("Peter Blackburn", "PER"), ("Anna Smith", "PER"), ("Bob", "PER")]
+    assert [t.text for t in docs[0]] == ["ACME", "rejects", "Dutch", "call", "."]
+    assert ents(docs[0]) == [("ACME", "ORG"), ("Dutch", "MISC")]
+    assert ents(docs[1]) == [("Lena Varga", "PER"), ("Anna Smith", "PER"), ("Bob", "PER")]
     assert docs[0].user_data["source"] == f"{path}:3"
     assert docs[1].user_data["source"] == f"{path}:9"
     assert docs[0].user_data["document"] == f"{path}:1"
@@ -101,12 +101,12 @@ def test_tag_first_without_options_suggests_swapping(write_file, vocab) -> None:
 
 
 def test_crlf_and_bom(write_file, vocab) -> None:
-    data = "\ufeffEU B-ORG\r\nrejects O\r\n\r\nBonn B-LOC\r\n".encode()
+    data = "\ufeffACME B-ORG\r\nrejects O\r\n\r\nUtrecht B-LOC\r\n".encode()
     path = write_file("crlf.txt", data)
     docs = read(path, vocab)
-    assert [t.text for t in docs[0]] == ["EU", "rejects"]
-    assert ents(docs[0]) == [("EU", "ORG")]
-    assert ents(docs[1]) == [("Bonn", "LOC")]
+    assert [t.text for t in docs[0]] == ["ACME", "rejects"]
+    assert ents(docs[0]) == [("ACME", "ORG")]
+    assert ents(docs[1]) == [("Utrecht", "LOC")]
     assert docs[1].user_data["source"] == f"{path}:4"
 
 

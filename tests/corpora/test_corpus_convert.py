@@ -16,8 +16,8 @@ from spacy_al.corpora import corpus_stats, read_conll
 from spacy_al.errors import ConfigError
 
 CONLL = (
-    "-DOCSTART- O\n\nEU I-ORG\nrejects O\nGerman I-MISC\ncall O\n\nPeter I-PER\nsaid O\n\n"
-    "-DOCSTART- O\n\nBonn I-LOC\n"
+    "-DOCSTART- O\n\nACME I-ORG\nrejects O\nDutch I-MISC\ncall O\n\nLena I-PER\nsaid O\n\n"
+    "-DOCSTART- O\n\nUtrecht I-LOC\n"
 )
 TAG_FIRST = "B-Rating\t2\nI-Rating\tstar\nO\tplaces\n\nO\thi\n"
 
@@ -39,8 +39,8 @@ def test_cli_round_trip_per_document(write_file, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "2 docs, 3 sentences, 7 tokens, 4 entities" in result.output
     docs = read_back(out)
-    assert [d.text for d in docs] == ["EU rejects German call Peter said", "Bonn"]
-    assert [s.text for s in docs[0].sents] == ["EU rejects German call", "Peter said"]
+    assert [d.text for d in docs] == ["ACME rejects Dutch call Lena said", "Utrecht"]
+    assert [s.text for s in docs[0].sents] == ["ACME rejects Dutch call", "Lena said"]
     assert docs[0].user_data["source"] == f"{source}:3"
     expected = corpus_stats(read_conll(source, Vocab()))
     assert corpus_stats(docs) == {**expected, "docs": 2}
