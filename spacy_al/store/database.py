@@ -247,24 +247,16 @@ class Database:
     get_dataset = get_dataset_examples
 
     def count(self, name: str, *, session_id: str | None = None) -> int:
-        sql = ("SELECT COUNT(*) FROM links l JOIN datasets d ON d.id = l.dataset_id "
-               "WHERE d.name = ?")
-        params: list[Any] = [name]
-        if session_id is not None:
-            sql += " AND l.session_id = ?"
-            params.append(session_id)
+        where, params = _linked_to([name], session_id)
+        sql = f"SELECT COUNT(*) FROM links l JOIN datasets d ON d.id = l.dataset_id WHERE {where}"
         return int(self._query(sql, params)[0][0])
 
     def _hashes(self, column: str, names: Sequence[str], session_id: str | None) -> set[int]:
         if not names:
             return set()
-        marks = ",".join("?" * len(names))
+        where, params = _linked_to(names, session_id)
         sql = (f"SELECT DISTINCT e.{column} FROM examples e JOIN links l ON l.example_id = e.id "
-               f"JOIN datasets d ON d.id = l.dataset_id WHERE d.name IN ({marks})")
-        params: list[Any] = list(names)
-        if session_id is not None:
-            sql += " AND l.session_id = ?"
-            params.append(session_id)
+               f"JOIN datasets d ON d.id = l.dataset_id WHERE {where}")
         return {row[0] for row in self._query(sql, params)}
 
     def first_sessions(self, name: str, column: str = "input_hash") -> dict[int, str]:
@@ -293,3 +285,13 @@ def _content(eg: Mapping[str, Any]) -> str:
         raise DatabaseError(f"Cannot store the answer to task {eg.get('_task_hash')}: {err}.",
                             fix="Store finite numbers and valid Unicode strings only.") from None
     return content
+
+
+def _linked_to(names: Sequence[str], session_id: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of links into ``names``, of one session."""
+    where = f"d.name IN ({','.join('?' * len(names))})"
+    params: list[Any] = list(names)
+    if session_id is not None:
+        where += " AND l.session_id = ?"
+        params.append(session_id)
+    return where, params
