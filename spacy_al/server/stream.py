@@ -1,14 +1,12 @@
 """The question stream of a server: a ranked pool that several sessions read at once.
 
-:class:`PoolStream` holds the pool (one :class:`PoolItem` per sentence) and the
-current *ranking*: the tasks to ask, best first. A model worker replaces the
-ranking with :meth:`set_ranking` (one assignment under the lock: the swap is
-atomic); sessions take batches with :meth:`next_batch`. A task handed to a
-session is reserved for it until answered, for at most ``reservation_timeout``
-seconds, and while the session stays among the ``max_sessions`` most recently
-active ones. While its reservation holds, no other session is served that
-question; answered tasks are excluded by input hash (a sentence is annotated
-once) or by task hash (one question per span, as in ner.al-teach).
+:class:`PoolStream` holds the pool (a dict, or an Arrow pool read on demand) and the
+current *ranking*: the tasks to ask, best first, swapped in atomically by
+:meth:`set_ranking`; sessions take batches with :meth:`next_batch`. A task handed to
+a session is reserved for it until answered, for at most ``reservation_timeout``
+seconds, and while the session stays among the ``max_sessions`` most recently active
+ones; meanwhile no other session is served it. Answered tasks are excluded by input
+hash (a sentence is annotated once) or by task hash (one question per span, ner.al-teach).
 
 So with ``feed_overlap`` off a question is served to one session at a time, not
 "never twice": once a reservation lapses (timeout, or the session was pushed out
@@ -242,36 +240,33 @@ class PoolStream(AnswerLedger):
     def _take_open(
         self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
     ) -> list[dict[str, Any]]:
-        batch: list[dict[str, Any]] = []
-        seen: set[int] = set()
         order = self._order
-        for i in range(0 if self.feed_overlap else self._first_open, len(order)):
-            task = order[i]
-            key = self._key(task)
-            if key in seen or not self._available(scope, session_id, key, done, now):
-                continue
-            self._reserve(scope, key, session_id, task, now)
-            seen.add(key)
-            batch.append(task)
-            if len(batch) >= n:
-                break
-        return batch
+        start = 0 if self.feed_overlap else self._first_open
+        return self._take((order[i] for i in range(start, len(order))),
+                          scope, session_id, done, n, now)
 
     def _take_unranked(
         self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
     ) -> list[dict[str, Any]]:
-        assert self.unranked is not None
+        unranked = self.unranked
+        assert unranked is not None
         ranked = {int(task["_input_hash"]) for task in self._order}
-        batch = []
-        for input_hash in self.items:
-            if input_hash in ranked or any(input_hash in d for d in done):
-                continue
-            task = self.unranked(self.items[input_hash])
+        tasks = (unranked(self.items[h]) for h in self.items
+                 if h not in ranked and not any(h in d for d in done))
+        return self._take(tasks, scope, session_id, done, n, now)
+
+    def _take(self, tasks: Iterable[dict[str, Any]], scope: str | None, session_id: str,
+              done: tuple[set[int], ...], n: int, now: float) -> list[dict[str, Any]]:
+        """Reserve up to ``n`` of ``tasks`` (in order) that this session may have."""
+        batch: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for task in tasks:
             key = self._key(task)
-            if not self._available(scope, session_id, key, done, now):
+            if key in seen or not self._available(scope, session_id, key, done, now):
                 continue
-            self._known[int(task["_task_hash"])] = input_hash
+            self._known.setdefault(int(task["_task_hash"]), int(task["_input_hash"]))
             self._reserve(scope, key, session_id, task, now)
+            seen.add(key)
             batch.append(task)
             if len(batch) >= n:
                 break
