@@ -16,9 +16,8 @@ lost): :meth:`PoolStream.answered_by` names the session that answered first, the
 controller marks the later answer ``_answered_before_by``, ``db-stats`` counts them
 and ``data-to-spacy`` keeps the first session's answer.
 
-With ``annotations_per_task = N > 1`` (feed_overlap off) a question is reserved for
-up to N sessions at once and done after N answers from distinct sessions
-(:mod:`.stream_quota`); only an answer after those N is a second answer.
+With ``annotations_per_task = N > 1`` (feed_overlap off) a question is reserved for up
+to N sessions and done after N answers from distinct sessions (:mod:`.stream_quota`).
 
 Bounds, so that no client drains the pool: a session holds at most
 ``max_outstanding`` tasks (asking again returns those, not new ones), and at most
