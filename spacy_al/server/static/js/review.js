@@ -8,8 +8,8 @@
  * textContent only.
  */
 
-import { gapAfter, normaliseSpans, tokenOwners } from "./spans.js";
-import { $, el } from "./view.js";
+import { normaliseSpans, tokenOwners } from "./spans.js";
+import { $, appendTokens, el } from "./view.js";
 import * as R from "./review_logic.js";
 
 /**
@@ -85,27 +85,14 @@ export function createReview(state, hooks) {
     const tokens = task.tokens || [];
     const text = typeof task.text === "string" ? task.text : null;
     const owner = tokenOwners(normaliseSpans(tokens, spans), tokens.length);
-    let i = 0;
-    while (i < tokens.length) {
-      const span = owner[i];
-      if (span && span.token_start === i) {
-        const mark = el("mark", "ent");
-        mark.dataset.label = span.label;
-        mark.style.setProperty("--label-color", hooks.color(span.label));
-        let j = i;
-        for (; j <= span.token_end && j < tokens.length && owner[j] === span; j++) {
-          mark.append(el("span", "review-tok", tokens[j].text));
-          if (j < span.token_end) mark.append(document.createTextNode(gapAfter(tokens, j, text)));
-        }
-        mark.append(el("span", "ent-label", span.label));
-        node.append(mark, document.createTextNode(gapAfter(tokens, j - 1, text)));
-        i = j;
-      } else {
-        node.append(el("span", "review-tok", tokens[i].text),
-                    document.createTextNode(gapAfter(tokens, i, text)));
-        i++;
-      }
-    }
+    appendTokens(node, tokens, text, owner, function (token) {
+      return el("span", "review-tok", token.text);
+    }, function (span) {
+      const mark = el("mark", "ent");
+      mark.dataset.label = span.label;
+      mark.style.setProperty("--label-color", hooks.color(span.label));
+      return mark;
+    });
   }
 
   function markPicked() {

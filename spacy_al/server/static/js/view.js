@@ -76,31 +76,40 @@ export function renderText(task, spans, opts) {
   const box = $("text");
   box.replaceChildren();
   if (!task) return;
-  const tokens = task.tokens;
   const text = typeof task.text === "string" ? task.text : null;
-  const owner = tokenOwners(spans, tokens.length);
+  const owner = tokenOwners(spans, task.tokens.length);
+  appendTokens(box, task.tokens, text, owner, tokenEl, function (span) {
+    const mark = el("mark", "ent");
+    mark.dataset.label = span.label;
+    mark.dataset.tokenStart = String(span.token_start);
+    mark.dataset.tokenEnd = String(span.token_end);
+    mark.style.setProperty("--label-color", opts.color(span.label));
+    if (opts.manual) mark.title = "Click to remove this " + span.label + " span";
+    return mark;
+  });
+}
+
+/**
+ * Appends `tokens` to `node` with the source's gaps between them: a token as
+ * makeToken(token, i), a span of `owner` (token index → span) as makeMark(span)
+ * holding its tokens and its label. The annotation view and the review rows share it.
+ */
+export function appendTokens(node, tokens, text, owner, makeToken, makeMark) {
   let i = 0;
   while (i < tokens.length) {
     const span = owner[i];
     if (span && span.token_start === i) {
-      const mark = el("mark", "ent");
-      mark.dataset.label = span.label;
-      mark.dataset.tokenStart = String(span.token_start);
-      mark.dataset.tokenEnd = String(span.token_end);
-      mark.style.setProperty("--label-color", opts.color(span.label));
-      if (opts.manual) mark.title = "Click to remove this " + span.label + " span";
+      const mark = makeMark(span);
       let j = i;
       for (; j <= span.token_end && j < tokens.length && owner[j] === span; j++) {
-        mark.append(tokenEl(tokens[j], j));
+        mark.append(makeToken(tokens[j], j));
         if (j < span.token_end) mark.append(document.createTextNode(gapAfter(tokens, j, text)));
       }
       mark.append(el("span", "ent-label", span.label));
-      box.append(mark);
+      node.append(mark, document.createTextNode(gapAfter(tokens, j - 1, text)));
       i = j;
-      box.append(document.createTextNode(gapAfter(tokens, i - 1, text)));
     } else {
-      box.append(tokenEl(tokens[i], i));
-      box.append(document.createTextNode(gapAfter(tokens, i, text)));
+      node.append(makeToken(tokens[i], i), document.createTextNode(gapAfter(tokens, i, text)));
       i++;
     }
   }
