@@ -85,10 +85,8 @@ class PoolPlan:
         return cls(path, loader, folder, {**info, "read_with": read_with}, read_with)
 
     def cached(self) -> ArrowItems | None:
-        pool = cached_pool(self.folder, self.info)
-        if pool is None or pool.info.get("read_with") != self.read_with:
-            return None
-        return ArrowItems(pool)
+        pool = cached_pool(self.folder, self.info)  # read_with is part of info
+        return None if pool is None else ArrowItems(pool)
 
     def items(self) -> Iterator[Any]:
         options = dict(self.read_with)

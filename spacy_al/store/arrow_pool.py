@@ -165,19 +165,20 @@ def source_info(source: str | Path, loader: str) -> dict[str, Any]:
 
 def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
     """The pool in ``folder`` if it was written from the source ``info`` names as it is
-    now; None if there is none or it is stale. A pool of another source is an error."""
+    now (every other key of ``info`` the same too); None if there is none or it is stale.
+    A pool of another source is an error. Only a current pool is opened."""
     folder = Path(folder)
     if not (folder / "pool.json").is_file():
         return None
-    if json.loads((folder / "pool.json").read_text(encoding="utf8")).get("layout") != LAYOUT:
+    saved = json.loads((folder / "pool.json").read_text(encoding="utf8"))
+    if saved.get("layout") != LAYOUT:
         return None  # written by an older version: stale
-    pool = open_pool(folder)
-    if pool.info.get("source") != info["source"]:
-        raise ConfigError(f"{folder} holds the pool of {pool.info.get('source')}, "
+    if saved.get("source") != info["source"]:
+        raise ConfigError(f"{folder} holds the pool of {saved.get('source')}, "
                           f"not of {info['source']}.",
                           fix="use another --pool-cache folder, or delete this one.")
-    same = all(pool.info.get(key) == info[key] for key in ("loader", "size", "mtime"))
-    return pool if same else None
+    same = all(saved.get(key) == value for key, value in info.items())
+    return open_pool(folder) if same else None
 
 
 def _save_index(folder: Path, hashes: np.ndarray, n_tokens: np.ndarray,
