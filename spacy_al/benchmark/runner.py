@@ -11,9 +11,7 @@ appended as they come; a rerun skips every round already in ``results.jsonl``.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -34,11 +32,12 @@ from ..pipeline.build import create_al_nlp
 from ..pipeline.evaluation import evaluate_docs
 from ..training.trainer import FitResult, Trainer
 from .beam import beam_uncertainty_scores, new_beam_nlp
+from .checkpoints import RunCheckpoints
 from .data import BenchmarkData, load_data
 from .hardware import describe_hardware
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
-from .settings import DIVERSE, FULL, PEER, SETTINGS_FILE, BenchmarkSettings, base_strategy
+from .settings import DIVERSE, FULL, PEER, BenchmarkSettings, base_strategy
 from .stopping import stop_columns
 
 HARDWARE = describe_hardware()
@@ -61,6 +60,7 @@ class Run:
     """Selections recorded so far (also those of a resumed run not replayed yet)."""
     done: dict[int, dict[str, Any]]
     engine: RoundEngine
+    checkpoints: RunCheckpoints
     models: tuple[Language, Language | None] | None = None
     stop_tags: list[str] | None = None
     """The stop-set tags of the previous round's model (None: not known)."""
@@ -73,12 +73,14 @@ class Run:
 class Benchmark:
     """Runs and resumes a benchmark in ``output`` (see the module docstring)."""
 
-    def __init__(self, settings: BenchmarkSettings, output: Path, progress: bool = True) -> None:
+    def __init__(self, settings: BenchmarkSettings, output: Path, progress: bool = True,
+                 checkpoints: bool = True) -> None:
         settings.check_resumable(output)
-        with_earlier(settings, output).save(output)
+        settings.with_earlier(output).save(output)
         self.settings = settings
         self.output = output
         self.progress = progress
+        self.checkpoints = checkpoints and settings.retrain == "continue"
         self.results = JsonlLog(output / RESULTS_FILE)
         self.selections = JsonlLog(output / SELECTIONS_FILE)
         self._data: BenchmarkData | None = None
@@ -128,7 +130,8 @@ class Benchmark:
     def run_strategy(self, strategy: str, seed: int) -> None:
         run = Run(strategy, seed,
                   {k: r["indices"] for k, r in self.selections.find(strategy, seed).items()},
-                  self.results.find(strategy, seed), self._engine(seed, strategy))
+                  self.results.find(strategy, seed), self._engine(seed, strategy),
+                  RunCheckpoints(self.output, strategy, seed, self.checkpoints))
         trainers = self._trainers(strategy, seed)
         bar = tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
                    total=self._expected_rounds())
@@ -137,6 +140,7 @@ class Benchmark:
             if rnd in run.done:
                 bar.set_postfix(f1=f"{run.done[rnd]['f1']:.3f}")
         bar.close()
+        run.checkpoints.remove()
 
     def _trainers(self, strategy: str, seed: int) -> tuple[Trainer, Trainer | None]:
         rule = self.settings.training_rule()
@@ -162,15 +166,31 @@ class Benchmark:
             rnd += 1
 
     def _replay(self, run: Run, upto: int, trainers: tuple[Trainer, Trainer | None]) -> None:
-        """Resumed with ``retrain = "continue"``: train rounds ``0..upto-1`` again (as
-        recorded) so the model continues from where it stood; scratch mode needs nothing."""
+        """Resumed with ``retrain = "continue"``: bring the model to where it stood after
+        round ``upto - 1``: load the run's checkpoint, then train the rounds after it again
+        (as recorded); scratch mode needs nothing."""
         if self.settings.retrain != "continue" or trainers[0].nlp is not None:
             return
-        for k in range(upto):
+        start = run.checkpoints.restore(trainers, upto - 1)
+        for k in range(start, upto):
             docs = self.data.oracle.reveal([i for j in range(k + 1) for i in run.selections[j]])
             for trainer in trainers:
                 if trainer is not None:
                     trainer.train(docs, k, desc=f"replay {k}")
+        if upto > start:
+            run.checkpoints.save(trainers, upto - 1)
+
+    def _resume_models(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]
+                       ) -> None:
+        """A resumed run's models after round ``rnd`` (done), to select the next round."""
+        if self.settings.retrain != "continue":
+            self._train_round(run, rnd, trainers)
+            return
+        self._replay(run, rnd + 1, trainers)
+        nlp, peer = trainers[0].nlp, trainers[1].nlp if trainers[1] else None
+        assert nlp is not None
+        run.models = (nlp, peer)
+        run.stop_tags = stop_columns(nlp, self.data.pool, None, self.settings.score_batch_size)[1]
 
     def _train_round(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> None:
         """Train (and unless already recorded, evaluate, select the next round, record)."""
@@ -195,6 +215,7 @@ class Benchmark:
             row["peer_f1"] = round(evaluate_docs(peer, self.data.test).f1, 6)
         self.results.append(row)
         run.done[rnd] = row
+        run.checkpoints.save(trainers, rnd)
 
     def _select(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> bool:
         """Select round ``rnd`` and record it; False when the run is over."""
@@ -203,9 +224,8 @@ class Benchmark:
         size = run.engine.next_size()
         if size == 0:
             return False
-        if run.models is None:  # resumed: the model that selects must be trained again
-            self._replay(run, rnd - 1, trainers)
-            self._train_round(run, rnd - 1, trainers)
+        if run.models is None:  # resumed: the model that selects must stand again
+            self._resume_models(run, rnd - 1, trainers)
         assert run.models is not None
         start = time.perf_counter()
         candidates = run.engine.subsample(run.engine.candidates(), self.settings.score_subsample,
@@ -272,19 +292,9 @@ class Benchmark:
         }
 
 
-def with_earlier(settings: BenchmarkSettings, output: Path) -> BenchmarkSettings:
-    """``settings`` as ``settings.json`` records them: with the strategies and seeds of
-    the runs already in ``output`` too (a run that adds strategies keeps the others)."""
-    path = output / SETTINGS_FILE
-    if not path.is_file():
-        return settings
-    saved = json.loads(path.read_text(encoding="utf8"))
-    strategies = list(dict.fromkeys([*saved.get("strategies", []), *settings.strategies]))
-    seeds = sorted({*saved.get("seeds", []), *settings.seeds})
-    return dataclasses.replace(settings, strategies=strategies, seeds=seeds)
-
-
-def run_benchmark(settings: BenchmarkSettings, output: str | Path, progress: bool = True
-                  ) -> Path:
-    """Run (or resume) a benchmark; write results.jsonl, learning_curve.png, summary.md."""
-    return Benchmark(settings, Path(output), progress=progress).run()
+def run_benchmark(settings: BenchmarkSettings, output: str | Path, progress: bool = True,
+                  checkpoints: bool = True) -> Path:
+    """Run (or resume) a benchmark; write results.jsonl, learning_curve.png, summary.md.
+    ``checkpoints``: keep each continued-training run's latest round in
+    ``<output>/.checkpoints`` so that resuming loads it instead of retraining."""
+    return Benchmark(settings, Path(output), progress, checkpoints).run()

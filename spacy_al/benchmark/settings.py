@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,17 @@ class BenchmarkSettings:
                 f"{output} holds a benchmark run with other settings ({', '.join(changed)}).",
                 fix="use another --output folder, or the same settings to resume.",
             )
+
+    def with_earlier(self, output: Path) -> BenchmarkSettings:
+        """These settings as ``settings.json`` records them: with the strategies and seeds
+        of the runs already in ``output`` too (a run that adds strategies keeps the others)."""
+        path = output / SETTINGS_FILE
+        if not path.is_file():
+            return self
+        saved = json.loads(path.read_text(encoding="utf8"))
+        strategies = list(dict.fromkeys([*saved.get("strategies", []), *self.strategies]))
+        seeds = sorted({*saved.get("seeds", []), *self.seeds})
+        return replace(self, strategies=strategies, seeds=seeds)
 
     def options_for(self, strategy: str) -> dict[str, Any]:
         return dict(self.strategy_options.get(base_strategy(strategy), {}))

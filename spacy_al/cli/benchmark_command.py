@@ -74,6 +74,9 @@ def benchmark_cli(
     report_only: bool = typer.Option(False, "--report-only",
                                      help="Only rebuild the plot and summary"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars"),
+    checkpoints: bool = typer.Option(True, "--checkpoints/--no-checkpoints", help="--retrain "
+                                     "continue: keep each run's latest round in OUTPUT/"
+                                     ".checkpoints, so a resumed run does not retrain it"),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU to train and score on (-1: CPU)"),
 ) -> None:
     """Benchmark acquisition strategies against random sampling (and a full-data run).
@@ -106,5 +109,5 @@ def benchmark_cli(
         from spacy import require_gpu
 
         require_gpu(gpu_id)
-    folder = run_benchmark(settings, output, progress=progress)
+    folder = run_benchmark(settings, output, progress=progress, checkpoints=checkpoints)
     typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")

@@ -87,3 +87,56 @@ def test_beam_scores_from_a_trained_beam_ner() -> None:
     scores = beam_uncertainty_scores(nlp, docs[:20], batch_size=8)
     assert scores.shape == (20,) and np.all((scores >= 0) & (scores <= 1))
     assert scores.max() > 0
+
+
+@pytest.mark.parametrize("stop_at", ["checkpoint", "row"])
+def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: str) -> None:
+    """Stopped right after round 1's checkpoint, the rerun retrains nothing; stopped after
+    round 1's row but before its checkpoint, it loads round 0's and retrains round 1 only.
+    Either way the rows equal those of an uninterrupted run."""
+    from spacy_al.benchmark.checkpoints import RunCheckpoints
+    from spacy_al.benchmark.results import JsonlLog
+    from spacy_al.training.trainer import Trainer
+
+    whole = tmp_path / "whole"
+    run(whole, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    assert not (whole / ".checkpoints").exists(), "a complete run leaves no checkpoint"
+
+    calls: list[str] = []
+    train, append, save = Trainer.train, JsonlLog.append, RunCheckpoints.save
+
+    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
+        calls.append(desc)
+        return train(self, docs, round_, desc)
+
+    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
+        append(self, row)
+        if row.get("strategy") == "mnlp" and row.get("round") == 1 and "f1" in row:
+            raise KeyboardInterrupt
+
+    def save_then_stop(self, trainers, round_):  # type: ignore[no-untyped-def]
+        save(self, trainers, round_)
+        if self.folder.name == "mnlp-seed0" and round_ == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "train", spy)
+    if stop_at == "row":
+        monkeypatch.setattr(JsonlLog, "append", append_then_stop)
+    else:
+        monkeypatch.setattr(RunCheckpoints, "save", save_then_stop)
+    part = tmp_path / "part"
+    with pytest.raises(AssertionError):  # the CLI run is interrupted
+        run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    saved = part / ".checkpoints" / "mnlp-seed0" / "main" / "state.json"
+    assert json.loads(saved.read_text())["round"] == (1 if stop_at == "checkpoint" else 0)
+    monkeypatch.setattr(JsonlLog, "append", append)
+    monkeypatch.setattr(RunCheckpoints, "save", save)
+    calls.clear()
+    run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    mnlp = ["round 2"] if stop_at == "checkpoint" else ["replay 1", "round 2"]
+    assert calls == [*mnlp, "round 0", "round 1", "round 2"], "then random, from scratch"
+    assert not (part / ".checkpoints").exists()
+    key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
+    assert sorted(key) == sorted(
+        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(part))
