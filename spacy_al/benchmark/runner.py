@@ -46,8 +46,9 @@ HARDWARE = describe_hardware()
 def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
     """A freshly initialised ``al_ner`` pipeline; the same ``seed`` gives the same weights."""
     fix_random_seed(seed)
-    return create_al_nlp(labels, settings.architecture, settings.model_name,
-                         tok2vec_width=settings.tok2vec_width)
+    s = settings
+    return create_al_nlp(labels, s.architecture, s.model_name, tok2vec_width=s.tok2vec_width,
+                         mixed_precision=s.mixed_precision)
 
 
 @dataclass
@@ -166,9 +167,8 @@ class Benchmark:
             rnd += 1
 
     def _replay(self, run: Run, upto: int, trainers: tuple[Trainer, Trainer | None]) -> None:
-        """Resumed with ``retrain = "continue"``: bring the model to where it stood after
-        round ``upto - 1``: load the run's checkpoint, then train the rounds after it again
-        (as recorded); scratch mode needs nothing."""
+        """Resumed with ``retrain = "continue"``: the model as after round ``upto - 1``, from
+        the run's checkpoint and the recorded rounds after it; scratch mode needs nothing."""
         if self.settings.retrain != "continue" or trainers[0].nlp is not None:
             return
         start = run.checkpoints.restore(trainers, upto - 1)

@@ -33,6 +33,7 @@ def base_strategy(name: str) -> str:
 
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
                                 "quantize": False, "min_steps_fresh_only": False,
+                                "mixed_precision": False,
                                 "selector": "spacy-al.TopK.v1", "selector_options": {}}
 
 
@@ -83,6 +84,8 @@ class BenchmarkSettings:
     selector_options: dict[str, Any] = field(default_factory=dict)
     quantize: bool = False
     """Transformer: score the pool with an int8 copy of the encoder (evaluation stays fp32)."""
+    mixed_precision: bool = False
+    """Transformer: train under bfloat16 autocast (weights, evaluation and scoring as above)."""
     baseline: bool = True
     """Add the random baseline to ``strategies`` (off: one process per strategy, as the
     GPU script runs them side by side)."""

@@ -71,6 +71,8 @@ def benchmark_cli(
                                   "baseline to --strategies"),
     quantize: bool = typer.Option(False, "--int8-scoring/--fp32-scoring",
                                   help="Transformer: score the pool with an int8 encoder"),
+    bf16: bool = typer.Option(False, "--bf16-training/--fp32-training",
+                              help="Transformer: train under bfloat16 autocast"),
     report_only: bool = typer.Option(False, "--report-only",
                                      help="Only rebuild the plot and summary"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars"),
@@ -102,6 +104,7 @@ def benchmark_cli(
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
         test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
         holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
+        mixed_precision=bf16,
         min_steps_fresh_only=warmup_only, selector=selector,
         selector_options=json.loads(selector_options), baseline=baseline,
     )

@@ -111,11 +111,14 @@ def HFTokenEncoder(
     casing_width: int = 16,
     window: int = 0,
     quantize: bool = False,
+    mixed_precision: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
     """Thinc layer around a Hugging Face encoder (weights loaded in ``initialize``).
 
     With ``quantize`` deterministic predictions run on an int8 copy of the encoder
-    (:mod:`.quantize`); training and MC-dropout sampling use the fp32 weights.
+    (:mod:`.quantize`); training and MC-dropout sampling use the fp32 weights. With
+    ``mixed_precision`` training steps run the encoder under bfloat16 autocast (fp32
+    weights and optimizer; predictions stay fp32 or int8).
     """
     if pooling not in ("first", "mean"):
         raise ValueError(f"pooling must be 'first' or 'mean', not {pooling!r}")
@@ -130,6 +133,7 @@ def HFTokenEncoder(
             "casing_width": casing_width,
             "window": window,
             "quantize": ConfigFlag(quantize),
+            "mixed_precision": ConfigFlag(mixed_precision),
             "dropout_rate": 0.1,
             "mc_sampling": False,
             "hf": HFBundle(),
@@ -194,8 +198,10 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
     if batch.n_tokens == 0:
         outputs = torch.zeros((0, model.get_dim("nO")))
     else:
-        with torch.set_grad_enabled(grad_enabled):
-            outputs = runner(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES)
+        bf16 = grad_enabled and _flag(model, "mixed_precision")
+        with torch.set_grad_enabled(grad_enabled), torch.autocast(
+                module.device.type, dtype=torch.bfloat16, enabled=bf16):
+            outputs = runner(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES).float()
     array = torch2xp(outputs.detach())
     splits = numpy.cumsum(lengths)[:-1]
     Y = [model.ops.asarray2f(part) for part in model.ops.xp.split(array, splits)]

@@ -45,11 +45,13 @@ def tok2vec_model_config(width: int = 96, depth: int = 4, rows: int = 2000) -> d
     }
 
 
-def transformer_model_config(model_name: str = "embedded", quantize: bool = False) -> dict:
+def transformer_model_config(model_name: str = "embedded", quantize: bool = False,
+                             mixed_precision: bool = False) -> dict:
     """``spacy-al.TransformerTagger.v1`` on ``model_name`` (default: the embedded MiniLM);
-    ``quantize``: predict with an int8 copy of the encoder."""
+    ``quantize``: predict with an int8 copy of the encoder; ``mixed_precision``: train
+    under bfloat16 autocast."""
     return {"@architectures": "spacy-al.TransformerTagger.v1", "name": model_name,
-            "quantize": quantize}
+            "quantize": quantize, "mixed_precision": mixed_precision}
 
 
 def create_al_nlp(
@@ -62,15 +64,17 @@ def create_al_nlp(
     examples: Iterable[Example] | None = None,
     tok2vec_width: int = 96,
     quantize: bool = False,
+    mixed_precision: bool = False,
 ) -> Language:
     """A blank ``lang`` pipeline with an initialised ``al_ner`` for ``labels``.
 
     architecture: ``"transformer"`` (``model_name``: hub name, local path, or the
     embedded default) or ``"tok2vec"`` (spaCy's CNN, fast on CPU). ``quantize``
-    (transformer only): predict with an int8 copy of the encoder.
+    (transformer only): predict with an int8 copy of the encoder; ``mixed_precision``
+    (transformer only): train under bfloat16 autocast.
     """
     if architecture == "transformer":
-        model = transformer_model_config(model_name or "embedded", quantize)
+        model = transformer_model_config(model_name or "embedded", quantize, mixed_precision)
     elif architecture == "tok2vec":
         model = tok2vec_model_config(width=tok2vec_width)
     else:
