@@ -30,12 +30,15 @@ if [ "$GPU_ID" -ge 0 ]; then
   "$PYTHON" -c "import torch; assert torch.cuda.is_available(), 'no GPU'; print(torch.cuda.get_device_name(0))"
 fi
 pids=()
+# --no-checkpoints: a GPU run finishes within one lease (and retraining rounds there is
+# cheap), while ~30 runs saving a 360 MB checkpoint every round would load the disk.
 launch() {  # corpus strategy seed full
   local corpus=$1 strategy=$2 seed=$3 full=$4 args
   if [ "$corpus" = conll2003 ]; then args=("${CONLL_ARGS[@]}"); else args=("${ONTONOTES_ARGS[@]}"); fi
   mkdir -p "$out_root/logs"
   OMP_NUM_THREADS=1 "$PYTHON" -m spacy_al benchmark "${args[@]}" -o "$out_root/$corpus-transformer" \
-    -s "$strategy" --seeds "$seed" --no-baseline "$full" --gpu-id "$GPU_ID" "${COMMON_ARGS[@]}" \
+    -s "$strategy" --seeds "$seed" --no-baseline "$full" --gpu-id "$GPU_ID" --no-checkpoints \
+    "${COMMON_ARGS[@]}" \
     > "$out_root/logs/$corpus-$strategy-$seed.log" 2>&1 &
   pids+=($!)
 }
