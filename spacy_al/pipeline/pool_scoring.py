@@ -2,13 +2,15 @@
 
 The pool is read lazily (an iterable of Docs or texts, or a ``.spacy``/JSONL file),
 each batch goes through the pipeline up to ``al_ner``, its tag distributions are
-scored and dropped; only one float and one token count per entry are kept.
+scored and dropped; only one float and one token count per entry are kept. Entries are
+read ``LENGTH_WINDOW_BATCHES`` batches ahead and scored in batches of similar length
+(so the encoder computes little padding); results come back in pool order.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
 from ..errors import ConfigError
 from .decoding import viterbi_decode
 
+LENGTH_WINDOW_BATCHES = 16
+"""Batches read ahead and sorted by length before scoring (memory: that many batches)."""
 PoolSource = Iterable[Doc | str] | str | Path
 """An iterable of Docs (or texts), or the path of a ``.spacy``/JSONL file."""
 
@@ -145,15 +149,41 @@ def score_batches(
     pipe = get_ner_pipe(nlp, component)
     upstream = upstream_components(nlp, component)
     needs_probs = bool(getattr(score_fn, "needs_probs", True))
+    def score(batch: list[Doc]) -> tuple[list[Doc], np.ndarray]:
+        if needs_probs:
+            batch = run_components(upstream, batch)
+        probs = predict_probs(pipe, batch, sampling, needs_probs=needs_probs)
+        return batch, np.asarray(score_fn(probs), dtype=np.float64)
+
+    window = batch_size * LENGTH_WINDOW_BATCHES
     with tqdm(total=_length(docs), unit="sent", disable=not progress) as bar:
-        for batch in iter_batches(iter_docs(nlp, docs), batch_size):
-            if needs_probs:
-                batch = run_components(upstream, batch)
-            probs = predict_probs(pipe, batch, sampling, needs_probs=needs_probs)
-            scores = np.asarray(score_fn(probs), dtype=np.float64)
-            del probs
-            bar.update(len(batch))
-            yield batch, scores
+        if not needs_probs:  # no model runs (random): the scores follow the pool order
+            for batch in iter_batches(iter_docs(nlp, docs), batch_size):
+                bar.update(len(batch))
+                yield score(batch)
+            return
+        for docs_in_window in iter_batches(iter_docs(nlp, docs), window):
+            for batch, scores in by_length(docs_in_window, batch_size, score):
+                bar.update(len(batch))
+                yield batch, scores
+
+
+def by_length(docs: list[Doc], batch_size: int,
+              score: Callable[[list[Doc]], tuple[list[Doc], np.ndarray]]
+              ) -> Iterator[tuple[list[Doc], np.ndarray]]:
+    """``score`` the docs in batches of similar length (length buckets: little padding
+    for the encoder), then give the batches and scores back in the docs' order."""
+    order = np.argsort(np.fromiter((len(d) for d in docs), np.int64, len(docs)), kind="stable")
+    done = [score([docs[i] for i in order[k:k + batch_size]])
+            for k in range(0, len(docs), batch_size)]
+    ran = [doc for batch, _ in done for doc in batch]  # as the components returned them
+    scores = np.empty(len(docs), dtype=np.float64)
+    scores[order] = np.concatenate([s for _, s in done]) if done else np.zeros(0)
+    back: list[Doc] = [docs[0]] * len(docs)
+    for position, doc in zip(order, ran, strict=True):
+        back[position] = doc
+    for k in range(0, len(docs), batch_size):
+        yield back[k:k + batch_size], scores[k:k + batch_size]
 
 
 def predict_probs(

@@ -51,6 +51,48 @@ def test_chunks_cover_every_row_once_within_budget(tiny_bert_path) -> None:
         assert width * len(chunk) <= 64 or len(chunk) == 1
 
 
+def test_rows_of_very_different_lengths_go_to_different_buckets() -> None:
+    import torch as t
+
+    from spacy_al.models.windows import PieceBatch
+
+    lengths = [3, 40, 5, 12, 44, 10, 100, 4]
+    batch = PieceBatch([[1] * n for n in lengths], [], t.zeros(0), t.zeros(0), t.zeros(0), 0)
+    widths = [[lengths[r] + 2 for r in group] for group in batch.chunks(4096)]
+    # widths 5,6,7 | 12,14 (slack 8 over 5 is 13: 12 fits, 14 does not) | ... known answer
+    assert widths == [[5, 6, 7, 12], [14], [42, 46], [102]]
+    assert batch.chunks(4096, slack=10**9) == [[0, 7, 2, 5, 3, 1, 4, 6]], "one group"
+    assert batch.chunks(4096, slack=0, growth=0.0) == [[0], [7], [2], [5], [3], [1], [4], [6]]
+
+
+def test_the_grouping_does_not_change_what_the_encoder_outputs(tiny_bert_path) -> None:
+    from transformers import AutoModel
+
+    from spacy_al.models.windows import pad_rows
+
+    nlp = spacy.blank("en")
+    tokenizer = _tokenizer(tiny_bert_path)
+    encoder = AutoModel.from_pretrained(str(tiny_bert_path)).eval()
+    docs = [nlp(" ".join(["paris merkel"] * n)) for n in (1, 9, 2, 14, 3, 1, 20)]
+    batch = build_piece_batch(docs, tokenizer, max_pieces=62)
+
+    def per_row(groups: list[list[int]]) -> dict[int, torch.Tensor]:
+        out = {}
+        with torch.no_grad():
+            for group in groups:
+                ids, mask = pad_rows([batch.rows[r] for r in group], tokenizer)
+                hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                out.update((r, hidden[i][mask[i].bool()]) for i, r in enumerate(group))
+        return out
+
+    buckets, one = batch.chunks(4096), batch.chunks(4096, slack=10**9)
+    assert len(buckets) > 1 and len(one) == 1
+    a, b = per_row(buckets), per_row(one)
+    assert a.keys() == b.keys() == set(range(len(batch.rows)))
+    for r in a:
+        torch.testing.assert_close(a[r], b[r], rtol=0, atol=1e-5)
+
+
 def test_casing_classes() -> None:
     names = [CASING_CLASSES[casing_class(t)] for t in ["paris", "Paris", "UN", "A", "iPhone",
                                                         "B52", "--"]]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, DocBin
 
 from spacy_al.acquisition import get_strategy
 from spacy_al.errors import ConfigError
-from spacy_al.pipeline.pool_scoring import score_batches, score_pool
+from spacy_al.pipeline.pool_scoring import LENGTH_WINDOW_BATCHES, score_batches, score_pool
 
 TEXTS = [
     "the cat sat",  # 3 peaked tokens
@@ -59,7 +59,7 @@ def test_pool_is_streamed_never_held(fake_nlp: Language) -> None:
 
     def stream() -> Iterator[Doc]:
         nonlocal consumed
-        for doc in docs_of(fake_nlp, ["a b", "C D"] * 50):
+        for doc in docs_of(fake_nlp, ["a b", "C D"] * 500):
             consumed += 1
             yield doc
 
@@ -67,9 +67,26 @@ def test_pool_is_streamed_never_held(fake_nlp: Language) -> None:
     seen: list[int] = []
     pipe.on_predict = lambda docs: seen.append(consumed)
     result = score_pool(fake_nlp, stream(), "mnlp", batch_size=8, progress=True)
-    assert len(result.scores) == 100
+    assert len(result.scores) == 1000
     assert max(n for n, *_ in pipe.calls) <= 8
-    assert seen == [min(8 * (i + 1), 100) for i in range(len(seen))], "reads one batch ahead"
+    window = 8 * LENGTH_WINDOW_BATCHES
+    assert seen == [min(window * (i // LENGTH_WINDOW_BATCHES + 1), 1000)
+                    for i in range(len(seen))], "reads one window of batches ahead"
+
+
+def test_batches_of_similar_length_scores_in_pool_order(fake_nlp: Language) -> None:
+    texts = ["a " * n for n in (5, 1, 9, 2, 7, 3, 8, 1, 4, 6)]
+    docs = docs_of(fake_nlp, texts)
+    pipe = fake_nlp.get_pipe("al_ner")
+    lengths: list[list[int]] = []
+    pipe.on_predict = lambda batch: lengths.append([len(d) for d in batch])
+    one_by_one = [score_pool(fake_nlp, [d], "mnlp", progress=False).scores[0] for d in docs]
+    lengths.clear()
+    batches = list(score_batches(fake_nlp, docs, "mnlp", batch_size=3))
+    assert lengths == [[1, 1, 2], [3, 4, 5], [6, 7, 8], [9]], "the model sees length buckets"
+    assert [doc.text for batch, _ in batches for doc in batch] == texts, "pool order back"
+    scores = np.concatenate([s for _, s in batches])
+    assert scores == pytest.approx(one_by_one)
 
 
 def test_texts_are_tokenized(fake_nlp: Language) -> None:
