@@ -34,13 +34,14 @@ from ..training.trainer import FitResult, Trainer
 from .beam import beam_uncertainty_scores, new_beam_nlp
 from .checkpoints import RunCheckpoints
 from .data import BenchmarkData, load_data
-from .hardware import describe_hardware
+from .hardware import code_version, describe_hardware
 from .report import write_report
 from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
 from .settings import DIVERSE, FULL, PEER, BenchmarkSettings, base_strategy
 from .stopping import stop_columns
 
 HARDWARE = describe_hardware()
+CODE = code_version()
 
 
 def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
@@ -134,13 +135,11 @@ class Benchmark:
                   self.results.find(strategy, seed), self._engine(seed, strategy),
                   RunCheckpoints(self.output, strategy, seed, self.checkpoints))
         trainers = self._trainers(strategy, seed)
-        bar = tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
-                   total=self._expected_rounds())
-        for rnd in self._rounds(run, trainers):
-            bar.update(1)
-            if rnd in run.done:
-                bar.set_postfix(f1=f"{run.done[rnd]['f1']:.3f}")
-        bar.close()
+        with tqdm(desc=f"{strategy} seed {seed}", unit="round", disable=not self.progress,
+                  total=self._expected_rounds()) as bar:
+            for rnd in self._rounds(run, trainers):
+                bar.update(1)
+                bar.set_postfix(f1=f"{run.done[rnd]['f1']:.3f}" if rnd in run.done else "")
         run.checkpoints.remove()
 
     def _trainers(self, strategy: str, seed: int) -> tuple[Trainer, Trainer | None]:
@@ -287,7 +286,7 @@ class Benchmark:
             "eval_seconds": round(result.seconds, 2),
             "per_type_f1": {k: round(v["f1"], 4) for k, v in result.per_type.items()},
             "architecture": self.settings.architecture, "corpus": self.settings.corpus,
-            "hardware": HARDWARE,
+            "hardware": HARDWARE, "code": CODE,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 

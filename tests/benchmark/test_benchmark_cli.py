@@ -43,6 +43,7 @@ def test_benchmark_writes_all_outputs_and_resumes(tmp_path: Path, retrain: str) 
     assert {"results.jsonl", "learning_curve.png", "summary.md"} <= {p.name for p in out.iterdir()}
     found = rows(out)
     assert all(set(RESULT_KEYS) <= set(r) for r in found)
+    assert all(r["code"] and r["code"] != "unknown" for r in found), "the commit of each row"
     by = {(r["strategy"], r["round"]) for r in found}
     assert by == {("full", 0)} | {(s, k) for s in ("mnlp", "beam_uncertainty", "random")
                                   for k in (0, 1, 2)}
