@@ -14,6 +14,7 @@ from spacy_al.tasks import PoolItem, is_complete, set_hashes
 
 logger = logging.getLogger(__name__)
 VIEW_ID = "review"
+DECISIONS = ("accept", "reject")
 SpanKey = tuple[tuple[int, int, str], ...]
 
 
@@ -24,11 +25,13 @@ def span_key(spans: Iterable[Mapping[str, Any]]) -> SpanKey:
 
 
 def session_versions(examples: Iterable[Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Per sentence (input hash, first-answer order) each session's latest accepted
-    complete answer: ``{input_hash: {session_id: answer}}``."""
+    """Per sentence (input hash, first-answer order) each session's latest decision on it:
+    an accepted complete answer, or a rejected one (ignored answers say nothing):
+    ``{input_hash: {session_id: answer}}``."""
     found: dict[int, dict[str, Any]] = {}
     for eg in examples:
-        if eg.get("answer") != "accept" or not is_complete(eg) or not _readable(eg):
+        decision = eg.get("answer")
+        if decision not in DECISIONS or not is_complete(eg) or not _readable(eg):
             continue
         by_session = found.setdefault(int(eg["_input_hash"]), {})
         session = str(eg.get("_session_id") or "")
@@ -49,12 +52,17 @@ def _readable(eg: Mapping[str, Any]) -> bool:
 
 def group_versions(by_session: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The distinct versions of one sentence, most sessions first (then first given):
-    ``[{"version": 1, "sessions": [...], "spans": [...]}, ...]``."""
-    groups: dict[SpanKey, dict[str, Any]] = {}
+    ``[{"version": 1, "answer": "accept", "sessions": [...], "spans": [...]}, ...]``; the
+    sessions that rejected the sentence are one version with ``answer: "reject"`` (its
+    spans are not looked at)."""
+    groups: dict[tuple[str, SpanKey], dict[str, Any]] = {}
     for session, eg in by_session.items():
-        spans = sorted((dict(s) for s in eg.get("spans") or []),
-                       key=lambda s: (s["token_start"], s["token_end"]))
-        group = groups.setdefault(span_key(spans), {"sessions": [], "spans": spans})
+        decision = str(eg.get("answer"))
+        spans = [] if decision == "reject" else sorted(
+            (dict(s) for s in eg.get("spans") or []),
+            key=lambda s: (s["token_start"], s["token_end"]))
+        group = groups.setdefault((decision, span_key(spans)),
+                                  {"answer": decision, "sessions": [], "spans": spans})
         group["sessions"].append(session)
     ordered = sorted(groups.values(), key=lambda g: -len(g["sessions"]))  # stable
     return [{"version": i + 1, **group} for i, group in enumerate(ordered)]
@@ -95,11 +103,16 @@ def _token_texts(eg: Mapping[str, Any]) -> list[tuple[str, int, int]]:
 
 
 def picked_version(spans: Sequence[Mapping[str, Any]],
-                   versions: Sequence[Mapping[str, Any]]) -> int | str:
-    """The number of the version whose spans the answer has, or ``"edited"``."""
+                   versions: Sequence[Mapping[str, Any]], decision: str = "accept") -> int | str:
+    """The number of the version the review answer took: for an accepted answer the
+    accepted version with its spans (or ``"edited"``), for a rejected one the rejected
+    version (or ``"rejected"`` where no session rejected the sentence)."""
+    if decision == "reject":
+        return next((int(v["version"]) for v in versions if v.get("answer") == "reject"),
+                    "rejected")
     key = span_key(spans)
     for version in versions:
-        if span_key(version["spans"]) == key:
+        if version.get("answer", "accept") == "accept" and span_key(version["spans"]) == key:
             return int(version["version"])
     return "edited"
 
@@ -132,12 +145,14 @@ def review(
 ) -> dict[str, Any]:
     """Review the sentences that several sessions annotated: pick one version or edit it.
 
-    Every sentence of IN_SETS with accepted answers (ner.manual, ner.al-correct) from two
-    or more sessions is shown once, with each distinct version and the sessions that gave
-    it; sentences whose versions differ come first (--conflicts-only: only those). Keys
-    1..N (or a click) take a version, the spans below can be edited, and accept saves the
-    result to DATASET with meta.versions: {"sessions": [[...] per version], "picked": the
-    version's number or "edited"}. Sentences already in DATASET are not asked again.
+    Every sentence of IN_SETS that two or more sessions accepted or rejected (ner.manual,
+    ner.al-correct; ignored answers do not count) is shown once, with each distinct
+    version and the sessions that gave it (the sessions that rejected it are one version);
+    sentences whose versions differ come first (--conflicts-only: only those). Keys 1..N
+    (or a click) take a version, the spans below can be edited; accept saves the result to
+    DATASET, reject saves the sentence as rejected, both with meta.versions: {"sessions":
+    [[...] per version], "picked": the version's number, "edited" or "rejected"}.
+    Sentences already in DATASET are not asked again.
     """
     if not in_sets:
         raise ConfigError("review needs the datasets to review (IN_SETS).",
@@ -164,7 +179,8 @@ def review(
             answer["versions"] = mine  # the server's versions, whatever the client sent
             answer["meta"] = {**(answer.get("meta") or {}), "versions": {
                 "sessions": [list(v["sessions"]) for v in mine],
-                "picked": picked_version(answer.get("spans") or [], mine)}}
+                "picked": picked_version(answer.get("spans") or [], mine,
+                                         str(answer.get("answer")))}}
         return answers
 
     return {

@@ -31,14 +31,16 @@ pytestmark = pytest.mark.browser
 AGREE = "Anna met Bob in Paris ."
 ROME = "Carl lives in Rome ."
 OSLO = "Eve saw Oslo <i>today</i> ."
+ACME = "Dora works at Acme ."
 NLP = spacy.blank("en")
 SCREENSHOT = Path(os.environ.get("SPACY_AL_REVIEW_SCREENSHOT", "/tmp/spacy_al_review.png"))
 
 
-def _answer(text: str, session: str, spans: list[tuple[str, str]]) -> dict[str, Any]:
+def _answer(text: str, session: str, spans: list[tuple[str, str]], answer: str = "accept"
+            ) -> dict[str, Any]:
     tokens = doc_tokens(NLP.make_doc(text))
     index = {t["text"]: i for i, t in enumerate(tokens)}
-    task = {"text": text, "tokens": tokens, "_view_id": "ner_manual", "answer": "accept",
+    task = {"text": text, "tokens": tokens, "_view_id": "ner_manual", "answer": answer,
             "_session_id": f"in-{session}",
             "spans": [{"start": tokens[index[word]]["start"], "end": tokens[index[word]]["end"],
                        "token_start": index[word], "token_end": index[word], "label": label}
@@ -53,6 +55,7 @@ def _fill(db_path: Path) -> None:
         _answer(ROME, "anna", [("Carl", "PER")]),
         _answer(ROME, "bert", [("Carl", "PER"), ("Rome", "LOC")]),
         _answer(OSLO, "anna", [("Oslo", "LOC")]), _answer(OSLO, "bert", [("Oslo", "ORG")]),
+        _answer(ACME, "anna", [("Acme", "ORG")]), _answer(ACME, "cleo", [], "reject"),
     ]
     for eg in answers:
         db.add_examples([eg], datasets=["in", eg["_session_id"]],
@@ -133,7 +136,19 @@ def test_review_pick_one_edit_another(review_server: tuple[str, Path], page) -> 
     page.screenshot(path=str(SCREENSHOT))
     kb.press("a")
 
-    # 3. the sentence both agree on comes last, accepted as it is
+    # 3. accepted by anna, rejected by cleo: a conflict too; the reviewer rejects it
+    _wait_text(page, ACME)
+    rows = page.locator("#versions .review-version")
+    assert rows.count() == 2
+    assert rows.nth(1).get_attribute("data-answer") == "reject"
+    assert rows.nth(1).locator(".review-rejected").is_visible()
+    assert rows.nth(1).locator(".ent").count() == 0
+    assert "x: reject (as version 2)" in page.locator("#review-result").text_content()
+    kb.press("2")
+    assert _result_labels(page) == []
+    kb.press("x")
+
+    # 4. the sentence both agree on comes last, accepted as it is
     _wait_text(page, AGREE)
     assert page.locator("#versions .review-version").count() == 1
     kb.press("a")
@@ -142,7 +157,10 @@ def test_review_pick_one_edit_another(review_server: tuple[str, Path], page) -> 
     db = Database(db_path)
     stored = {eg["text"]: eg for eg in db.get_dataset_examples("final")}
     db.close()
-    assert set(stored) == {ROME, OSLO, AGREE}
+    assert set(stored) == {ROME, OSLO, ACME, AGREE}
+    rejected = stored.pop(ACME)
+    assert rejected["answer"] == "reject"
+    assert rejected["meta"]["versions"] == {"sessions": [["in-anna"], ["in-cleo"]], "picked": 2}
 
     def spans(text: str) -> list[tuple[str, str]]:
         eg = stored[text]

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 
 import {
   versionsOf, spanKey, sameSpans, matchingVersion, resultText, reviewKey, sessionName,
+  rejectedVersion,
 } from "../../spacy_al/server/static/js/review_logic.js";
 
 const PER = { start: 0, end: 4, token_start: 0, token_end: 0, label: "PER" };
@@ -25,7 +26,21 @@ test("versionsOf: numbered 1.., sessions as strings, malformed parts dropped", (
   assert.deepEqual(versionsOf({}), []);
   assert.deepEqual(versionsOf(null), []);
   const odd = versionsOf({ versions: [null, { sessions: [7], spans: [{ label: 1 }, PER] }, "x"] });
-  assert.deepEqual(odd, [{ version: 1, sessions: ["7"], spans: [PER] }]);
+  assert.deepEqual(odd, [{ version: 1, answer: "accept", sessions: ["7"], spans: [PER] }]);
+});
+
+test("a rejected version: answer reject, no spans, never the version of a result", () => {
+  const task = { versions: [...TASK.versions.slice(0, 1),
+                            { answer: "reject", sessions: ["in-eve"], spans: [LOC] },
+                            { sessions: ["in-fay"], spans: [] }] };
+  const versions = versionsOf(task);
+  assert.deepEqual(versions.map((v) => [v.answer, v.spans.length]),
+    [["accept", 1], ["reject", 0], ["accept", 0]]);
+  assert.equal(rejectedVersion(versions), 1);
+  assert.equal(rejectedVersion(versionsOf(TASK)), -1);
+  assert.equal(matchingVersion([], versions), 2, "no spans: the accepted version without any");
+  assert.equal(matchingVersion([], versions.slice(0, 2)), -1, "not the rejection");
+  assert.equal(resultText([], versions.slice(0, 2)), "edited");
 });
 
 test("spanKey and sameSpans ignore order and character offsets", () => {

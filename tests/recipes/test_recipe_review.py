@@ -44,7 +44,8 @@ def examples() -> list[dict[str, Any]]:
         answer(TEXTS[1], "in-bert", [(0, 0, "PER"), (3, 3, "LOC")]),
         answer(TEXTS[3], "in-bert", [(2, 2, "ORG")]),
         answer(TEXTS[3], "in-cleo", [(2, 2, "ORG")]),
-        answer(TEXTS[3], "in-dave", [(2, 2, "LOC")], kind="reject"),   # not a version
+        answer(TEXTS[3], "in-dave", [(2, 2, "LOC")], kind="reject"),   # rejected: a version
+        answer(TEXTS[3], "in-erin", [(2, 2, "LOC")], kind="ignore"),   # says nothing
         answer(TEXTS[2], "in-bert", [(3, 3, "ORG")], view="ner"),      # binary: not one
     ]
 
@@ -55,8 +56,10 @@ def test_conflicts_first_then_agreeing_in_answer_order() -> None:
     assert [t["meta"]["conflict"] for t in tasks] == [True, True, False]
     assert [t["text"] for t in review_tasks(examples(), conflicts_only=True)] == TEXTS[1:4:2]
     oslo = tasks[1]["versions"]
-    assert [(v["version"], v["sessions"]) for v in oslo] == [
-        (1, ["in-bert", "in-cleo"]), (2, ["in-anna"])]  # most sessions first
+    assert [(v["version"], v["answer"], v["sessions"]) for v in oslo] == [
+        (1, "accept", ["in-bert", "in-cleo"]), (2, "accept", ["in-anna"]),
+        (3, "reject", ["in-dave"])]  # most sessions first
+    assert oslo[2]["spans"] == [], "a rejected version has no spans"
     assert [s["label"] for s in tasks[1]["spans"]] == ["ORG"]  # version 1 preselected
     assert [v["sessions"] for v in tasks[2]["versions"]] == [["in-anna", "in-bert"]]
 
@@ -68,6 +71,26 @@ def test_a_session_latest_answer_counts() -> None:
     versions = group_versions({"a": later, "b": later})
     assert picked_version(later["spans"], versions) == 1
     assert picked_version([], versions) == "edited"
+
+
+def test_a_sentence_one_session_accepts_and_another_rejects_is_a_conflict() -> None:
+    eve = [answer(TEXTS[2], "in-bert", [], kind="reject"),
+           answer(TEXTS[2], "in-cleo", [(0, 0, "PER")], kind="ignore")]
+    tasks = review_tasks([*examples(), *eve])
+    dora = next(t for t in tasks if t["text"] == TEXTS[2])
+    assert dora["meta"] == {"sessions": 2, "conflict": True}
+    assert [(v["answer"], v["sessions"]) for v in dora["versions"]] == [
+        ("accept", ["in-anna"]), ("reject", ["in-bert"])]
+    assert picked_version([], dora["versions"], "reject") == 2
+    assert picked_version(dora["versions"][0]["spans"], dora["versions"]) == 1
+    assert picked_version([], dora["versions"]) == "edited", "no spans is not the rejection"
+    agreeing = group_versions({"a": eve[0], "b": eve[0]})
+    assert picked_version([], [agreeing[0]], "reject") == 1
+    assert picked_version([], dora["versions"][:1], "reject") == "rejected"
+    # a session that rejected first and accepted later: its latest decision counts
+    later = answer(TEXTS[2], "in-bert", [(3, 3, "ORG")])
+    dora = next(t for t in review_tasks([*examples(), *eve, later]) if t["text"] == TEXTS[2])
+    assert dora["meta"]["conflict"] is False
 
 
 def test_sentences_with_other_tokens_are_skipped() -> None:
@@ -95,14 +118,16 @@ def test_served_in_order_and_saved_with_the_picked_version(tmp_path: Path) -> No
     carl, oslo, anna = tasks
     answers = [dict(carl, answer="accept", spans=carl["versions"][1]["spans"],
                     versions=[{"forged": True}]),
-               dict(oslo, answer="accept", spans=[]),
+               dict(oslo, answer="reject", spans=[]),
                dict(anna, answer="accept")]
     assert controller.give_answers({"answers": answers, "session_id": "rev"})["saved"] == 3
     stored = {eg["text"]: eg for eg in db.get_dataset_examples("final")}
     assert stored[TEXTS[1]]["meta"]["versions"] == {
         "sessions": [["in-anna"], ["in-bert"]], "picked": 2}
     assert stored[TEXTS[1]]["versions"] == carl["versions"]  # the server's, not the client's
-    assert stored[TEXTS[3]]["meta"]["versions"]["picked"] == "edited"
+    assert stored[TEXTS[3]]["meta"]["versions"] == {
+        "sessions": [["in-bert", "in-cleo"], ["in-anna"], ["in-dave"]], "picked": 3}
+    assert stored[TEXTS[3]]["answer"] == "reject"
     assert stored[TEXTS[0]]["meta"]["versions"] == {"sessions": [["in-anna", "in-bert"]],
                                                      "picked": 1}
     assert stored[TEXTS[1]]["_view_id"] == "review"

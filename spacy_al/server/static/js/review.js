@@ -74,6 +74,12 @@ export function createReview(state, hooks) {
     const text = el("div", "review-text");
     text.style.cssText = "line-height: 2; white-space: pre-wrap;";
     renderSpans(text, state.current, version.spans);
+    if (version.answer === "reject") {  // the sessions that rejected the sentence
+      row.dataset.answer = "reject";
+      row.title = "Rejected by these sessions: take it, then x to reject (" + version.version + ")";
+      text.style.cssText += " color: #999; text-decoration: line-through;";
+      head.append(document.createTextNode(" "), el("span", "review-rejected", "✗ rejected"));
+    }
     row.append(head, text);
     row.addEventListener("mousedown", function (e) { e.preventDefault(); });
     row.addEventListener("click", function () { pick(i); });
@@ -105,8 +111,10 @@ export function createReview(state, hooks) {
       row.style.borderColor = i === picked ? "#3f5efb" : "#ddd";
     });
     result.dataset.picked = picked < 0 ? "edited" : String(picked + 1);
+    const rejected = R.rejectedVersion(all);
     result.textContent = "Result below: " + R.resultText(state.spans, all) +
-      " · 1–" + all.length + " or a click: take a version · edit the spans below · a: accept";
+      " · 1–" + all.length + " or a click: take a version · edit the spans below · a: accept" +
+      (rejected < 0 ? "" : " · x: reject (as version " + all[rejected].version + ")");
   }
 
   /** Take version i as the result (a copy: editing it leaves the version as it was). */

@@ -2,20 +2,31 @@
  * The review view's rules, pure (no DOM): the versions of a review task, which
  * version the edited spans match, and the version keys 1..N.
  *
- * A review task (recipe `review`) carries `versions`: [{version, sessions, spans}],
- * distinct annotations of the sentence, and `spans`: the result being edited.
+ * A review task (recipe `review`) carries `versions`: [{version, answer, sessions,
+ * spans}], distinct annotations of the sentence (answer "reject": the sessions that
+ * rejected it), and `spans`: the result being edited.
  */
 
-/** The task's versions, checked: [{version (1..), sessions: [string], spans: [span]}]. */
+/**
+ * The task's versions, checked: [{version (1..), answer ("accept" | "reject"),
+ * sessions: [string], spans: [span] (none for a rejected version)}].
+ */
 export function versionsOf(task) {
   const raw = task && Array.isArray(task.versions) ? task.versions : [];
   return raw.filter(function (v) { return v && typeof v === "object"; }).map(function (v, i) {
+    const rejected = v.answer === "reject";
     return {
       version: i + 1,
+      answer: rejected ? "reject" : "accept",
       sessions: Array.isArray(v.sessions) ? v.sessions.map(String) : [],
-      spans: Array.isArray(v.spans) ? v.spans.filter(isSpan) : [],
+      spans: !rejected && Array.isArray(v.spans) ? v.spans.filter(isSpan) : [],
     };
   });
+}
+
+/** The index (0-based) of the rejected version, or -1 when no session rejected it. */
+export function rejectedVersion(versions) {
+  return (versions || []).findIndex(function (v) { return v.answer === "reject"; });
 }
 
 function isSpan(span) {
@@ -35,11 +46,11 @@ export function sameSpans(a, b) {
   return spanKey(a) === spanKey(b);
 }
 
-/** The index (0-based) of the version whose spans equal `spans`, or -1 (edited). */
+/** The index (0-based) of the accepted version whose spans equal `spans`, or -1 (edited). */
 export function matchingVersion(spans, versions) {
   const key = spanKey(spans);
   for (let i = 0; i < (versions || []).length; i++) {
-    if (spanKey(versions[i].spans) === key) return i;
+    if (versions[i].answer !== "reject" && spanKey(versions[i].spans) === key) return i;
   }
   return -1;
 }
