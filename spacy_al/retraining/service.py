@@ -29,6 +29,7 @@ from ..tasks import PoolItem, answer_to_example, hash32, is_complete
 from ..training.memory import release_training_memory
 from ..training.trainer import fit, make_optimizer
 from .model_spec import MODES, NEW_MODELS, ModelSpec
+from .pool_scores import lookup_scores, saved_scores, store_scores
 from .predictions import predict_batch, rerank
 
 __all__ = ["MODES", "NEW_MODELS", "ModelService", "ModelSpec", "check_labels", "load_model"]
@@ -131,9 +132,12 @@ class ModelService:
         return "tok2vec" if "Tok2Vec" in str(config.get("@architectures", "")) else "transformer"
 
     def set_pool(self, items: Mapping[int, PoolItem] | Iterable[PoolItem]) -> None:
-        """The pool: an :class:`ArrowItems` (kept as is), a dict, or pool items."""
+        """The pool: an :class:`ArrowItems` (kept as is: the last scores an earlier session
+        or ``spacy-al score`` stored in its index with this strategy are taken as the
+        starting order), a dict, or pool items."""
         if isinstance(items, ArrowItems):
             self.items = items
+            self.scores.update(saved_scores(items, self.spec.strategy))
         elif isinstance(items, Mapping):
             self.items = dict(items)
         else:
@@ -168,17 +172,23 @@ class ModelService:
         picked[rng.choice(len(others), size=r, replace=False)] = True
         return hashes[np.concatenate([best, others[picked]])].tolist(), hashes[others[~picked]]
 
+    def by_last_score(self, hashes: np.ndarray) -> np.ndarray:
+        """``hashes`` best last score first; those never scored after them, as given."""
+        if not self.scores or not len(hashes):
+            return hashes
+        return hashes[np.argsort(-self.last_scores(hashes), kind="stable")]
+
+    def persist_scores(self) -> bool:
+        """Write the last scores into an Arrow pool's index for a later session (see
+        :func:`.pool_scores.store_scores`); False where there is nothing to write to."""
+        if not isinstance(self.items, ArrowItems):
+            return False
+        return store_scores(self.items, self.scores, strategy=self.spec.strategy,
+                            model=str(self.spec.model), version=self.version)
+
     def last_scores(self, hashes: np.ndarray) -> np.ndarray:
-        """Each hash's last acquisition score (-inf if never scored), looked up in numpy:
-        no Python int per pool sentence."""
-        if not self.scores:
-            return np.full(len(hashes), float("-inf"))
-        keys = np.fromiter(self.scores.keys(), dtype=np.int64, count=len(self.scores))
-        values = np.fromiter(self.scores.values(), dtype=np.float64, count=len(self.scores))
-        order = np.argsort(keys)
-        keys, values = keys[order], values[order]
-        at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-        return np.where(keys[at] == hashes, values[at], float("-inf"))
+        """Each hash's last acquisition score (-inf if never scored)."""
+        return lookup_scores(self.scores, hashes)
 
     # -- training -----------------------------------------------------------
     def train(self, answers: list[dict[str, Any]]) -> dict[str, Any]:

@@ -97,8 +97,9 @@ def _run_job(service: ModelService, kind: str, payload: Any,
              newer_job: Callable[[], bool] = lambda: False) -> None:
     if kind == "pool":
         service.set_pool(payload)
-    elif kind == "score":
-        hashes, size = np.asarray(payload["hashes"], np.int64), int(payload.get("chunk", 256))
+    elif kind == "score":  # best last score first (a session on a pool scored before)
+        hashes = service.by_last_score(np.asarray(payload["hashes"], np.int64))
+        size = int(payload.get("chunk", 256))
         start, first = 0, min(FIRST_CHUNK, size)
         while start < len(hashes) or start == 0:
             if start > 0 and newer_job():  # an update came in: its re-scoring covers the rest
@@ -110,6 +111,7 @@ def _run_job(service: ModelService, kind: str, payload: Any,
             start += step
             put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
                                    "done": start >= len(hashes), "version": service.version}))
+        service.persist_scores()
     elif kind == "train":
         _train(service, payload, put_result, newer_job)
     else:
@@ -138,6 +140,7 @@ def _train(service: ModelService, payload: Any, put_result: Callable[[Message], 
         chunk = rest[start:start + size].tolist()
         put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
                                "done": start + size >= len(rest), "version": service.version}))
+    service.persist_scores()  # the whole pool scored by this model
 
 
 def write_frame(stream: IO[bytes], obj: Any) -> None:
