@@ -21,7 +21,8 @@ ARGS: dict[str, Any] = {
                "dataset (folder, Parquet, Arrow, hub name with --loader hf), or a bundled "
                "sample: wikigold, wnut17", "positional", None, str),
     "label": ("Comma-separated labels, or a .txt file with one per line (default: the "
-              "model's, or the sample's)", "option", "l", split_string),
+              "model's, the sample's, or the hf dataset's ClassLabel names)", "option", "l",
+              split_string),
     "strategy": ("Acquisition strategy: mnlp, token_entropy, bald, least_confidence, "
                  "margin, random, or a registered name", "option", "s", str),
     "selector": ("Batch selector: spacy-al.TopK.v1 (best first) or spacy-al.DiverseTopK.v1 "

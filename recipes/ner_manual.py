@@ -23,8 +23,8 @@ from spacy_al.server.stream import PoolStream
     tokens_column=("hf: the tokens column (default: tokens)", "option", None, str),
     tags_column=("hf: the tags column (default: ner_tags)", "option", None, str),
     text_column=("hf: the text column, when there are no tokens", "option", None, str),
-    label=("Comma-separated labels, or a .txt file with one per line", "option", "l",
-           split_string),
+    label=("Comma-separated labels, or a .txt file with one per line (default: the "
+           "sample's, or the hf dataset's ClassLabel names)", "option", "l", split_string),
     order=("Question order: sequential (file order) or random", "option", "o", str),
     seed=("Seed of the random order", "option", None, int),
     lang=("Language of the tokenizer for raw text", "option", None, str),
@@ -65,9 +65,9 @@ def ner_manual(
     CoNLL from text by the content (a CoNLL-2003 train.txt is CoNLL). --patterns
     pre-annotates the matches of a pattern file and asks those sentences first.
     """
-    labels = resolve_labels(label, source)
     columns: dict[str, Any] = {"split": split, "tokens_column": tokens_column,
                                "tags_column": tags_column, "text_column": text_column}
+    labels = resolve_labels(label, source, loader=loader, **columns)
     items = load_source(source, lang=lang, loader=loader,
                         **{key: value for key, value in columns.items() if value is not None})
     stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)

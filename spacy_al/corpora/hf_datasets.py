@@ -22,6 +22,7 @@ from .tags import SchemeScan, Tag, TagSequenceError, decode, normalize_scheme, p
 
 TOKENS_COLUMNS = ("tokens", "words")
 TAGS_COLUMNS = ("ner_tags", "tags", "labels", "ner")
+TAG_PREFIXES = ("B-", "I-", "E-", "S-", "L-", "U-")
 TEXT_COLUMNS = ("text", "sentence")
 _SPLIT_FILES = ("*.parquet", "*.arrow")
 _SAVED_MARKS = ("state.json", "dataset_dict.json")
@@ -63,6 +64,19 @@ def read_hf(
     tags = _column(source, columns, tags_column, TAGS_COLUMNS, "tags")
     names = _tag_names(source, dataset, tags) if tags is not None else None
     return _token_docs(dataset, tokens, tags, names, where, vocab, (canonical, strict))
+
+
+def hf_entity_labels(source: str | Path, *, split: str | None = None,
+                     tags_column: str | None = None) -> list[str] | None:
+    """The entity labels a dataset's ClassLabel tags column names (``B-PER``, ``I-PER``,
+    ... → ``PER``, in first-seen order), or None when its tags are strings or it has none."""
+    dataset, _ = load_split(source, split)
+    tags = _column(source, list(dataset.column_names), tags_column, TAGS_COLUMNS, "tags")
+    names = _tag_names(source, dataset, tags) if tags is not None else None
+    if not names:
+        return None
+    labels = [name.split("-", 1)[1] if name[:2] in TAG_PREFIXES else name for name in names]
+    return list(dict.fromkeys(label for label in labels if label and label != "O")) or None
 
 
 def load_split(source: str | Path, split: str | None) -> tuple[Any, str]:

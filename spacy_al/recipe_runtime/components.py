@@ -6,7 +6,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..corpora.dispatch import resolve_loader
+from ..corpora.hf_datasets import hf_entity_labels
+from ..errors import ConfigError, CorpusFormatError
 from ..loop.engine import get_selector
 from ..retraining.model_loop import ModelLoop
 from ..retraining.service import NEW_MODELS, ModelSpec
@@ -22,13 +24,28 @@ HEAD_SENTENCES = 20_000
 pool is written in a child process."""
 
 
-def resolve_labels(labels: list[str] | None, source: str, *, required: bool = True) -> list[str]:
-    """``--label`` as given, else the labels of a bundled sample, else an error."""
+def resolve_labels(labels: list[str] | None, source: str, *, required: bool = True,
+                   loader: str = "auto", split: str | None = None,
+                   tags_column: str | None = None, **_: Any) -> list[str]:
+    """``--label`` as given, else the labels of a bundled sample, else those a Hugging Face
+    dataset's ClassLabel tags name (``--loader hf``, or a dataset ``auto`` recognises),
+    else an error."""
     found = labels or sample_labels(source)
+    if not found and _is_hf(source, loader):
+        found = hf_entity_labels(source, split=split, tags_column=tags_column)
     if not found and required:
         raise ConfigError("No labels to annotate.", fix="Pass --label PER,ORG,LOC (comma-"
                           "separated, or a .txt file with one label per line).")
     return list(found or [])
+
+
+def _is_hf(source: str, loader: str) -> bool:
+    """Whether ``source`` is read as a Hugging Face dataset (a source that cannot be told
+    is not: reading it says what is wrong with it)."""
+    try:
+        return resolve_loader(source, loader=loader) == "hf"
+    except CorpusFormatError:
+        return False
 
 
 def manual_ranking(items: list[PoolItem], order: str, seed: int,
@@ -112,7 +129,7 @@ def active_components(
     if patterns is not None:
         PatternMatcher(patterns, lang)  # a bad line fails here, naming file and line
     if spacy_model in NEW_MODELS:
-        labels = resolve_labels(labels, source)
+        labels = resolve_labels(labels, source, loader=loader, **(source_options or {}))
     items, writer = open_or_start(
         source, head=HEAD_SENTENCES, lang=lang, limit=limit, loader=loader,
         pool_cache=pool_cache,

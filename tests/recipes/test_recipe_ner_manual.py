@@ -96,6 +96,26 @@ def test_hf_dataset_source(tmp_path: Path) -> None:
     assert _texts(components) == ["Ada wrote", "Bob ran"]
 
 
+def test_hf_class_label_names_are_the_default_labels(tmp_path: Path) -> None:
+    import datasets
+
+    tags = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+    features = datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                  "ner_tags": datasets.Sequence(datasets.ClassLabel(names=tags))})
+    path = tmp_path / "hf_labels"
+    datasets.DatasetDict({"train": datasets.Dataset.from_dict(
+        {"tokens": [["Ada", "wrote"]], "ner_tags": [[1, 0]]}, features=features)}
+    ).save_to_disk(str(path))
+    components = ner_manual("ds", str(path))  # --loader auto tells it is a dataset
+    assert components["config"]["labels"] == ["PER", "ORG", "LOC"]
+    assert ner_manual("ds", str(path), label=["ORG"])["config"]["labels"] == ["ORG"]
+    strings = tmp_path / "strings.parquet"  # tags as strings: no names to take
+    datasets.Dataset.from_dict({"tokens": [["Ada"]], "ner_tags": [["B-PER"]]}).to_parquet(
+        str(strings))
+    with pytest.raises(ConfigError, match="No labels"):
+        ner_manual("ds", str(strings))
+
+
 def _write_source(kind: str, folder: Path) -> Path:
     if kind == "conll":
         path = folder / "train.txt"
