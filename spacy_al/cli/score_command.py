@@ -47,8 +47,9 @@ def score_cli(
     engine: Annotated[str, typer.Option("--engine", help="local, or ray (Ray Data).")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address "
                                                 "(default: a local Ray).")] = None,
-    num_workers: Annotated[int, typer.Option("--num-workers", help="Ray actors, one CPU "
-                                             "each.")] = 1,
+    num_workers: Annotated[int, typer.Option("--num-workers", help="Ray actors.")] = 1,
+    cpus_per_worker: Annotated[int, typer.Option("--cpus-per-worker", help="CPUs (and torch "
+                                                 "threads) of each Ray actor.")] = 1,
     pool_cache: Annotated[Path | None, typer.Option("--pool-cache", help="Keep the Arrow pool "
                                                     "in this folder and reuse it.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seeds MC dropout and random, per "
@@ -66,6 +67,7 @@ def score_cli(
             model, source, output, strategy=strategy, top=top, selector=selector,
             options=strategy_options(n_samples, dropout, mc_dropout), loader=loader,
             batch_size=batch_size, engine=engine, address=address, num_workers=num_workers,
+            cpus_per_worker=cpus_per_worker,
             pool_cache=pool_cache, seed=seed)
     except SpacyALError as err:
         typer.echo(str(err), err=True)

@@ -39,6 +39,8 @@ class ScoreSpec:
     seed: int = 0
     embeddings: bool = False
     component: str = "al_ner"
+    threads: int = 0
+    """torch threads of the worker that scores (0: as its process has them)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +62,10 @@ class ChunkScorer:
         import spacy  # the worker loads its own copy of the pipeline
 
         self.spec = spec if isinstance(spec, ScoreSpec) else ScoreSpec(**spec)
+        if self.spec.threads > 0:
+            import torch
+
+            torch.set_num_threads(self.spec.threads)
         self.nlp = spacy.load(self.spec.model)
         self.pipe = get_ner_pipe(self.nlp, self.spec.component)
         self.score_fn = get_strategy(self.spec.strategy, **self.spec.options)

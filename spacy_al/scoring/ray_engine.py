@@ -3,7 +3,8 @@
 
 Each Ray row is one chunk (its pool start index and its entries' words and spaces),
 so a chunk is never split or merged whatever blocks Ray makes. ``map_batches`` runs
-:class:`RayChunkScorer` actors (``concurrency=num_workers``, one CPU each), each loading
+:class:`RayChunkScorer` actors (``num_workers`` of them, ``cpus_per_worker`` CPUs and
+torch threads each), each loading
 the pipeline once; each chunk is scored with its own seed (:mod:`.chunks`) and the
 results are put back in pool order by start index: the same numbers as the local engine.
 
@@ -13,6 +14,7 @@ actors work; the workers need spacy-al installed and the MODEL folder at the sam
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from types import ModuleType
@@ -57,23 +59,28 @@ class RayChunkScorer:
 
 
 def score_ray(pool: ArrowPool, spec: ScoreSpec, *, address: str | None = None,
-              num_workers: int = 1) -> PoolResult:
+              num_workers: int = 1, cpus_per_worker: int = 1) -> PoolResult:
     """Score ``pool`` on a Ray cluster (``address``; None: the running one or a new local
-    one) with ``num_workers`` actors. A Ray this call started is shut down after."""
-    if num_workers < 1:
-        raise ConfigError(f"--num-workers must be >= 1, got {num_workers}.",
-                          fix="use e.g. --num-workers 2 (one per CPU core to use).")
+    one) with ``num_workers`` actors of ``cpus_per_worker`` CPUs (and torch threads) each.
+    A Ray this call started is shut down after."""
+    if num_workers < 1 or cpus_per_worker < 1:
+        raise ConfigError(f"--num-workers and --cpus-per-worker must be >= 1, got "
+                          f"{num_workers} and {cpus_per_worker}.",
+                          fix="use e.g. --num-workers 2 --cpus-per-worker 1 (workers x CPUs "
+                          "per worker: the CPU cores to use).")
     ray = import_ray()
     started = not ray.is_initialized()
     if started:
-        ray.init(address=address, num_cpus=None if address else num_workers,
+        ray.init(address=address, num_cpus=None if address else num_workers * cpus_per_worker,
                  include_dashboard=False, log_to_driver=False)
+    spec = dataclasses.replace(spec, threads=cpus_per_worker)
     try:
         items = list(chunk_rows(pool, spec.batch_size))
         dataset = ray.data.from_items(items, override_num_blocks=max(1, min(len(items),
                                                                            4 * num_workers)))
         scored = dataset.map_batches(RayChunkScorer, fn_constructor_kwargs={"spec": spec.to_dict()},
-                                     batch_size=1, num_cpus=1, batch_format="numpy",
+                                     batch_size=1, num_cpus=cpus_per_worker,
+                                     batch_format="numpy",
                                      **actor_pool(ray, num_workers))
         chunks = [decode_result(row) for row in scored.iter_rows()]
     finally:

@@ -50,14 +50,16 @@ def score_to_jsonl(
     options: Mapping[str, Any] | None = None, top: int | None = None,
     selector: str | None = None, loader: str = "auto", batch_size: int = 64,
     engine: str = "local", address: str | None = None, num_workers: int = 1,
-    pool_cache: str | Path | None = None, seed: int = 0, progress: bool = False,
+    cpus_per_worker: int = 1, pool_cache: str | Path | None = None, seed: int = 0,
+    progress: bool = False,
 ) -> ScoreReport:
     """Score every entry of ``source`` with ``model``'s al_ner and write the ranked tasks.
 
     strategy, options: A strategy name (``mnlp``, ``bald``, ...) and its options.
     top: Write the best ``top`` (None: every non-empty entry, ranked).
     selector: A registered selector (e.g. ``spacy-al.DiverseTopK.v1``); default by score.
-    engine: ``local`` or ``ray`` (``address``, ``num_workers``): the same output.
+    engine: ``local`` or ``ray`` (``address``, ``num_workers``, ``cpus_per_worker``): the
+        same output.
     pool_cache: Keep the Arrow pool in this folder (reused while the source is unchanged).
     """
     import spacy
@@ -73,7 +75,8 @@ def score_to_jsonl(
     with pool_folder(pool_cache) as folder:
         pool, reused = load_pool(nlp, source, loader, folder, cache=pool_cache is not None)
         started = time.perf_counter()
-        result = run_engine(engine, pool, spec, address, num_workers, progress)
+        result = run_engine(engine, pool, spec, address, (num_workers, cpus_per_worker),
+                            progress)
         scoring = time.perf_counter() - started
         pool.set_scores(result.scores, strategy=strategy, model=str(model))
         n_tokens = pool.n_tokens
@@ -85,12 +88,13 @@ def score_to_jsonl(
 
 
 def run_engine(engine: str, pool: ArrowPool, spec: ScoreSpec, address: str | None,
-               num_workers: int, progress: bool = False) -> PoolResult:
-    """Scores of ``pool`` from the named engine."""
+               workers: tuple[int, int] = (1, 1), progress: bool = False) -> PoolResult:
+    """Scores of ``pool`` from the named engine (``workers``: Ray actors, CPUs each)."""
     if engine == "ray":
         from .ray_engine import score_ray  # Ray is optional: imported only when asked for
 
-        return score_ray(pool, spec, address=address, num_workers=num_workers)
+        return score_ray(pool, spec, address=address, num_workers=workers[0],
+                         cpus_per_worker=workers[1])
     return score_local(pool, spec, progress=progress)
 
 

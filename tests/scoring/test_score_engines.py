@@ -153,8 +153,15 @@ def test_ray_engine_writes_the_same_bytes(tok2vec_nlp_path: Path, pool_txt: Path
                                     batch_size=4, engine="ray", num_workers=2,
                                     **run)
             assert report.engine == "ray" and report.entries == 45
+        score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / "ray-2cpus.jsonl", batch_size=4,
+                       engine="ray", num_workers=1, cpus_per_worker=2)  # 2 torch threads
     finally:
         ray.shutdown()
+    assert (tmp_path / "ray-2cpus.jsonl").read_bytes() == (
+        tmp_path / "local-mnlp.jsonl").read_bytes()
+    with pytest.raises(ConfigError, match="--cpus-per-worker must be >= 1"):
+        score_to_jsonl(tok2vec_nlp_path, pool_txt, tmp_path / "x.jsonl", engine="ray",
+                       cpus_per_worker=0)
     for name in runs:
         local = tmp_path / f"local-{name}.jsonl"
         assert (tmp_path / f"ray-{name}.jsonl").read_bytes() == local.read_bytes(), name
@@ -170,3 +177,19 @@ def test_chunks_are_put_back_in_pool_order() -> None:
     assert assemble(6, parts).scores.tolist() == [0, 1, 2, 3, 3, 4]
     with pytest.raises(ConfigError, match="do not tile"):
         assemble(6, parts[:1])
+
+
+def test_a_worker_takes_the_torch_threads_it_is_given(tok2vec_nlp_path: Path) -> None:
+    import torch
+
+    from spacy_al.scoring.chunks import ChunkScorer, ScoreSpec
+
+    before = torch.get_num_threads()
+    try:
+        ChunkScorer(ScoreSpec(str(tok2vec_nlp_path), threads=1))
+        assert torch.get_num_threads() == 1
+        torch.set_num_threads(2)
+        ChunkScorer(ScoreSpec(str(tok2vec_nlp_path)))  # 0: left as the process has them
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
