@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import SpacyALError
 from ..server.controller import Controller
@@ -16,6 +20,29 @@ from .decorator import get_recipe, import_file, parse_recipe_args
 from .pool_cache import database_in_use
 
 TOKEN_ENV = "SPACY_AL_TOKEN"
+
+
+class Terminated(Exception):
+    """SIGTERM arrived while the recipe was loading."""
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While a recipe loads, SIGTERM raises :class:`Terminated` (as SIGINT raises
+    KeyboardInterrupt), so that what was started (model worker, database) is closed;
+    the previous handler comes back after (uvicorn installs its own to serve)."""
+    def raise_terminated(*_: Any) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_terminated)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_controller(
@@ -112,9 +139,21 @@ def run_annotate(
     path = Path(db_path) if db_path is not None else default_db_path()
     urls = _urls(host, port, None)
     with ServerLock(path, {"url": urls[0], "recipe": recipe_name}):
-        controller = build_controller(recipe_name, recipe_args, db_path=path, files=files)
         try:
-            wait_ready(controller, ready_timeout)
+            with sigterm_raises():
+                controller = build_controller(recipe_name, recipe_args, db_path=path,
+                                              files=files)
+        except (Terminated, KeyboardInterrupt):
+            print("spacy-al: stopped while the recipe was loading.", file=sys.stderr)
+            return
+        try:
+            try:
+                with sigterm_raises():
+                    wait_ready(controller, ready_timeout)
+            except (Terminated, KeyboardInterrupt):
+                print("spacy-al: stopped before the first question was ready.",
+                      file=sys.stderr)
+                return
             _print_start(controller, recipe_name, _urls(host, port, token), host, generated)
             serve(controller, host, port, log_level=log_level, token=token,
                   allowed_hosts=allowed_hosts or [])

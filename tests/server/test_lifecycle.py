@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import srsly
 
+from spacy_al.server.db_lock import ServerLock
 from spacy_al.store.database import Database
 from tests.server.conftest import LABELS, MORE, free_port
 
@@ -50,3 +51,40 @@ def test_signal_exits_cleanly_after_the_last_commit(tmp_path: Path, server_facto
     server.proc.send_signal(sig)
     assert server.proc.wait(60) == 0, server.log.read_text()
     assert Database(db).count("life") == len(tasks)
+
+
+SLOW_RECIPE = """
+import time
+from spacy_al.recipe_runtime.decorator import recipe
+
+
+@recipe("slow.load")
+def slow_load(dataset: str):
+    open("loading", "w").close()
+    time.sleep(120)  # a model that takes long to load
+    raise AssertionError("not stopped")
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_recipe_loads_stops_it_cleanly(tmp_path: Path,
+                                                           sig: signal.Signals) -> None:
+    import time
+
+    recipe_file = tmp_path / "slow.py"
+    recipe_file.write_text(SLOW_RECIPE)
+    db = tmp_path / "slow.db"
+    command = [sys.executable, "-m", "spacy_al", "annotate", "slow.load", "ds", "-F",
+               str(recipe_file), "--db", str(db), "--port", str(free_port())]
+    proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while not (tmp_path / "loading").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out + err
+    assert "stopped while the recipe was loading" in err
+    with ServerLock(db, {"url": "test", "recipe": "slow.load"}):
+        pass  # the database lock went with it: a new server may start on the same file
