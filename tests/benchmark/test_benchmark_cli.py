@@ -90,18 +90,20 @@ def test_beam_scores_from_a_trained_beam_ner() -> None:
     assert scores.max() > 0
 
 
-@pytest.mark.parametrize("stop_at", ["checkpoint", "row"])
+@pytest.mark.parametrize(("strategy", "stop_at"), [("mnlp", "checkpoint"), ("mnlp", "row"),
+                                                   ("beam_uncertainty", "checkpoint")])
 def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy: str, stop_at: str) -> None:
     """Stopped right after round 1's checkpoint, the rerun retrains nothing; stopped after
     round 1's row but before its checkpoint, it loads round 0's and retrains round 1 only.
-    Either way the rows equal those of an uninterrupted run."""
+    Either way the rows equal those of an uninterrupted run (beam_uncertainty: its peer
+    model is checkpointed beside the main one)."""
     from spacy_al.benchmark.checkpoints import RunCheckpoints
     from spacy_al.benchmark.results import JsonlLog
     from spacy_al.training.trainer import Trainer
 
     whole = tmp_path / "whole"
-    run(whole, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    run(whole, "--retrain", "continue", "--no-full", "-s", strategy)
     assert not (whole / ".checkpoints").exists(), "a complete run leaves no checkpoint"
 
     calls: list[str] = []
@@ -113,12 +115,12 @@ def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
 
     def append_then_stop(self, row):  # type: ignore[no-untyped-def]
         append(self, row)
-        if row.get("strategy") == "mnlp" and row.get("round") == 1 and "f1" in row:
+        if row.get("strategy") == strategy and row.get("round") == 1 and "f1" in row:
             raise KeyboardInterrupt
 
     def save_then_stop(self, trainers, round_):  # type: ignore[no-untyped-def]
         save(self, trainers, round_)
-        if self.folder.name == "mnlp-seed0" and round_ == 1:
+        if self.folder.name == f"{strategy}-seed0" and round_ == 1:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(Trainer, "train", spy)
@@ -128,15 +130,19 @@ def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
         monkeypatch.setattr(RunCheckpoints, "save", save_then_stop)
     part = tmp_path / "part"
     with pytest.raises(AssertionError):  # the CLI run is interrupted
-        run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
-    saved = part / ".checkpoints" / "mnlp-seed0" / "main" / "state.json"
+        run(part, "--retrain", "continue", "--no-full", "-s", strategy)
+    saved = part / ".checkpoints" / f"{strategy}-seed0" / "main" / "state.json"
     assert json.loads(saved.read_text())["round"] == (1 if stop_at == "checkpoint" else 0)
+    peer = saved.parent.parent / "peer" / "state.json"
+    assert peer.is_file() == (strategy == "beam_uncertainty")
     monkeypatch.setattr(JsonlLog, "append", append)
     monkeypatch.setattr(RunCheckpoints, "save", save)
     calls.clear()
-    run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
-    mnlp = ["round 2"] if stop_at == "checkpoint" else ["replay 1", "round 2"]
-    assert calls == [*mnlp, "round 0", "round 1", "round 2"], "then random, from scratch"
+    run(part, "--retrain", "continue", "--no-full", "-s", strategy)
+    rounds = ["round 2"] if stop_at == "checkpoint" else ["replay 1", "round 2"]
+    if strategy == "beam_uncertainty":
+        rounds = ["round 2", "peer 2"]
+    assert calls == [*rounds, "round 0", "round 1", "round 2"], "then random, from scratch"
     assert not (part / ".checkpoints").exists()
     key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
     assert sorted(key) == sorted(
