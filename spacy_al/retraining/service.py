@@ -137,7 +137,8 @@ class ModelService:
         starting order), a dict, or pool items."""
         if isinstance(items, ArrowItems):
             self.items = items
-            self.scores.update(saved_scores(items, self.spec.strategy))
+            # stored scores fill in only what this session has not scored (a grown pool)
+            self.scores = {**saved_scores(items, self.spec.strategy), **self.scores}
         elif isinstance(items, Mapping):
             self.items = dict(items)
         else:

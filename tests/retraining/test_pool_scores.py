@@ -51,6 +51,11 @@ def test_a_session_stores_its_scores_and_the_next_one_starts_from_them(
     first = sent[0][1]["hashes"]
     assert first == best[:len(first)].tolist(), "the best sentences known are scored first"
 
+    mine = int(stored.hashes[0])
+    service.scores[mine] = -5.0  # scored by this session: a pool set again keeps it
+    service.set_pool(ArrowItems.open(folder))
+    assert service.scores[mine] == -5.0
+
     other = ModelService(ModelSpec(model=str(tok2vec_nlp_path), strategy="bald",
                                    stop_set_size=0))
     other.set_pool(ArrowItems.open(folder))
