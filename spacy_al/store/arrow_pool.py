@@ -3,19 +3,22 @@
 A pool folder holds::
 
     entries.arrow  text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens
-    index/         _input_hash, n_tokens, last_score (NaN until scored): one row per entry
+    index.arrow    _input_hash, n_tokens, last_score (NaN until scored): one row per entry
     pool.json      where the pool came from (path, size, mtime, loader) and the last scoring
 
 Entries are written once, through an ``ArrowWriter`` batch by batch, and opened with
 ``Dataset.from_file``, which memory-maps them: a pool of millions of sentences costs the
-pages in use, not its size (and is never copied). The small ``index`` (a
-``save_to_disk`` folder) holds what the server and worker keep in memory, so opening a
-pool touches a few megabytes, not the entries; new scores rewrite only the index.
+pages in use, not its size (and is never copied). The small index holds what the server
+and worker keep in memory, so opening a pool touches a few megabytes, not the entries;
+new scores rewrite only the index. Every file is written beside its name under a name of
+its own process and swapped in with ``os.replace``: two sessions storing scores at once
+leave one whole index (the later), and a reader sees the old file or the new, never half.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from datasets import Dataset, Features, Value, load_from_disk
+import pyarrow as pa
+from datasets import Dataset, Features, Value
 from datasets.arrow_writer import ArrowWriter
-from datasets.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 
 from ..errors import ConfigError
 from ..tasks import PoolItem, task_hash_of
@@ -43,9 +46,11 @@ ENTRY_FEATURES = Features({
 INDEX_FEATURES = Features({"_input_hash": Value("int64"), "n_tokens": Value("int64"),
                            "last_score": Value("float64")})
 ENTRIES_FILE = "entries.arrow"
+INDEX_FILE = "index.arrow"
 WRITE_BATCH = 1000
-LAYOUT = 2
-"""Version of the folder layout (1: ``entries/`` and ``scores/`` folders)."""
+LAYOUT = 3
+"""Version of the folder layout (1: ``entries/`` and ``scores/`` folders; 2: an ``index/``
+``save_to_disk`` folder, swapped by remove and rename)."""
 
 
 @dataclass
@@ -111,7 +116,7 @@ def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> Ar
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pool.json").unlink(missing_ok=True)  # no half-written pool ever looks whole
-    staging = folder / "staging.arrow"
+    staging = _staging(folder / ENTRIES_FILE)
     hashes: list[int] = []
     lengths: list[int] = []
     with ArrowWriter(features=ENTRY_FEATURES, path=str(staging)) as writer:
@@ -125,8 +130,8 @@ def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> Ar
         _flush(writer, rows)
         writer.finalize()
     staging.replace(folder / ENTRIES_FILE)
-    shutil.rmtree(folder / "entries", ignore_errors=True)  # the layout before entries.arrow
-    shutil.rmtree(folder / "scores", ignore_errors=True)
+    for old in ("entries", "scores", "index"):  # folders of the layouts before
+        shutil.rmtree(folder / old, ignore_errors=True)
     _save_index(folder, np.asarray(hashes, np.int64), np.asarray(lengths, np.int64),
                 np.full(len(hashes), np.nan))
     _write_info(folder, {**info, "rows": len(hashes), "layout": LAYOUT})
@@ -144,7 +149,7 @@ def open_pool(folder: str | Path) -> ArrowPool:
         raise ConfigError(f"{folder} holds an Arrow pool of an older layout.",
                           fix="delete the folder; it is written anew from the source.")
     entries = Dataset.from_file(str(folder / ENTRIES_FILE))
-    index = load_from_disk(str(folder / "index"))
+    index = Dataset.from_file(str(folder / INDEX_FILE))
     return ArrowPool(folder, entries, column_array(index, "last_score", np.float64), info,
                      column_array(index, "_input_hash", np.int64),
                      column_array(index, "n_tokens", np.int64))
@@ -183,8 +188,13 @@ def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
 
 def _save_index(folder: Path, hashes: np.ndarray, n_tokens: np.ndarray,
                 scores: np.ndarray) -> None:
-    _save(Dataset.from_dict({"_input_hash": hashes, "n_tokens": n_tokens,
-                             "last_score": scores}, features=INDEX_FEATURES), folder / "index")
+    staging = _staging(folder / INDEX_FILE)
+    with ArrowWriter(features=INDEX_FEATURES, path=str(staging)) as writer:
+        writer.write_table(pa.table({  # from the arrays, not row by row
+            "_input_hash": np.asarray(hashes, np.int64), "n_tokens": np.asarray(n_tokens, np.int64),
+            "last_score": np.asarray(scores, np.float64)}))
+        writer.finalize()
+    os.replace(staging, folder / INDEX_FILE)
 
 
 def _flush(writer: ArrowWriter, rows: list[dict[str, Any]]) -> int:
@@ -196,20 +206,12 @@ def _flush(writer: ArrowWriter, rows: list[dict[str, Any]]) -> int:
     return count
 
 
-def _save(dataset: Dataset, target: Path) -> None:
-    """``save_to_disk`` beside ``target``, then swap it in (a reader never sees half)."""
-    fresh = target.with_name(target.name + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    quiet = are_progress_bars_disabled()
-    disable_progress_bars()
-    try:
-        dataset.save_to_disk(str(fresh))
-    finally:
-        if not quiet:
-            enable_progress_bars()
-    shutil.rmtree(target, ignore_errors=True)
-    fresh.rename(target)
+def _staging(target: Path) -> Path:
+    """Where this process writes ``target`` before swapping it in."""
+    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
 
 
 def _write_info(folder: Path, info: dict[str, Any]) -> None:
-    (folder / "pool.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf8")
+    staging = _staging(folder / "pool.json")
+    staging.write_text(json.dumps(info, indent=2) + "\n", encoding="utf8")
+    os.replace(staging, folder / "pool.json")

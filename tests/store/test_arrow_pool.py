@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,3 +91,33 @@ def test_a_pool_of_an_older_layout_is_stale(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="older layout"):
         open_pool(tmp_path / "pool")
     assert len(write_pool(iter(items(4)), tmp_path / "pool", **info)) == 4  # written anew
+
+
+WRITER = """
+import sys
+import numpy as np
+from spacy_al.store.arrow_pool import open_pool
+pool = open_pool(sys.argv[1])
+value = float(sys.argv[2])
+for _ in range(int(sys.argv[3])):
+    pool.set_scores(np.full(len(pool), value), strategy=f"writer {value}")
+"""
+
+
+def test_two_sessions_storing_scores_at_once_leave_one_whole_index(tmp_path: Path) -> None:
+    """Two processes rewrite the index over and over while this one opens the pool: every
+    open sees a whole index of one writer, and what is left is the last writer's, whole."""
+    folder = tmp_path / "pool"
+    write_pool(iter(items(200)), folder)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(folder), str(v), "40"])
+               for v in (1.0, 2.0)]
+    opened = 0
+    while any(w.poll() is None for w in writers):
+        scores = open_pool(folder).last_scores
+        assert len(scores) == 200, scores  # NaN: before the first writer's first store
+        assert np.isnan(scores).all() or len(np.unique(scores)) == 1, scores
+        opened += 1
+    assert [w.returncode for w in writers] == [0, 0] and opened > 0
+    last = open_pool(folder)
+    assert set(last.last_scores.tolist()) in ({1.0}, {2.0})
+    assert not list(folder.glob("*.tmp")) and not (folder / "index").exists()
