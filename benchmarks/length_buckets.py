@@ -13,10 +13,14 @@ row. Side by side on the same random-order sentences and encoder, cut into batch
   it changes which docs share a batch, so it is not what training or scoring does).
 
 Inference: fp32 under no_grad. Training (``--train``): forward and backward of the
-sum of the outputs, dropout on. Prints padded pieces and seconds per way and writes
-``docs/benchmarks/length_buckets_{inference,training}.json``.
+sum of the outputs, dropout on; ``--bf16`` adds the same two batchings under bfloat16
+autocast (the two levers of a training step together, as ``--bf16-training`` runs them).
+Prints padded pieces and seconds per way and writes
+``docs/benchmarks/length_buckets_{inference,training}.json``
+(``length_buckets_training_bf16.json`` with ``--bf16``).
 
     nice python benchmarks/length_buckets.py --n 3000
+    nice python benchmarks/length_buckets.py --n 1500 --batch-size 32 --train --bf16
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ BUDGET = 4096
 
 
 def run_way(encoder: Any, tokenizer: Any, batches: list[list[list[int]]], buckets: bool,
-            train: bool) -> dict[str, float]:
+            train: bool, bf16: bool = False) -> dict[str, float]:
     import torch
 
     from spacy_al.models.windows import PieceBatch, pad_rows
@@ -52,8 +56,9 @@ def run_way(encoder: Any, tokenizer: Any, batches: list[list[list[int]]], bucket
             for group in groups:
                 ids, mask = pad_rows([rows[r] for r in group], tokenizer)
                 padded, real, calls = padded + ids.numel(), real + int(mask.sum()), calls + 1
-                hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-                outputs.append(hidden[mask.bool()])
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    hidden = encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+                outputs.append(hidden[mask.bool()].float())
             if train:
                 torch.cat(outputs).sum().backward()
                 encoder.zero_grad()
@@ -67,6 +72,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3000, help="Sentences (first n of train)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--train", action="store_true", help="Time training steps")
+    parser.add_argument("--bf16", action="store_true",
+                        help="With --train: also both batchings under bfloat16 autocast")
     parser.add_argument("--out", type=Path, default=None, help="JSON output (default: "
                         "docs/benchmarks/length_buckets_{inference,training}.json)")
     args = parser.parse_args()
@@ -92,11 +99,16 @@ def main() -> None:
     by_length = sorted(rows, key=len)
     cut = args.batch_size
     batches = [rows[i:i + cut] for i in range(0, len(rows), cut)]
-    ways = {"one group": (batches, False), "buckets": (batches, True),
-            "sorted pool": ([by_length[i:i + cut] for i in range(0, len(rows), cut)], True)}
-    run_way(encoder, tokenizer, batches[:3], True, args.train)  # warm up
-    results = {name: run_way(encoder, tokenizer, b, buckets, args.train)
-               for name, (b, buckets) in ways.items()}
+    ways = {"one group": (batches, False, False), "buckets": (batches, True, False),
+            "sorted pool": ([by_length[i:i + cut] for i in range(0, len(rows), cut)], True,
+                            False)}
+    if args.bf16 and args.train:
+        ways.update({"one group, bf16": (batches, False, True),
+                     "buckets, bf16": (batches, True, True)})
+    for bf16 in {False, args.bf16 and args.train}:  # warm up
+        run_way(encoder, tokenizer, batches[:3], True, args.train, bf16)
+    results = {name: run_way(encoder, tokenizer, b, buckets, args.train, bf16)
+               for name, (b, buckets, bf16) in ways.items()}
     base = results["one group"]["seconds"]
     print(f"{len(docs)} sentences, {sum(len(d) for d in docs)} tokens, batches of {cut}\n")
     print("| grouping | padded pieces | padding | calls/batch | seconds | vs one group |")
@@ -105,12 +117,14 @@ def main() -> None:
         print(f"| {name} | {r['padded_pieces']:,} | {100 * r['padding_share']:.1f} % | "
               f"{r['calls_per_batch']} | {r['seconds']} | {r['seconds'] / base:.2f}x |")
     mode = "training steps (forward + backward)" if args.train else "inference (no grad)"
-    out = {"benchmark": f"length-bucketed encoder calls (embedded MiniLM, fp32, {mode})",
+    precision = "fp32 and bf16 autocast" if args.bf16 and args.train else "fp32"
+    out = {"benchmark": f"length-bucketed encoder calls (embedded MiniLM, {precision}, {mode})",
            "hardware": describe_hardware(), "sentences": len(docs), "batch_size": cut,
            "chunk_budget_pieces": BUDGET, "results": results,
            "command": "python benchmarks/length_buckets.py " + " ".join(sys.argv[1:])}
     path = args.out or REPO / "docs" / "benchmarks" / (
-        f"length_buckets_{'training' if args.train else 'inference'}.json")
+        f"length_buckets_{'training' if args.train else 'inference'}"
+        f"{'_bf16' if args.bf16 and args.train else ''}.json")
     path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf8")
     print(f"\nWrote {path}")
 
