@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpora import resolve_loader
-from ..store.arrow_pool import cached_pool, source_info, write_pool
+from ..store.arrow_pool import cached_or_written, cached_pool, source_info, write_pool
 from ..store.database import default_db_path
 from ..store.pool_items import ArrowItems
 from .sources import check_loader, iter_source, resolve_source
@@ -109,7 +109,7 @@ def source_pool(
     source streamed into it (each distinct text once, in source order)."""
     plan = PoolPlan.of(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
                        **options)
-    return plan.cached() or plan.write()
+    return ArrowItems(cached_or_written(plan.folder, plan.info, plan.items)[0])
 
 
 def open_or_start(

@@ -18,7 +18,7 @@ from ..corpora.dispatch import resolve_loader
 from ..errors import ConfigError
 from ..loop.engine import get_selector
 from ..pipeline.pool_scoring import get_ner_pipe
-from ..store.arrow_pool import ArrowPool, cached_pool, source_info, write_pool
+from ..store.arrow_pool import ArrowPool, cached_or_written, source_info
 from ..tasks import doc_item
 from .chunks import ScoreSpec
 from .local_engine import PoolResult, score_local
@@ -103,13 +103,11 @@ def load_pool(nlp: Language, source: str | Path, loader: str, folder: Path, *,
     """The Arrow pool of ``source`` in ``folder``: the cached one if it is still current,
     else read with the loader and written anew. Also says whether it was reused."""
     fmt = resolve_loader(source, loader=loader)
-    info = source_info(source, fmt)
-    existing = cached_pool(folder, info) if cache else None
-    if existing is not None:
-        return existing, True
     options: dict[str, Any] = {"tokenizer": nlp.make_doc} if fmt == "text" else {}
-    docs = read_docs(source, nlp.vocab, loader=fmt, **options)
-    return write_pool((doc_item(doc) for doc in docs), folder, **info), False
+    return cached_or_written(
+        folder, source_info(source, fmt),
+        lambda: (doc_item(doc) for doc in read_docs(source, nlp.vocab, loader=fmt, **options)),
+        reuse=cache)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,18 @@ def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
                           fix="use another --pool-cache folder, or delete this one.")
     same = all(saved.get(key) == value for key, value in info.items())
     return open_pool(folder) if same else None
+
+
+def cached_or_written(folder: str | Path, info: dict[str, Any],
+                      items: Callable[[], Iterable[PoolItem]], *, reuse: bool = True
+                      ) -> tuple[ArrowPool, bool]:
+    """The pool in ``folder`` while it is current for the source ``info`` names (see
+    :func:`cached_pool`; never with ``reuse`` off), else ``items()`` written there (with
+    ``info``). Also says whether the cached one was reused."""
+    existing = cached_pool(folder, info) if reuse else None
+    if existing is not None:
+        return existing, True
+    return write_pool(items(), folder, **info), False
 
 
 def _save_index(folder: Path, hashes: np.ndarray, n_tokens: np.ndarray,

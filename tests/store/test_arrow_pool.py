@@ -13,7 +13,13 @@ import spacy
 
 from spacy_al.errors import ConfigError
 from spacy_al.store import arrow_pool
-from spacy_al.store.arrow_pool import cached_pool, open_pool, source_info, write_pool
+from spacy_al.store.arrow_pool import (
+    cached_or_written,
+    cached_pool,
+    open_pool,
+    source_info,
+    write_pool,
+)
 from spacy_al.tasks import doc_item, input_hash_of, task_hash_of
 from tests.conftest import SENTENCES
 
@@ -121,3 +127,22 @@ def test_two_sessions_storing_scores_at_once_leave_one_whole_index(tmp_path: Pat
     last = open_pool(folder)
     assert set(last.last_scores.tolist()) in ({1.0}, {2.0})
     assert not list(folder.glob("*.tmp")) and not (folder / "index").exists()
+
+
+def test_cached_or_written_reads_the_source_only_when_the_cache_is_not_current(
+        tmp_path: Path) -> None:
+    source = tmp_path / "pool.txt"
+    source.write_text("a b\n", encoding="utf8")
+    info = source_info(source, "text")
+    reads: list[int] = []
+
+    def read(n: int) -> list:
+        reads.append(n)
+        return items(n)
+
+    pool, reused = cached_or_written(tmp_path / "pool", info, lambda: read(3))
+    assert (len(pool), reused, reads) == (3, False, [3])
+    pool, reused = cached_or_written(tmp_path / "pool", info, lambda: read(4))
+    assert (len(pool), reused, reads) == (3, True, [3])  # current: the source is not read
+    pool, reused = cached_or_written(tmp_path / "pool", info, lambda: read(4), reuse=False)
+    assert (len(pool), reused, reads) == (4, False, [3, 4])
