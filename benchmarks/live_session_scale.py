@@ -96,6 +96,15 @@ def write_pool_file(path: Path, n: int) -> int:
     return len(distinct)
 
 
+def pool_file(work: Path, n: int) -> Path:
+    """The pool file of ``n`` lines in ``work``, written there unless it is already."""
+    work.mkdir(parents=True, exist_ok=True)
+    pool = work / f"pool-{n}.txt"
+    if not pool.is_file():
+        write_pool_file(pool, n)
+    return pool
+
+
 class RssWatch:
     """Peak resident memory (VmHWM, MB) of a process and of its children, polled: the
     model worker, and the pool writer while a new pool is being read."""
@@ -331,10 +340,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="spacy-al-scale-") as tmp:
         work = args.workdir or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        pool = work / f"pool-{args.sentences}.txt"
-        if not pool.is_file():
-            write_pool_file(pool, args.sentences)
+        pool = pool_file(work, args.sentences)
         rows = []
         for model in args.model:
             for stale in work.glob("bench.db*"):  # a fresh database and cache per model

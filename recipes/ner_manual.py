@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy_al.recipe_runtime.components import manual_ranking, resolve_labels
+from spacy_al.recipe_runtime.components import resolve_labels
 from spacy_al.recipe_runtime.decorator import recipe, split_string
+from spacy_al.recipe_runtime.manual_pool import check_order, manual_stream
 from spacy_al.recipe_runtime.patterns import PatternMatcher
-from spacy_al.recipe_runtime.sources import load_source
-from spacy_al.server.stream import PoolStream
 
 
 @recipe(
@@ -37,6 +36,8 @@ from spacy_al.server.stream import PoolStream
     patterns=("Match patterns (JSONL, spaCy EntityRuler / Prodigy format) that pre-annotate "
               "sentences without spans; sentences with matches come first", "option", "pt",
               str),
+    pool_cache=("Folder of the pool's Arrow cache (default: DATABASE.pools/SOURCE-KEY, "
+                "reused while the source is unchanged)", "option", None, str),
 )
 def ner_manual(
     dataset: str = "wikigold_manual",
@@ -55,6 +56,7 @@ def ner_manual(
     tags_column: str | None = None,
     text_column: str | None = None,
     patterns: str | None = None,
+    pool_cache: str | None = None,
 ) -> dict[str, Any]:
     """Mark every entity of every sentence by hand; no model is involved.
 
@@ -64,16 +66,19 @@ def ner_manual(
     pre-annotations; the gold entities of a corpus file are not. --loader auto tells
     CoNLL from text by the content (a CoNLL-2003 train.txt is CoNLL). --patterns
     pre-annotates the matches of a pattern file and asks those sentences first.
+    The source is read once into an Arrow pool (as for ner.al-correct) and served a
+    sentence at a time, so a file of millions of sentences is not held in memory.
     """
     columns: dict[str, Any] = {"split": split, "tokens_column": tokens_column,
                                "tags_column": tags_column, "text_column": text_column}
+    check_order(order)
     labels = resolve_labels(label, source, loader=loader, **columns)
-    items = load_source(source, lang=lang, loader=loader,
-                        **{key: value for key, value in columns.items() if value is not None})
-    stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap)
     matcher = None if patterns is None else PatternMatcher(patterns, lang)
-    stream.set_ranking(manual_ranking(items, order, seed, matcher))
-    return {
+    stream, on_exit = manual_stream(
+        source, order=order, seed=seed, matcher=matcher, feed_overlap=feed_overlap,
+        lang=lang, loader=loader, pool_cache=pool_cache,
+        **{key: value for key, value in columns.items() if value is not None})
+    components: dict[str, Any] = {
         "dataset": dataset,
         "view_id": "ner_manual",
         "stream": stream,
@@ -82,3 +87,6 @@ def ner_manual(
                    "feed_overlap": feed_overlap, "exclude_by": "input",
                    "annotations_per_task": annotations_per_task},
     }
+    if on_exit is not None:
+        components["on_exit"] = on_exit
+    return components

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,10 @@ from ..retraining.model_loop import ModelLoop
 from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
 from ..tasks import PoolItem, set_hashes, task_stub
-from .patterns import PatternMatcher, matched_first, pattern_span_dicts
+from .patterns import PatternMatcher
 from .pool_cache import open_or_start
 from .sources import sample_labels
 
-ORDERS = ("sequential", "random")
 HEAD_SENTENCES = 20_000
 """A source not cached yet: the session starts on this many sentences while the whole
 pool is written in a child process."""
@@ -46,32 +44,6 @@ def _is_hf(source: str, loader: str) -> bool:
         return resolve_loader(source, loader=loader) == "hf"
     except CorpusFormatError:
         return False
-
-
-def manual_ranking(items: list[PoolItem], order: str, seed: int,
-                   matcher: PatternMatcher | None = None) -> list[dict[str, Any]]:
-    """ner.manual tasks (pre-annotated with the source's spans) in file or random order.
-
-    With ``matcher`` (``--patterns``), items without spans of their own are
-    pre-annotated with the pattern matches, and the items with matches come first."""
-    if order not in ORDERS:
-        raise ConfigError(f"Unknown order {order!r}.", fix=f"Use one of {', '.join(ORDERS)}.")
-    items = list(items)
-    if order == "random":
-        random.Random(seed).shuffle(items)
-    tasks = []
-    matched: set[int] = set()
-    for item in items:
-        task = task_stub(item, "ner_manual")
-        task["spans"] = [dict(span) for span in item.spans]
-        task["meta"] = {"order": order}
-        if matcher is not None and not item.spans:
-            task["spans"] = pattern_span_dicts(item.tokens, matcher.spans(item.tokens))
-            if task["spans"]:
-                matched.add(item.input_hash)
-                task["meta"]["pattern"] = True
-        tasks.append(set_hashes(task, task_keys=()))
-    return matched_first(tasks, matched)
 
 
 def unranked_task(item: PoolItem) -> dict[str, Any]:

@@ -94,8 +94,3 @@ def pattern_span_dicts(tokens: Sequence[Mapping[str, Any]], spans: Sequence[Toke
                        ) -> list[dict[str, Any]]:
     """Prodigy spans of pattern matches, marked ``"source": "pattern"``."""
     return [token_span(tokens, s, e - 1, label, source="pattern") for s, e, label in spans]
-
-
-def matched_first(tasks: list[dict[str, Any]], matched: set[int]) -> list[dict[str, Any]]:
-    """``tasks`` with those whose input hash is in ``matched`` first (stable)."""
-    return sorted(tasks, key=lambda task: task["_input_hash"] not in matched)

@@ -19,6 +19,8 @@ class StreamCounts:
     exclude_by: str
     feed_overlap: bool
     complete: bool
+    truncated: bool
+    unranked: Any
     _lock: threading.Lock
     _order: list[dict[str, Any]]
     _known: dict[int, int]
@@ -54,10 +56,17 @@ class StreamCounts:
         return keys
 
     def n_open(self, session_id: str | None = None) -> int:
-        """Tasks of the current ranking not answered yet (reserved ones included)."""
+        """Questions not answered yet (reserved ones included): of the current ranking,
+        or of the whole pool where the stream serves the unranked sentences after it."""
         scope = session_id if self.feed_overlap else None
         with self._lock:
-            return len(self._open_keys(self._done_sets(scope)))
+            return self._n_open(self._done_sets(scope))
+
+    def _n_open(self, done: Sequence[set[int]]) -> int:
+        if self.exclude_by == "input" and self.truncated and self.unranked is not None:
+            answered = set().union(*done)  # input hashes, as the pool's keys
+            return len(self.items) - sum(1 for h in answered if h in self.items)
+        return len(self._open_keys(done))
 
     def unanswered_items(self) -> list[int] | np.ndarray:
         """Input hashes of the pool items nobody answered (for re-scoring), in pool

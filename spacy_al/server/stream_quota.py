@@ -139,4 +139,4 @@ class AnswerLedger(StreamCounts):
         if not self.quota.active or session_id is None:
             return super().n_open(session_id)
         with self._lock:
-            return len(self._open_keys(self._done_sets(session_id)))
+            return self._n_open(self._done_sets(session_id))

@@ -2,7 +2,8 @@
 
 A pool folder holds::
 
-    entries.arrow  text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens
+    entries.arrow  text, tokens (Prodigy tokens), _input_hash, _task_hash, source, n_tokens,
+                   spans (the source's pre-annotations as JSON, "" when it has none)
     index.arrow    _input_hash, n_tokens, last_score (NaN until scored): one row per entry
     pool.json      where the pool came from (path, size, mtime, loader) and the last scoring
 
@@ -42,6 +43,7 @@ ENTRY_FEATURES = Features({
     "_task_hash": Value("int64"),
     "source": Value("string"),
     "n_tokens": Value("int64"),
+    "spans": Value("string"),  # JSON: a span's keys are the source's (label, start, ...)
 })
 INDEX_FEATURES = Features({"_input_hash": Value("int64"), "n_tokens": Value("int64"),
                            "last_score": Value("float64")})
@@ -50,7 +52,7 @@ INDEX_FILE = "index.arrow"
 WRITE_BATCH = 1000
 LAYOUT = 3
 """Version of the folder layout (1: ``entries/`` and ``scores/`` folders; 2: an ``index/``
-``save_to_disk`` folder, swapped by remove and rename)."""
+``save_to_disk`` folder, swapped by remove and rename, and no ``spans``)."""
 
 
 @dataclass
@@ -105,6 +107,7 @@ def entry_row(item: PoolItem) -> dict[str, Any]:
         "_task_hash": task_hash_of(item.input_hash, {"text": item.text}),
         "source": str(item.meta.get("source", "")),
         "n_tokens": len(item.tokens),
+        "spans": json.dumps(item.spans) if item.spans else "",
     }
 
 

@@ -11,6 +11,8 @@ the same memory map.
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import numpy as np
 from ..tasks import PoolItem
 from .arrow_pool import ArrowPool, open_pool
 
-ITEM_COLUMNS = ("text", "tokens", "_input_hash", "source")
+ITEM_COLUMNS = ("text", "tokens", "_input_hash", "source", "spans")
 
 
 class ArrowItems(Mapping[int, PoolItem]):
@@ -34,6 +36,9 @@ class ArrowItems(Mapping[int, PoolItem]):
         self._by_hash = np.argsort(self.hashes, kind="stable")
         self._sorted = self.hashes[self._by_hash]
         self._view = pool.entries.select_columns(list(ITEM_COLUMNS))
+        self._served = self.hashes
+        """The input hashes in the order the mapping iterates (pool order, unless
+        :meth:`served_in`)."""
 
     @classmethod
     def open(cls, folder: str | Path) -> ArrowItems:
@@ -47,9 +52,18 @@ class ArrowItems(Mapping[int, PoolItem]):
         return len(self.hashes)
 
     def __iter__(self) -> Iterator[int]:
-        """Input hashes in pool order (plain ints)."""
-        for start in range(0, len(self.hashes), 65536):
-            yield from self.hashes[start:start + 65536].tolist()
+        """Input hashes (plain ints) in pool order, or the order of :meth:`served_in`."""
+        for start in range(0, len(self._served), 65536):
+            yield from self._served[start:start + 65536].tolist()
+
+    def served_in(self, rows: np.ndarray) -> ArrowItems:
+        """The same pool iterating in the order of ``rows`` (a permutation of its rows):
+        the order a stream serves its unranked sentences in. Lookups are unchanged."""
+        if rows.shape != (len(self.hashes),):
+            raise ValueError(f"served_in needs one row per entry ({len(self.hashes)})")
+        other = copy.copy(self)
+        other._served = self.hashes[rows]
+        return other
 
     def __contains__(self, key: object) -> bool:
         return self.row_of(key) is not None
@@ -78,9 +92,9 @@ class ArrowItems(Mapping[int, PoolItem]):
         if not len(rows):
             return []
         batch = self._view[list(rows)]
-        return [_item(text, tokens, input_hash, source) for text, tokens, input_hash, source
-                in zip(batch["text"], batch["tokens"], batch["_input_hash"], batch["source"],
-                       strict=True)]
+        return [_item(*values) for values in zip(
+            batch["text"], batch["tokens"], batch["_input_hash"], batch["source"],
+            batch["spans"], strict=True)]
 
     def get_many(self, keys: Iterable[int]) -> list[PoolItem]:
         """The items of these input hashes (those the pool holds), in that order."""
@@ -88,8 +102,10 @@ class ArrowItems(Mapping[int, PoolItem]):
         return self.at_rows(rows)
 
 
-def _item(text: str, tokens: list[dict[str, Any]], input_hash: int, source: str) -> PoolItem:
-    return PoolItem(int(input_hash), text, list(tokens), {"source": source} if source else {})
+def _item(text: str, tokens: list[dict[str, Any]], input_hash: int, source: str,
+          spans: str) -> PoolItem:
+    return PoolItem(int(input_hash), text, list(tokens), {"source": source} if source else {},
+                    json.loads(spans) if spans else [])
 
 
 def items_of(items: Mapping[int, PoolItem], keys: Iterable[int]) -> list[PoolItem]:

@@ -1,4 +1,4 @@
-"""``--patterns``: loading pattern JSONL, matching an item's tokens, ner.manual's ranking."""
+"""``--patterns``: loading pattern JSONL, matching an item's tokens, ner.manual's matched tasks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import spacy
 
 from spacy_al.errors import CorpusFormatError
-from spacy_al.recipe_runtime.components import manual_ranking
+from spacy_al.recipe_runtime.manual_pool import manual_task, pattern_tasks
 from spacy_al.recipe_runtime.patterns import PatternMatcher, load_patterns, pattern_span_dicts
 from spacy_al.tasks import TokenSpan, doc_item, doc_tokens
 
@@ -71,21 +71,22 @@ def test_missing_or_empty_file(tmp_path: Path) -> None:
         load_patterns(tmp_path / "empty.jsonl")
 
 
-def test_manual_ranking_pre_annotates_and_puts_matches_first(tmp_path: Path) -> None:
+def test_pattern_tasks_pre_annotate_the_matches_in_serving_order(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
     texts = ["Nothing to see here .", "Apple hired John Smith .", "Paris is nice .",
              "John Smith left ."]
     items = [doc_item(nlp(text)) for text in texts]
     items[2].spans = [{"start": 0, "end": 5, "token_start": 0, "token_end": 0, "label": "LOC"}]
     matcher = PatternMatcher(write_patterns(tmp_path / "p.jsonl"))
-    tasks = manual_ranking(items, "sequential", 0, matcher)
-    by_hash = {item.input_hash: item.text for item in items}
-    assert [by_hash[t["_input_hash"]] for t in tasks] == [texts[1], texts[3], texts[0],
-                                                           texts[2]]
+    pool = {item.input_hash: item for item in items}
+    tasks = pattern_tasks(pool, "sequential", matcher)
+    assert [t["_input_hash"] for t in tasks] == [items[1].input_hash, items[3].input_hash]
     assert [(s["token_start"], s["label"]) for s in tasks[0]["spans"]] == [(0, "ORG"),
                                                                             (2, "PER")]
-    assert tasks[0]["meta"]["pattern"] is True
-    assert tasks[2]["spans"] == [] and "pattern" not in tasks[2]["meta"]
-    assert tasks[3]["spans"] == items[2].spans  # the source's own spans are kept
-    plain = manual_ranking(items, "sequential", 0)
-    assert [by_hash[t["_input_hash"]] for t in plain] == texts
+    assert tasks[0]["meta"] == {"order": "sequential", "pattern": True}
+    reversed_pool = dict(reversed(pool.items()))
+    assert [t["_input_hash"] for t in pattern_tasks(reversed_pool, "random", matcher)] == [
+        items[3].input_hash, items[1].input_hash]
+    plain = manual_task(items[0], "sequential")
+    assert plain["spans"] == [] and "pattern" not in plain["meta"]
+    assert manual_task(items[2], "sequential")["spans"] == items[2].spans  # the source's own

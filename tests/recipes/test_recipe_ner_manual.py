@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from spacy_al.recipes.ner_manual import ner_manual
 
 from spacy_al.errors import ConfigError, CorpusFormatError
-from spacy_al.recipe_runtime import get_recipe, recipe_help
+from spacy_al.recipe_runtime import get_recipe, manual_pool, recipe_help
+from spacy_al.store.pool_items import ArrowItems
 
 
 def _texts(components: dict, n: int = 100) -> list[str]:
@@ -144,3 +147,38 @@ def test_source_through_a_real_server(tmp_path: Path, kind: str) -> None:
                                           "UTRECHT 2026-08-22"]
     assert [len(t["tokens"]) for t in tasks] == [4, 2, 2]
     assert all(t["spans"] == [] for t in tasks)
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("order", ["sequential", "random"])
+def test_a_big_source_is_served_from_arrow_while_it_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str) -> None:
+    """No task per sentence is held: the stream serves the Arrow pool one sentence at a
+    time, starts on the head of a source not cached yet and moves onto the whole pool."""
+    monkeypatch.setattr(manual_pool, "HEAD_SENTENCES", 5)
+    source = tmp_path / "lines.txt"
+    lines = [f"Sentence number {i} ." for i in range(12)]
+    source.write_text("\n".join(lines) + "\n", encoding="utf8")
+    components = ner_manual("ds", str(source), label=["PER"], order=order, seed=1,
+                            pool_cache=str(tmp_path / "cache"))
+    stream = components["stream"]
+    assert isinstance(stream.items, ArrowItems) and len(stream.items) == 5
+    first = _texts(components, 2)
+    assert first == lines[:2] if order == "sequential" else set(first) <= set(lines[:5])
+    _wait_for(lambda: len(stream.items) == 12)
+    rest = _texts(components, 20)
+    assert sorted(first + rest) == sorted(lines)  # every sentence once, none asked twice
+    if order == "sequential":
+        assert rest == lines[2:]
+    else:
+        assert rest != sorted(rest)  # shuffled
+    components["on_exit"](None)
+    again = ner_manual("ds", str(source), label=["PER"], order=order, seed=1,
+                       pool_cache=str(tmp_path / "cache"))  # cached now: whole at once
+    assert len(again["stream"].items) == 12 and "on_exit" not in again
