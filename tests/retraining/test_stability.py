@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from spacy_al.recipes.ner_al import al_correct
 
 from spacy_al.acquisition.selectors import DiverseTopK
 from spacy_al.errors import ConfigError
 from spacy_al.loop.engine import get_selector
-from spacy_al.recipe_runtime.components import active_components
 from spacy_al.recipe_runtime.sources import load_source
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.predictions import rerank, task_vectors
@@ -98,6 +98,5 @@ def test_model_spec_defaults_watch_a_stop_set() -> None:
 
 def test_recipe_components_refuse_an_unknown_selector_first() -> None:
     with pytest.raises(ConfigError, match="spacy-al.DiverseTopK.v1"):
-        active_components("correct", dataset="d", spacy_model="tok2vec", source="nowhere.jsonl",
-                          labels=["PER"], strategy="mnlp", update_every=5, output=None,
-                          selector="spacy-al.Nope.v1")
+        al_correct("d", "tok2vec", "nowhere.jsonl", label=["PER"], update_every=5,
+                   selector="spacy-al.Nope.v1")
