@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -66,3 +67,23 @@ def test_pickles_as_its_folder(pool: tuple[ArrowItems, list]) -> None:
     again = pickle.loads(data)
     assert isinstance(again, ArrowItems) and list(again) == list(arrow)
     assert again[items[-1].input_hash].tokens == items[-1].tokens
+
+
+def test_served_in_changes_the_order_only(pool: tuple[ArrowItems, list]) -> None:
+    arrow, items = pool
+    rows = np.arange(len(items))[::-1]
+    served = arrow.served_in(rows)
+    assert list(served) == [item.input_hash for item in reversed(items)]
+    assert list(arrow) == [item.input_hash for item in items]  # the original is unchanged
+    assert served[items[0].input_hash] == arrow[items[0].input_hash] == items[0]
+    with pytest.raises(ValueError, match="one row per entry"):
+        arrow.served_in(rows[:-1])
+
+
+def test_the_sources_spans_come_back(tmp_path: Path) -> None:
+    items = _items()[:2]
+    items[0].spans = [{"start": 0, "end": 3, "token_start": 0, "token_end": 0, "label": "X",
+                       "answer": "accept"}]
+    arrow = ArrowItems(write_pool(iter(items), tmp_path / "pool"))
+    assert arrow[items[0].input_hash].spans == items[0].spans
+    assert arrow[items[1].input_hash].spans == []
