@@ -1,7 +1,7 @@
 """``ner.manual`` on a pool of a million sentences: memory and time to the first question.
 
 Side by side in one run, each way in a fresh process on the same pool file (the lines of
-``live_session_scale.py``: the shared corpora's distinct sentences, repeated with a
+``pool_file.py``: the shared corpora's distinct sentences, repeated with a
 `` #k`` suffix), measuring the process's peak resident memory (VmHWM) and the pool
 writer's, the seconds to the first batch of questions and to the whole pool being
 servable:
@@ -31,7 +31,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
-from live_session_scale import RssWatch, pool_file  # noqa: E402 - after the path
+from pool_file import RssWatch, pool_file  # noqa: E402 - after the path
 
 from spacy_al.benchmark.hardware import describe_hardware  # noqa: E402
 
