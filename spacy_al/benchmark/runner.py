@@ -167,7 +167,9 @@ class Benchmark:
 
     def _replay(self, run: Run, upto: int, trainers: tuple[Trainer, Trainer | None]) -> None:
         """Resumed with ``retrain = "continue"``: the model as after round ``upto - 1``, from
-        the run's checkpoint and the recorded rounds after it; scratch mode needs nothing."""
+        the run's checkpoint and the recorded rounds after it (each replayed round is
+        checkpointed: a replay interrupted goes on where it stopped); scratch mode needs
+        nothing."""
         if self.settings.retrain != "continue" or trainers[0].nlp is not None:
             return
         start = run.checkpoints.restore(trainers, upto - 1)
@@ -176,8 +178,7 @@ class Benchmark:
             for trainer in trainers:
                 if trainer is not None:
                     trainer.train(docs, k, desc=f"replay {k}")
-        if upto > start:
-            run.checkpoints.save(trainers, upto - 1)
+            run.checkpoints.save(trainers, k)
 
     def _resume_models(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]
                        ) -> None:

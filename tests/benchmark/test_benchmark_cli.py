@@ -147,3 +147,50 @@ def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
     key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
     assert sorted(key) == sorted(
         (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(part))
+
+
+def test_an_interrupted_replay_goes_on_from_its_last_replayed_round(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run without a checkpoint (it ran with --no-checkpoints) replays its rounds on
+    resume, checkpointing each: stopped during the replay, the next resume replays only
+    the rounds after the last checkpointed one. The rows equal an uninterrupted run's."""
+    from spacy_al.benchmark.checkpoints import RunCheckpoints
+    from spacy_al.benchmark.results import JsonlLog
+    from spacy_al.training.trainer import Trainer
+
+    whole = tmp_path / "whole"
+    run(whole, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    calls: list[str] = []
+    train, append, save = Trainer.train, JsonlLog.append, RunCheckpoints.save
+
+    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
+        calls.append(desc)
+        return train(self, docs, round_, desc)
+
+    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
+        append(self, row)
+        if row.get("strategy") == "mnlp" and row.get("round") == 1 and "f1" in row:
+            raise KeyboardInterrupt
+
+    def save_then_stop(self, trainers, round_):  # type: ignore[no-untyped-def]
+        save(self, trainers, round_)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "train", spy)
+    monkeypatch.setattr(JsonlLog, "append", append_then_stop)
+    part = tmp_path / "part"
+    with pytest.raises(AssertionError):  # rounds 0 and 1 recorded, no checkpoint
+        run(part, "--retrain", "continue", "--no-full", "-s", "mnlp", "--no-checkpoints")
+    monkeypatch.setattr(JsonlLog, "append", append)
+    monkeypatch.setattr(RunCheckpoints, "save", save_then_stop)
+    calls.clear()
+    with pytest.raises(AssertionError):  # stopped right after replaying round 0
+        run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    assert calls == ["replay 0"]
+    monkeypatch.setattr(RunCheckpoints, "save", save)
+    calls.clear()
+    run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    assert calls[:2] == ["replay 1", "round 2"]
+    key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
+    assert sorted(key) == sorted(
+        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(part))
