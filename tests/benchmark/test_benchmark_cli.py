@@ -90,6 +90,34 @@ def test_beam_scores_from_a_trained_beam_ner() -> None:
     assert scores.max() > 0
 
 
+def _spy_on_training(calls: list[str]):  # type: ignore[no-untyped-def]
+    """Trainer.train, noting each call's ``desc`` ("round 2", "replay 1") in ``calls``."""
+    from spacy_al.training.trainer import Trainer
+
+    train = Trainer.train
+
+    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
+        calls.append(desc)
+        return train(self, docs, round_, desc)
+
+    return spy
+
+
+def _stop_after_row(strategy: str, round_: int):  # type: ignore[no-untyped-def]
+    """JsonlLog.append, and one that stops the run once a result row of ``strategy`` at
+    ``round_`` is written."""
+    from spacy_al.benchmark.results import JsonlLog
+
+    append = JsonlLog.append
+
+    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
+        append(self, row)
+        if row.get("strategy") == strategy and row.get("round") == round_ and "f1" in row:
+            raise KeyboardInterrupt
+
+    return append, append_then_stop
+
+
 @pytest.mark.parametrize(("strategy", "stop_at"), [("mnlp", "checkpoint"), ("mnlp", "row"),
                                                    ("beam_uncertainty", "checkpoint")])
 def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
@@ -107,23 +135,15 @@ def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
     assert not (whole / ".checkpoints").exists(), "a complete run leaves no checkpoint"
 
     calls: list[str] = []
-    train, append, save = Trainer.train, JsonlLog.append, RunCheckpoints.save
-
-    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
-        calls.append(desc)
-        return train(self, docs, round_, desc)
-
-    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
-        append(self, row)
-        if row.get("strategy") == strategy and row.get("round") == 1 and "f1" in row:
-            raise KeyboardInterrupt
+    save = RunCheckpoints.save
+    append, append_then_stop = _stop_after_row(strategy, 1)
 
     def save_then_stop(self, trainers, round_):  # type: ignore[no-untyped-def]
         save(self, trainers, round_)
         if self.folder.name == f"{strategy}-seed0" and round_ == 1:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(Trainer, "train", spy)
+    monkeypatch.setattr(Trainer, "train", _spy_on_training(calls))
     if stop_at == "row":
         monkeypatch.setattr(JsonlLog, "append", append_then_stop)
     else:
@@ -161,22 +181,14 @@ def test_an_interrupted_replay_goes_on_from_its_last_replayed_round(
     whole = tmp_path / "whole"
     run(whole, "--retrain", "continue", "--no-full", "-s", "mnlp")
     calls: list[str] = []
-    train, append, save = Trainer.train, JsonlLog.append, RunCheckpoints.save
-
-    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
-        calls.append(desc)
-        return train(self, docs, round_, desc)
-
-    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
-        append(self, row)
-        if row.get("strategy") == "mnlp" and row.get("round") == 1 and "f1" in row:
-            raise KeyboardInterrupt
+    save = RunCheckpoints.save
+    append, append_then_stop = _stop_after_row("mnlp", 1)
 
     def save_then_stop(self, trainers, round_):  # type: ignore[no-untyped-def]
         save(self, trainers, round_)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Trainer, "train", spy)
+    monkeypatch.setattr(Trainer, "train", _spy_on_training(calls))
     monkeypatch.setattr(JsonlLog, "append", append_then_stop)
     part = tmp_path / "part"
     with pytest.raises(AssertionError):  # rounds 0 and 1 recorded, no checkpoint
