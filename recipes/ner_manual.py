@@ -6,7 +6,7 @@ from typing import Any
 
 from spacy_al.recipe_runtime.components import resolve_labels
 from spacy_al.recipe_runtime.decorator import recipe, split_string
-from spacy_al.recipe_runtime.manual_pool import check_order, manual_stream
+from spacy_al.recipe_runtime.manual_pool import manual_stream
 from spacy_al.recipe_runtime.patterns import PatternMatcher
 
 
@@ -71,7 +71,6 @@ def ner_manual(
     """
     columns: dict[str, Any] = {"split": split, "tokens_column": tokens_column,
                                "tags_column": tags_column, "text_column": text_column}
-    check_order(order)
     labels = resolve_labels(label, source, loader=loader, **columns)
     matcher = None if patterns is None else PatternMatcher(patterns, lang)
     stream, on_exit = manual_stream(

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..server.stream import PoolStream
-from ..store.pool_items import ArrowItems
+from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, set_hashes, task_stub
 from .components import HEAD_SENTENCES
 from .patterns import PatternMatcher, pattern_span_dicts
@@ -81,8 +81,7 @@ def manual_stream(source: str, *, order: str, seed: int, matcher: PatternMatcher
     check_order(order)
     items, writer = open_or_start(source, head=HEAD_SENTENCES, lang=lang, loader=loader,
                                   pool_cache=pool_cache, **source_options)
-    stream = PoolStream(serving_order(items, order, seed), exclude_by="input",
-                        feed_overlap=feed_overlap,
+    stream = PoolStream(items, exclude_by="input", feed_overlap=feed_overlap,
                         unranked=functools.partial(manual_task, order=order))
 
     def rank(pool: ArrowItems) -> None:
@@ -91,7 +90,7 @@ def manual_stream(source: str, *, order: str, seed: int, matcher: PatternMatcher
         stream.set_ranking([] if matcher is None else pattern_tasks(served, order, matcher),
                            truncated=True)  # the rest: unranked, in the serving order
 
-    rank(items)
+    rank(items)  # the serving order and the pattern matches, now and once grown
     if writer is None:
         return stream, None
     writer.on_done(rank)
@@ -102,5 +101,4 @@ def _in_batches(items: Mapping[int, PoolItem]) -> Iterator[PoolItem]:
     """The items in iteration order, read :data:`MATCH_BATCH` at a time."""
     keys = iter(items)
     while batch := list(itertools.islice(keys, MATCH_BATCH)):
-        yield from (items.get_many(batch) if isinstance(items, ArrowItems)
-                    else [items[key] for key in batch])
+        yield from items_of(items, batch)
