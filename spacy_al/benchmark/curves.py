@@ -108,3 +108,22 @@ def common_range(curves: Sequence[Curve]) -> tuple[float, float]:
     if not curves:
         return (0.0, 0.0)
     return (max(float(c.share[0]) for c in curves), min(float(c.share[-1]) for c in curves))
+
+
+@dataclass(frozen=True)
+class Dip:
+    """A fall in test F1 from one round to the next."""
+
+    drop: float
+    """F1 lost (positive), as a fraction (0.01 is one point)."""
+    before: float
+    """Labelled share of the round before the fall."""
+    after: float
+    """Labelled share of the round after it."""
+
+
+def dips(share: np.ndarray, f1: np.ndarray) -> list[Dip]:
+    """Every fall in F1 from one round to the next of one run, largest first."""
+    falls = [Dip(float(f1[i] - f1[i + 1]), float(share[i]), float(share[i + 1]))
+             for i in range(len(f1) - 1) if f1[i + 1] < f1[i]]
+    return sorted(falls, key=lambda d: -d.drop)

@@ -6,7 +6,7 @@ settings. Rebuilt from ``results.jsonl`` after every run, so it is always curren
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from .curves import (
     Curve,
     build_curves,
     common_range,
+    dips,
     f1_at,
     full_f1,
     normalised_area,
@@ -30,6 +31,7 @@ from .stopping import stopping_lines
 SUMMARY_FILE = "summary.md"
 SHARES = (0.02, 0.05, 0.10, 0.20)
 TARGET = 0.99
+DIP_POINTS = 0.5
 
 
 def _pct(value: float | None) -> str:
@@ -103,12 +105,32 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
                   f"(what a Prodigy `ner.teach` user trains) at round {last['round']} "
                   f"(seed {last['seed']}): {last['peer_f1']:.4f}; per round in "
                   "`results.jsonl` (`peer_f1`)."]
+    lines += dip_lines(curves.values())
     lines += stopping_lines(rows)
     lines += _timing(rows)
     if settings:
         lines += ["", "Settings (`settings.json`):", "", "```json",
                   json.dumps(settings, indent=1), "```"]
     return "\n".join(lines) + "\n"
+
+
+def dip_lines(curves: Iterable[Curve]) -> list[str]:
+    """Per run, how often and how far test F1 falls from one round to the next: the
+    smoothness of the training rule (a dip is noise a strategy's gain can hide in)."""
+    lines = ["", "## Round-to-round dips", "",
+             f"Falls in test F1 from one round to the next, per run (points; a fall of more "
+             f"than {DIP_POINTS} point is counted apart).", "",
+             f"| strategy | seed | rounds | falls | falls > {DIP_POINTS} | largest fall | where |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for curve in curves:
+        for seed, (share, f1) in curve.per_seed.items():
+            falls = dips(share, f1)
+            big = sum(d.drop > DIP_POINTS / 100 for d in falls)
+            worst = (f"{100 * falls[0].drop:.2f}", f"{100 * falls[0].before:.0f} → "
+                     f"{100 * falls[0].after:.0f} %") if falls else ("–", "–")
+            lines.append(f"| `{curve.strategy}` | {seed} | {len(f1)} | {len(falls)} | {big} "
+                         f"| {worst[0]} | {worst[1]} |")
+    return lines
 
 
 def _timing(rows: Sequence[dict[str, Any]]) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from spacy_al.benchmark.curves import (
     build_curves,
     common_range,
+    dips,
     f1_at,
     full_f1,
     normalised_area,
@@ -84,3 +85,19 @@ def test_summary_table_keeps_its_columns_without_random() -> None:
     for header in (with_random, without):
         names, rule = header.split("\n")
         assert names.count("|") == rule.count("|")
+
+
+def test_dips_are_the_falls_between_rounds_largest_first() -> None:
+    share = np.array([0.02, 0.04, 0.06, 0.08, 0.10])
+    falls = dips(share, np.array([0.50, 0.60, 0.592, 0.65, 0.62]))
+    assert [round(d.drop, 4) for d in falls] == [0.03, 0.008]
+    assert (falls[0].before, falls[0].after) == (0.08, 0.10)
+    assert dips(share, np.array([0.5, 0.6, 0.6, 0.7, 0.8])) == []
+
+
+def test_summary_counts_each_runs_dips() -> None:
+    rows = [row("random", 0, k, 20 * (k + 1), f1) for k, f1 in enumerate([0.4, 0.5, 0.49, 0.6])]
+    rows += [row("random", 1, k, 20 * (k + 1), f1) for k, f1 in enumerate([0.4, 0.45, 0.5])]
+    text = summary_markdown(rows, None)
+    assert "| `random` | 0 | 4 | 1 | 1 | 1.00 | 4 → 6 % |" in text
+    assert "| `random` | 1 | 3 | 0 | 0 | – | – |" in text
