@@ -9,6 +9,9 @@ baseline's F1 at its last round (of the same backend)::
 
     python benchmarks/compare_backends.py conll2003
     # -> docs/benchmarks/conll2003_backends.png, docs/benchmarks/conll2003_backends.json
+
+``--seeds 0`` keeps only those seeds' AL rows (every full-data row stays), so that a
+backend whose seeds are still running is compared on the seeds it has finished.
 """
 
 from __future__ import annotations
@@ -47,6 +50,13 @@ def backend_rows(corpus: str) -> dict[str, list[dict[str, Any]]]:
     folder = REPO / "docs" / "benchmarks"
     return {name: read_rows(folder / f"{corpus}{suffix}" / "results.jsonl")
             for name, suffix in BACKENDS.items()}
+
+
+def of_seeds(rows: list[dict[str, Any]], seeds: list[int] | None) -> list[dict[str, Any]]:
+    """The full-data rows and the AL rows of ``seeds`` (all rows for None)."""
+    if seeds is None:
+        return rows
+    return [r for r in rows if r["strategy"] == "full" or int(r["seed"]) in seeds]
 
 
 def table(curves: dict[str, dict[str, Curve]], full: dict[str, list[float]]
@@ -102,8 +112,10 @@ def plot(curves: dict[str, dict[str, Curve]], full: dict[str, list[float]], path
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", choices=["conll2003", "ontonotes5"])
+    parser.add_argument("--seeds", type=int, nargs="*", default=None,
+                        help="only these seeds' AL rows (default: every seed)")
     args = parser.parse_args()
-    rows = backend_rows(args.corpus)
+    rows = {b: of_seeds(r, args.seeds) for b, r in backend_rows(args.corpus).items()}
     curves = {b: {n: c for n, c in build_curves(r).items() if n in STRATEGIES}
               for b, r in rows.items()}
     full = {b: full_f1(r) for b, r in rows.items()}
@@ -121,7 +133,8 @@ def main() -> None:
               f"{_cell(r['full_f1'])} |")
     out.with_suffix(".json").write_text(json.dumps(
         {"corpus": args.corpus, "rows": result,
-         "command": "python benchmarks/compare_backends.py " + args.corpus}, indent=1) + "\n",
+         "seeds": args.seeds, "command": " ".join(["python benchmarks/compare_backends.py",
+                                                    *sys.argv[1:]])}, indent=1) + "\n",
         encoding="utf8")
     print(f"\nWrote {out.with_suffix('.png')} and {out.with_suffix('.json')}")
 
