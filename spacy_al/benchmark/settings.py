@@ -33,7 +33,7 @@ def base_strategy(name: str) -> str:
 
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
                                 "quantize": False, "min_steps_fresh_only": False,
-                                "mixed_precision": False,
+                                "mixed_precision": False, "lr_schedule": "constant",
                                 "selector": "spacy-al.TopK.v1", "selector_options": {}}
 
 
@@ -86,6 +86,9 @@ class BenchmarkSettings:
     """Transformer: score the pool with an int8 copy of the encoder (evaluation stays fp32)."""
     mixed_precision: bool = False
     """Transformer: train under bfloat16 autocast (weights, evaluation and scoring as above)."""
+    lr_schedule: str = "constant"
+    """The training rule's learning-rate schedule per round (``constant`` or
+    ``warmup_linear``: see :class:`~spacy_al.training.TrainingRule`)."""
     baseline: bool = True
     """Add the random baseline to ``strategies`` (off: one process per strategy, as the
     GPU script runs them side by side)."""
@@ -117,7 +120,8 @@ class BenchmarkSettings:
                             min_steps=0 if full else self.min_steps, batch_size=self.batch_size,
                             learn_rate=self.learn_rate, dropout=self.dropout,
                             retrain=self.retrain, holdout=self.holdout, patience=self.patience,
-                            min_steps_fresh_only=self.min_steps_fresh_only)
+                            min_steps_fresh_only=self.min_steps_fresh_only,
+                            lr_schedule=self.lr_schedule)
 
     def fingerprint(self) -> dict[str, Any]:
         """What must not change for results to be comparable (and a run resumable)."""

@@ -65,6 +65,9 @@ def benchmark_cli(
     warmup_only: bool = typer.Option(False, "--min-steps-fresh-only", help="--min-steps "
                                      "binds a fresh model only (continued rounds: early "
                                      "stopping or --epochs)"),
+    lr_schedule: str = typer.Option("constant", "--lr-schedule", help="constant or "
+                                    "warmup_linear (per round: a tenth warm-up, then "
+                                    "linear decay over the round's planned passes)"),
     score_subsample: float = typer.Option(0.0, "--score-subsample", help="Score a random "
                                           "share of the unlabelled pool per round (0: all)"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Add the random "
@@ -104,7 +107,7 @@ def benchmark_cli(
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
         test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
         holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
-        mixed_precision=bf16,
+        mixed_precision=bf16, lr_schedule=lr_schedule,
         min_steps_fresh_only=warmup_only, selector=selector,
         selector_options=json.loads(selector_options), baseline=baseline,
     )

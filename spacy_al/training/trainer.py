@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -32,6 +32,9 @@ from ..errors import ConfigError
 from .early_stopping import EarlyStopping, split_holdout
 
 RETRAIN = ("scratch", "continue")
+LR_SCHEDULES = ("constant", "warmup_linear")
+WARMUP_SHARE = 0.1
+"""``warmup_linear``: the share of a training call's planned updates spent warming up."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,15 @@ class TrainingRule:
     """Share of the labelled set held out for early stopping (0: no early stopping)."""
     patience: int = 1
     """Passes without a better held-out F1 before training stops."""
+    lr_schedule: str = "constant"
+    """``"constant"``: ``learn_rate`` throughout. ``"warmup_linear"`` (spaCy's schedule, per
+    training call): up linearly over the first tenth of the call's planned updates
+    (``n_epochs`` passes), then down linearly towards 0 at the last planned update."""
 
     def __post_init__(self) -> None:
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ConfigError(f"Unknown learning-rate schedule {self.lr_schedule!r}.",
+                              fix=f"use one of {', '.join(LR_SCHEDULES)}.")
         if self.retrain not in RETRAIN:
             raise ConfigError(f"Unknown retrain mode {self.retrain!r}.",
                               fix=f"use one of {', '.join(RETRAIN)}.")
@@ -72,6 +82,15 @@ class TrainingRule:
         """``epochs``, or more where that gives fewer than ``min_steps`` updates; 0 for
         no examples."""
         return max(self.epochs, self.min_passes(n_examples)) if n_examples > 0 else 0
+
+    def rate_at(self, step: int, planned: int) -> float:
+        """The learning rate of update ``step`` (0-based) of a call planning ``planned``."""
+        if self.lr_schedule == "constant" or planned < 1:
+            return self.learn_rate
+        warm = max(1, round(WARMUP_SHARE * planned))
+        if step < warm:
+            return self.learn_rate * (step + 1) / warm
+        return self.learn_rate * max(planned - step, 1) / max(planned - warm, 1)
 
     def min_passes(self, n_examples: int) -> int:
         """Passes needed for ``min_steps`` updates over ``n_examples``."""
@@ -119,19 +138,39 @@ def fit(
     rng = random.Random(seed)
     fix_random_seed(seed)
     stopper = EarlyStopping(nlp, held, rule.patience) if held else None
-    passes = 0
-    for _ in tqdm(range(rule.n_epochs(len(train))), desc=desc, unit="epoch", leave=False,
-                  disable=not progress):
-        rng.shuffle(train)
-        passes += 1
-        for batch in minibatch(train, rule.batch_size):
-            nlp.update(batch, sgd=optimizer, drop=rule.dropout, losses=losses)
-        if stopper is not None and stopper.should_stop() and passes >= rule.min_passes(len(train)):
-            break
+    passes = _passes(nlp, train, rule, optimizer, rng, stopper, losses,
+                     tqdm(range(rule.n_epochs(len(train))), desc=desc, unit="epoch",
+                          leave=False, disable=not progress))
     if stopper is not None:
         stopper.restore_best()
     best = None if stopper is None else round(stopper.best_f1, 4)
     return FitResult(time.perf_counter() - start, passes, best)
+
+
+def _passes(nlp: Language, train: list[Example], rule: TrainingRule, optimizer: Optimizer,
+            rng: random.Random, stopper: EarlyStopping | None,
+            losses: dict[str, float] | None, epochs: Iterable[int]) -> int:
+    """Run the passes of one training call (the rate as ``rule`` schedules it, restored
+    afterwards); return how many ran."""
+    planned = rule.n_epochs(len(train)) * max(1, math.ceil(len(train) / rule.batch_size))
+    scheduled = rule.lr_schedule != "constant"
+    passes = step = 0
+    try:
+        for _ in epochs:
+            rng.shuffle(train)
+            passes += 1
+            for batch in minibatch(train, rule.batch_size):
+                if scheduled:
+                    optimizer.learn_rate = rule.rate_at(step, planned)
+                step += 1
+                nlp.update(batch, sgd=optimizer, drop=rule.dropout, losses=losses)
+            if (stopper is not None and stopper.should_stop()
+                    and passes >= rule.min_passes(len(train))):
+                break
+    finally:
+        if scheduled:
+            optimizer.learn_rate = rule.learn_rate
+    return passes
 
 
 NlpFactory = Callable[[Sequence[str], int], Language]

@@ -66,3 +66,35 @@ def test_early_stopping_never_stops_before_min_steps_and_warmup_binds_fresh_mode
     first = trainer.train(docs, 0)[1]
     again = trainer.train(docs, 1)[1]
     assert first.passes >= rule.min_passes(n_train) and again.passes == 1
+
+
+def test_warmup_linear_rises_over_a_tenth_then_falls_towards_zero() -> None:
+    rule = TrainingRule(learn_rate=0.1, lr_schedule="warmup_linear")
+    rates = [rule.rate_at(step, 20) for step in range(20)]
+    assert rates[:2] == pytest.approx([0.05, 0.1])  # warm-up: 2 of 20 updates
+    assert rates[2:] == pytest.approx([0.1 * (20 - s) / 18 for s in range(2, 20)])
+    assert all(a > b for a, b in zip(rates[2:], rates[3:], strict=False)) and rates[-1] > 0
+    assert TrainingRule(learn_rate=0.1).rate_at(5, 20) == 0.1
+    with pytest.raises(ConfigError):
+        TrainingRule(lr_schedule="cosine")
+
+
+def test_fit_follows_the_schedule_and_restores_the_optimizers_rate() -> None:
+    from spacy_al.training.trainer import make_optimizer
+
+    fix_random_seed(0)
+    nlp = create_al_nlp(LABELS, "tok2vec", tok2vec_width=32)
+    data = examples(nlp, 40)
+    rule = TrainingRule(epochs=2, batch_size=8, learn_rate=0.01, lr_schedule="warmup_linear")
+    optimizer = make_optimizer(rule.learn_rate)
+    seen: list[float] = []
+    update = nlp.update
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs["sgd"].learn_rate)
+        return update(*args, **kwargs)
+
+    nlp.update = spy  # type: ignore[method-assign]
+    fit(nlp, data, rule, seed=0, optimizer=optimizer)
+    assert seen == pytest.approx([rule.rate_at(s, 10) for s in range(10)])  # 2 passes of 5
+    assert optimizer.learn_rate == 0.01
