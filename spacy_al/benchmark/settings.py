@@ -160,14 +160,17 @@ class BenchmarkSettings:
 
     def with_earlier(self, output: Path) -> BenchmarkSettings:
         """These settings as ``settings.json`` records them: with the strategies and seeds
-        of the runs already in ``output`` too (a run that adds strategies keeps the others)."""
+        of the runs already in ``output`` too (a run that adds strategies keeps the others),
+        and ``full`` if an earlier run had the full-data reference (a ``--no-full`` run that
+        resumes the folder does not remove its rows)."""
         path = output / SETTINGS_FILE
         if not path.is_file():
             return self
         saved = json.loads(path.read_text(encoding="utf8"))
         strategies = list(dict.fromkeys([*saved.get("strategies", []), *self.strategies]))
         seeds = sorted({*saved.get("seeds", []), *self.seeds})
-        return replace(self, strategies=strategies, seeds=seeds)
+        return replace(self, strategies=strategies, seeds=seeds,
+                       full=self.full or bool(saved.get("full", False)))
 
     def options_for(self, strategy: str) -> dict[str, Any]:
         return dict(self.strategy_options.get(base_strategy(strategy), {}))

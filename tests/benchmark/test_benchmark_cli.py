@@ -74,6 +74,16 @@ def test_settings_always_include_random_and_check_names() -> None:
         BenchmarkSettings(train="a", test="b", strategies=["nope"])
 
 
+def test_a_no_full_run_that_resumes_a_folder_keeps_its_full_data_flag(tmp_path: Path) -> None:
+    BenchmarkSettings(train="a", test="b", strategies=["mnlp"], seeds=[0]).save(tmp_path)
+    later = BenchmarkSettings(train="a", test="b", strategies=["bald"], seeds=[1], full=False)
+    recorded = later.with_earlier(tmp_path)
+    assert recorded.full and recorded.strategies == ["mnlp", "random", "bald"]
+    assert recorded.seeds == [0, 1]
+    fresh = tmp_path / "fresh"
+    assert not later.with_earlier(fresh).full, "a folder without a full-data run stays so"
+
+
 def test_sentence_uncertainty_prefers_candidates_near_half() -> None:
     assert sentence_uncertainty([]) == 0.0
     assert sentence_uncertainty([0.99, 0.5]) == pytest.approx(1.0)
