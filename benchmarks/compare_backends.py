@@ -40,6 +40,7 @@ from spacy_al.benchmark.curves import (  # noqa: E402
 )
 from spacy_al.benchmark.plot import COLORS  # noqa: E402
 from spacy_al.benchmark.results import read_rows  # noqa: E402
+from spacy_al.benchmark.settings import FULL  # noqa: E402
 
 STRATEGIES = ("random", "mnlp", "token_entropy", "bald")
 SHARES = (0.05, 0.10, 0.20, 0.30)
@@ -56,7 +57,7 @@ def of_seeds(rows: list[dict[str, Any]], seeds: list[int] | None) -> list[dict[s
     """The full-data rows and the AL rows of ``seeds`` (all rows for None)."""
     if seeds is None:
         return rows
-    return [r for r in rows if r["strategy"] == "full" or int(r["seed"]) in seeds]
+    return [r for r in rows if r["strategy"] == FULL or int(r["seed"]) in seeds]
 
 
 def table(curves: dict[str, dict[str, Curve]], full: dict[str, list[float]]

@@ -92,10 +92,13 @@ class TrainingRule:
             return self.learn_rate * (step + 1) / warm
         return self.learn_rate * max(planned - step, 1) / max(planned - warm, 1)
 
+    def steps_per_pass(self, n_examples: int) -> int:
+        """Updates in one pass over ``n_examples`` (at least 1)."""
+        return max(1, math.ceil(n_examples / self.batch_size))
+
     def min_passes(self, n_examples: int) -> int:
         """Passes needed for ``min_steps`` updates over ``n_examples``."""
-        steps_per_epoch = max(1, math.ceil(n_examples / self.batch_size))
-        return math.ceil(self.min_steps / steps_per_epoch)
+        return math.ceil(self.min_steps / self.steps_per_pass(n_examples))
 
 
 @dataclass(frozen=True)
@@ -138,9 +141,10 @@ def fit(
     rng = random.Random(seed)
     fix_random_seed(seed)
     stopper = EarlyStopping(nlp, held, rule.patience) if held else None
-    passes = _passes(nlp, train, rule, optimizer, rng, stopper, losses,
-                     tqdm(range(rule.n_epochs(len(train))), desc=desc, unit="epoch",
-                          leave=False, disable=not progress))
+    n_epochs = rule.n_epochs(len(train))
+    passes = _passes(nlp, train, rule, optimizer, rng, stopper, losses, n_epochs,
+                     tqdm(range(n_epochs), desc=desc, unit="epoch", leave=False,
+                          disable=not progress))
     if stopper is not None:
         stopper.restore_best()
     best = None if stopper is None else round(stopper.best_f1, 4)
@@ -149,10 +153,11 @@ def fit(
 
 def _passes(nlp: Language, train: list[Example], rule: TrainingRule, optimizer: Optimizer,
             rng: random.Random, stopper: EarlyStopping | None,
-            losses: dict[str, float] | None, epochs: Iterable[int]) -> int:
-    """Run the passes of one training call (the rate as ``rule`` schedules it, restored
-    afterwards); return how many ran."""
-    planned = rule.n_epochs(len(train)) * max(1, math.ceil(len(train) / rule.batch_size))
+            losses: dict[str, float] | None, n_epochs: int, epochs: Iterable[int]) -> int:
+    """Run the passes of one training call (``epochs``: its ``n_epochs`` pass numbers,
+    maybe under a progress bar; the rate as ``rule`` schedules it, restored afterwards);
+    return how many ran."""
+    planned = n_epochs * rule.steps_per_pass(len(train))
     scheduled = rule.lr_schedule != "constant"
     passes = step = 0
     try:
