@@ -22,7 +22,9 @@ from .curves import (
     full_f1,
     normalised_area,
     share_to_reach,
+    split_unfinished,
 )
+from .paired import paired_lines
 from .plot import PLOT_FILE, plot_learning_curves
 from .results import load_results
 from .settings import BASELINE, SETTINGS_FILE
@@ -75,7 +77,8 @@ def table_header(base_at: str | None) -> str:
 
 
 def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | None) -> str:
-    curves = build_curves(rows)
+    finished, running = split_unfinished(rows)
+    curves = build_curves(finished)
     full = full_f1(rows)
     target = TARGET * float(np.mean(full)) if full else None
     area_range = common_range(list(curves.values()))
@@ -88,7 +91,8 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
         lines.append(f"Full-data reference F1: {np.mean(full):.4f} (seeds: "
                      f"{', '.join(f'{f:.4f}' for f in full)}); 99 % of it: {target:.4f}.")
     lines += [
-        "", "Test F1 (seqeval, strict IOB2, entity-level micro), mean over seeds, read off "
+        "", "Test F1 (seqeval, strict IOB2, entity-level micro), mean over the finished runs' "
+        "seeds, read off "
         "the learning curve by linear interpolation at each share of the pool's tokens. "
         f"AULC: mean F1 over {100 * area_range[0]:.1f}–{100 * area_range[1]:.1f} % of the "
         "tokens (the range every strategy covers). Last column: the first share of tokens at "
@@ -105,7 +109,8 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
                   f"(what a Prodigy `ner.teach` user trains) at round {last['round']} "
                   f"(seed {last['seed']}): {last['peer_f1']:.4f}; per round in "
                   "`results.jsonl` (`peer_f1`)."]
-    lines += dip_lines(curves.values())
+    lines += paired_lines(curves, BASELINE, target, running)
+    lines += dip_lines(build_curves(rows).values())
     lines += stopping_lines(rows)
     lines += _timing(rows)
     if settings:

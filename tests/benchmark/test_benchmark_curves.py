@@ -15,7 +15,9 @@ from spacy_al.benchmark.curves import (
     full_f1,
     normalised_area,
     share_to_reach,
+    split_unfinished,
 )
+from spacy_al.benchmark.paired import pairs
 from spacy_al.benchmark.report import summary_markdown, write_report
 from spacy_al.benchmark.results import JsonlLog, read_rows
 
@@ -101,3 +103,32 @@ def test_summary_counts_each_runs_dips() -> None:
     text = summary_markdown(rows, None)
     assert "| `random` | 0 | 4 | 1 | 1 | 1.00 | 4 → 6 % |" in text
     assert "| `random` | 1 | 3 | 0 | 0 | – | – |" in text
+
+
+def test_runs_short_of_their_strategys_furthest_round_are_in_progress() -> None:
+    rows = ROWS + [row("random", 1, 0, 20, 0.45)]
+    kept, running = split_unfinished(rows)
+    assert running == {("random", 1): pytest.approx(0.02)}
+    assert [r for r in rows if r not in kept] == [rows[-1]]
+    assert build_curves(kept)["random"].n_seeds.tolist() == [1, 1]  # not 2 then 1
+    assert "`random` seed 1 (at 2 %)" in summary_markdown(rows, None)
+
+
+def test_pairs_compare_a_strategy_with_random_on_the_same_seed() -> None:
+    curves = build_curves(ROWS)
+    (pair,) = pairs(curves["mnlp"], curves["random"], target=0.99 * 0.81)
+    assert pair.seed == 0 and (pair.f1, pair.random_f1) == (0.80, 0.50)
+    assert (pair.area, pair.random_area) == (pytest.approx(0.55), pytest.approx(0.45))
+    assert pair.to_random_end == pytest.approx(0.02 + 0.02 / 3)  # 0.5 between 0.4 and 0.7
+    assert pair.saving == pytest.approx(1.5)
+    assert pair.to_target is None and pair.random_to_target is None
+    text = summary_markdown(ROWS, None)
+    assert "| `mnlp` | 0 | 0.800 / 0.500 | 0.550 / 0.450 | 2.7 % | 1.50 | – / – |" in text
+
+
+def test_the_mean_row_needs_every_seed() -> None:
+    rows = ROWS + [row("random", 1, 0, 20, 0.45), row("random", 1, 1, 40, 0.75)]
+    text = summary_markdown(rows, None)
+    assert "| `mnlp` | 1 | 0.820 / 0.750 |" in text
+    assert ("| `mnlp` | **mean of 2** | 0.810 / 0.625 | 0.580 / 0.525 | 3.6 % | 1.18 | – / – |"
+            in text)  # seed 0 never reaches 99 %: no mean of it
