@@ -127,7 +127,7 @@ class PatternRanking:
             if stop.is_set():
                 return
             found += self._match(batch)
-            if number % PUBLISH_EVERY == 0:
+            if number % PUBLISH_EVERY == 0 and not stop.is_set():
                 self.stream.set_ranking(list(found), truncated=True)
         if not stop.is_set():
             self.stream.set_ranking(found, truncated=True)
@@ -138,13 +138,13 @@ class PatternRanking:
             return [task for task in found if task is not None]
 
 
-
 def manual_stream(source: str, *, order: str, seed: int, matcher: PatternMatcher | None,
                   feed_overlap: bool, lang: str, loader: str,
                   pool_cache: str | None, **source_options: Any
                   ) -> tuple[PoolStream, Callable[[Any], None] | None]:
     """The stream of ``ner.manual`` over the Arrow pool of ``source``, and what stops the
-    pool's writer when the session ends (None when the pool is whole already)."""
+    pool's writer and the pattern matching when the session ends (None when the pool is
+    whole already and there are no patterns)."""
     check_order(order)
     items, writer = open_or_start(source, head=HEAD_SENTENCES, lang=lang, loader=loader,
                                   pool_cache=pool_cache, **source_options)
