@@ -26,12 +26,12 @@ class GatedMatcher(PatternMatcher):
     def __init__(self, path: Path, hold_at: str) -> None:
         super().__init__(path)
         self.hold_at, self.gate = hold_at, threading.Event()
-        self.seen: list[tuple[int, str]] = []
+        self.seen: list[tuple[threading.Thread, str]] = []
         """(thread, sentence) of every call."""
 
     def spans(self, tokens: Any) -> Any:
         text = " ".join(t["text"] for t in tokens)
-        self.seen.append((threading.get_ident(), text))
+        self.seen.append((threading.current_thread(), text))  # (an ident can be reused)
         if text == self.hold_at:
             assert self.gate.wait(30), "the test never opened the gate"
         return super().spans(tokens)
@@ -46,6 +46,13 @@ def _started(tmp_path: Path, hold_at: str
     ranking = PatternRanking(stream, matcher, "sequential")
     ranking.start(pool)  # type: ignore[arg-type]
     return pool, stream, matcher, ranking
+
+
+def _finish(ranking: PatternRanking) -> None:
+    """Wait for the pass under way to match the whole pool (close() would stop it)."""
+    assert ranking._thread is not None
+    ranking._thread.join(30)
+    assert not ranking._thread.is_alive()
 
 
 def _pool() -> dict[int, PoolItem]:
@@ -64,7 +71,7 @@ def test_first_batch_before_the_session_the_rest_in_the_background(
     assert served[0] == "Apple rose ." and "Apple fell ." not in served  # not matched yet
     assert stream.truncated  # unmatched sentences follow, unranked
     matcher.gate.set()
-    ranking.close()
+    _finish(ranking)
     assert [pool[int(t["_input_hash"])].text for t in stream._order] == [
         "Apple rose .", "John Smith left .", "Apple fell ."]
 
@@ -92,8 +99,8 @@ def test_a_new_pass_stops_the_one_under_way(tmp_path: Path,
     threading.Timer(0.3, matcher.gate.set).start()  # after the new pass asked it to stop
     ranking.start(dict(reversed(pool.items())))  # type: ignore[arg-type]
     assert not old.is_alive()
-    ranking.close()
-    by_old = [text for thread, text in matcher.seen if thread == old.ident]
+    _finish(ranking)
+    by_old = [text for thread, text in matcher.seen if thread is old]
     assert by_old == ["Rain .", "John Smith left .", "Quiet ."]  # stopped after its batch
     assert [pool[int(t["_input_hash"])].text for t in stream._order] == [
         "Apple fell .", "John Smith left .", "Apple rose ."]
