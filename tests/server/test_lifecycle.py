@@ -66,6 +66,12 @@ def slow_load(dataset: str):
 """
 
 
+def _default_sigint() -> None:
+    """SIGINT as a terminal gives it: a shell without job control starts background jobs
+    (a test run under ``nohup ... &``) with SIGINT ignored, and Python keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_while_the_recipe_loads_stops_it_cleanly(tmp_path: Path,
                                                            sig: signal.Signals) -> None:
@@ -77,7 +83,7 @@ def test_a_signal_while_the_recipe_loads_stops_it_cleanly(tmp_path: Path,
     command = [sys.executable, "-m", "spacy_al", "annotate", "slow.load", "ds", "-F",
                str(recipe_file), "--db", str(db), "--port", str(free_port())]
     proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 90
     while not (tmp_path / "loading").exists():
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
