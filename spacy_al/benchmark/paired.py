@@ -106,7 +106,7 @@ def paired_lines(curves: dict[str, Curve], baseline_name: str, target: float | N
                 lines.append(f"| `{curve.strategy}` | **mean of {len(found)}** | "
                              + " | ".join(_cells(found)) + " |")
     if running:
-        lines += ["", "Runs in progress, left out of the tables above: " + ", ".join(
+        lines += ["", "Runs in progress, left out of the tables above and the plot: " + ", ".join(
             f"`{name}` seed {seed} (at {100 * share:.0f} %)"
             for (name, seed), share in sorted(running.items())) + "."]
     return lines

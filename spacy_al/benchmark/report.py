@@ -158,7 +158,7 @@ def write_report(output: Path) -> tuple[Path, Path]:
         raise ConfigError(f"No results in {output} yet.", fix="run the benchmark first.")
     settings_path = output / SETTINGS_FILE
     settings = json.loads(settings_path.read_text("utf8")) if settings_path.is_file() else None
-    curves = build_curves(rows)
+    curves = build_curves(split_unfinished(rows)[0])  # the runs the summary's tables read
     pool_tokens = int(rows[-1]["pool_tokens"]) if rows else None
     title = f"{(settings or {}).get('corpus', '')} — {(settings or {}).get('architecture', '')}"
     plot = plot_learning_curves(curves, full_f1(rows), output / PLOT_FILE, title=title,
