@@ -72,19 +72,17 @@ def split_unfinished(rows: Iterable[dict[str, Any]], tolerance: float = 0.005,
                      ) -> tuple[list[dict[str, Any]], dict[tuple[str, int], float]]:
     """The rows of finished runs, and ``(strategy, seed) -> labelled share`` of the runs still
     in progress: a run is finished when its last round reaches (within ``tolerance``) the
-    furthest share any run of its strategy has reached. The full-data rows are kept. A
-    mean curve over finished runs only does not drop seeds round by round."""
+    furthest share any run has reached (every strategy runs to the same budget). The
+    full-data rows are kept. A mean curve over finished runs only does not drop seeds
+    round by round, and a strategy just started does not shrink the common range."""
     rows = list(rows)
     last: dict[tuple[str, int], float] = {}
     for row in rows:
         if row["strategy"] != FULL:
             key = (str(row["strategy"]), int(row["seed"]))
             last[key] = max(last.get(key, 0.0), share_of(row))
-    furthest: dict[str, float] = defaultdict(float)
-    for (strategy, _), share in last.items():
-        furthest[strategy] = max(furthest[strategy], share)
-    running = {key: share for key, share in last.items()
-               if share < furthest[key[0]] - tolerance}
+    furthest = max(last.values(), default=0.0)
+    running = {key: share for key, share in last.items() if share < furthest - tolerance}
     kept = [r for r in rows if r["strategy"] == FULL
             or (str(r["strategy"]), int(r["seed"])) not in running]
     return kept, running

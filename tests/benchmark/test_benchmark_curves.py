@@ -32,7 +32,7 @@ ROWS = [
     row("full", 0, 0, 1000, 0.80), row("full", 1, 0, 1000, 0.82),
     row("mnlp", 0, 0, 20, 0.40), row("mnlp", 0, 1, 40, 0.70), row("mnlp", 0, 2, 60, 0.80),
     row("mnlp", 1, 0, 20, 0.50), row("mnlp", 1, 1, 40, 0.72), row("mnlp", 1, 2, 60, 0.82),
-    row("random", 0, 0, 20, 0.40), row("random", 0, 1, 40, 0.50),
+    row("random", 0, 0, 20, 0.40), row("random", 0, 1, 40, 0.50), row("random", 0, 2, 60, 0.50),
 ]
 
 
@@ -45,7 +45,7 @@ def test_curves_average_over_seeds_with_a_band() -> None:
     assert mnlp.f1_min.tolist() == pytest.approx([0.40, 0.70, 0.80])
     assert mnlp.f1_max.tolist() == pytest.approx([0.50, 0.72, 0.82])
     assert full_f1(ROWS) == [0.80, 0.82]
-    assert common_range(list(curves.values())) == pytest.approx((0.02, 0.04))
+    assert common_range(list(curves.values())) == pytest.approx((0.02, 0.06))
 
 
 def test_reading_the_curve() -> None:
@@ -110,25 +110,29 @@ def test_runs_short_of_their_strategys_furthest_round_are_in_progress() -> None:
     kept, running = split_unfinished(rows)
     assert running == {("random", 1): pytest.approx(0.02)}
     assert [r for r in rows if r not in kept] == [rows[-1]]
-    assert build_curves(kept)["random"].n_seeds.tolist() == [1, 1]  # not 2 then 1
+    assert build_curves(kept)["random"].n_seeds.tolist() == [1, 1, 1]  # not 2, then 1
     assert "`random` seed 1 (at 2 %)" in summary_markdown(rows, None)
+    started = summary_markdown(ROWS + [row("bald", 0, 0, 20, 0.45)], None)
+    assert "AULC: mean F1 over 2.0–6.0 %" in started  # a strategy just started is left out
+    assert "`bald` seed 0 (at 2 %)" in started and "| `bald` | 1 |" not in started
 
 
 def test_pairs_compare_a_strategy_with_random_on_the_same_seed() -> None:
     curves = build_curves(ROWS)
     (pair,) = pairs(curves["mnlp"], curves["random"], target=0.99 * 0.81)
     assert pair.seed == 0 and (pair.f1, pair.random_f1) == (0.80, 0.50)
-    assert (pair.area, pair.random_area) == (pytest.approx(0.55), pytest.approx(0.45))
+    assert (pair.area, pair.random_area) == (pytest.approx(0.65), pytest.approx(0.475))
     assert pair.to_random_end == pytest.approx(0.02 + 0.02 / 3)  # 0.5 between 0.4 and 0.7
-    assert pair.saving == pytest.approx(1.5)
+    assert pair.saving == pytest.approx(0.06 / (0.02 + 0.02 / 3))
     assert pair.to_target is None and pair.random_to_target is None
     text = summary_markdown(ROWS, None)
-    assert "| `mnlp` | 0 | 0.800 / 0.500 | 0.550 / 0.450 | 2.7 % | 1.50 | – / – |" in text
+    assert "| `mnlp` | 0 | 0.800 / 0.500 | 0.650 / 0.475 | 2.7 % | 2.25 | – / – |" in text
 
 
 def test_the_mean_row_needs_every_seed() -> None:
-    rows = ROWS + [row("random", 1, 0, 20, 0.45), row("random", 1, 1, 40, 0.75)]
+    rows = ROWS + [row("random", 1, 0, 20, 0.45), row("random", 1, 1, 40, 0.75),
+                   row("random", 1, 2, 60, 0.78)]
     text = summary_markdown(rows, None)
-    assert "| `mnlp` | 1 | 0.820 / 0.750 |" in text
-    assert ("| `mnlp` | **mean of 2** | 0.810 / 0.625 | 0.580 / 0.525 | 3.6 % | 1.18 | – / – |"
+    assert "| `mnlp` | 1 | 0.820 / 0.780 | 0.690 / 0.683 | 5.2 % | 1.15 |" in text
+    assert ("| `mnlp` | **mean of 2** | 0.810 / 0.640 | 0.670 / 0.579 | 3.9 % | 1.70 | – / – |"
             in text)  # seed 0 never reaches 99 %: no mean of it
