@@ -11,7 +11,8 @@ baseline's F1 at its last round (of the same backend)::
     # -> docs/benchmarks/conll2003_backends.png, docs/benchmarks/conll2003_backends.json
 
 ``--seeds 0`` keeps only those seeds' AL rows (every full-data row stays), so that a
-backend whose seeds are still running is compared on the seeds it has finished.
+backend whose seeds are still running is compared on the seeds it has finished; runs
+still in progress are left out (as in each folder's ``summary.md``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from spacy_al.benchmark.curves import (  # noqa: E402
     full_f1,
     normalised_area,
     share_to_reach,
+    split_unfinished,
 )
 from spacy_al.benchmark.plot import COLORS  # noqa: E402
 from spacy_al.benchmark.results import read_rows  # noqa: E402
@@ -116,7 +118,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="*", default=None,
                         help="only these seeds' AL rows (default: every seed)")
     args = parser.parse_args()
-    rows = {b: of_seeds(r, args.seeds) for b, r in backend_rows(args.corpus).items()}
+    rows = {b: split_unfinished(of_seeds(r, args.seeds))[0]  # runs in progress left out
+            for b, r in backend_rows(args.corpus).items()}
     curves = {b: {n: c for n, c in build_curves(r).items() if n in STRATEGIES}
               for b, r in rows.items()}
     full = {b: full_f1(r) for b, r in rows.items()}
