@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -80,8 +80,13 @@ def pattern_tasks(items: Mapping[int, PoolItem], order: str,
                   matcher: PatternMatcher) -> list[dict[str, Any]]:
     """The sentences without spans of their own that ``matcher`` matches, in the order
     ``items`` iterates, pre-annotated with the matches."""
-    every = itertools.chain.from_iterable(_batches(items))
-    found = (pattern_task(item, order, matcher) for item in every)
+    return _matched(itertools.chain.from_iterable(_batches(items)), order, matcher)
+
+
+def _matched(items: Iterable[PoolItem], order: str, matcher: PatternMatcher
+             ) -> list[dict[str, Any]]:
+    """The :func:`pattern_task` of each of ``items`` that has one, in order."""
+    found = (pattern_task(item, order, matcher) for item in items)
     return [task for task in found if task is not None]
 
 
@@ -134,8 +139,7 @@ class PatternRanking:
 
     def _match(self, batch: list[PoolItem]) -> list[dict[str, Any]]:
         with self._lock:
-            found = (pattern_task(item, self.order, self.matcher) for item in batch)
-            return [task for task in found if task is not None]
+            return _matched(batch, self.order, self.matcher)
 
 
 def manual_stream(source: str, *, order: str, seed: int, matcher: PatternMatcher | None,
