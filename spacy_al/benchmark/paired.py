@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cells import number_cell as _num
+from .cells import share_cell as _pct
 from .curves import Curve, normalised_area, share_to_reach
 
 
@@ -56,14 +58,6 @@ def pairs(curve: Curve, baseline: Curve, target: float | None) -> list[Pair]:
             to_target=None if target is None else share_to_reach(share, f1, target),
             random_to_target=None if target is None else share_to_reach(r_share, r_f1, target)))
     return found
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
+from .cells import number_cell, share_cell
 from .curves import (
     Curve,
     build_curves,
@@ -37,11 +38,7 @@ DIP_POINTS = 0.5
 
 
 def _pct(value: float | None) -> str:
-    return "not reached" if value is None else f"{100 * value:.1f} %"
-
-
-def _f1(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return share_cell(value, missing="not reached")
 
 
 def strategy_row(curve: Curve, target: float | None, area_range: tuple[float, float],
@@ -50,8 +47,8 @@ def strategy_row(curve: Curve, target: float | None, area_range: tuple[float, fl
     last F1 and the share to reach the target."""
     cells = [f"`{curve.strategy}`", str(int(curve.n_seeds.max())),
              f"{100 * curve.share[-1]:.1f} %"]
-    cells += [_f1(f1_at(curve.share, curve.f1, s)) for s in SHARES]
-    cells.append(_f1(normalised_area(curve.share, curve.f1, *area_range)))
+    cells += [number_cell(f1_at(curve.share, curve.f1, s)) for s in SHARES]
+    cells.append(number_cell(normalised_area(curve.share, curve.f1, *area_range)))
     if baseline is not None:
         cells.append(_pct(share_to_reach(curve.share, curve.f1, baseline)))
     if target is None:
@@ -76,9 +73,19 @@ def table_header(base_at: str | None) -> str:
     return "| " + " | ".join(columns) + " |\n|" + "|".join(align) + "|"
 
 
-def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | None) -> str:
+def finished_curves(rows: Sequence[dict[str, Any]]
+                    ) -> tuple[dict[str, Curve], dict[tuple[str, int], float]]:
+    """The mean curves of the finished runs (what the tables and the plot read), and the
+    runs still in progress (:func:`~.curves.split_unfinished`)."""
     finished, running = split_unfinished(rows)
-    curves = build_curves(finished)
+    return build_curves(finished), running
+
+
+def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | None,
+                     finished: tuple[dict[str, Curve], dict[tuple[str, int], float]]
+                     | None = None) -> str:
+    """The summary of ``rows``; ``finished``: :func:`finished_curves` of them, if at hand."""
+    curves, running = finished if finished is not None else finished_curves(rows)
     full = full_f1(rows)
     target = TARGET * float(np.mean(full)) if full else None
     area_range = common_range(list(curves.values()))
@@ -158,11 +165,11 @@ def write_report(output: Path) -> tuple[Path, Path]:
         raise ConfigError(f"No results in {output} yet.", fix="run the benchmark first.")
     settings_path = output / SETTINGS_FILE
     settings = json.loads(settings_path.read_text("utf8")) if settings_path.is_file() else None
-    curves = build_curves(split_unfinished(rows)[0])  # the runs the summary's tables read
+    finished = finished_curves(rows)
     pool_tokens = int(rows[-1]["pool_tokens"]) if rows else None
     title = f"{(settings or {}).get('corpus', '')} — {(settings or {}).get('architecture', '')}"
-    plot = plot_learning_curves(curves, full_f1(rows), output / PLOT_FILE, title=title,
+    plot = plot_learning_curves(finished[0], full_f1(rows), output / PLOT_FILE, title=title,
                                 pool_tokens=pool_tokens)
     summary = output / SUMMARY_FILE
-    summary.write_text(summary_markdown(rows, settings), encoding="utf8")
+    summary.write_text(summary_markdown(rows, settings, finished), encoding="utf8")
     return plot, summary
