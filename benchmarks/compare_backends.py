@@ -1,6 +1,6 @@
 """tok2vec and the embedded transformer side by side: one corpus's learning curves.
 
-Reads ``docs/benchmarks/<corpus>/results.jsonl`` (tok2vec) and
+Reads ``docs/benchmarks/<corpus>-tok2vec/results.jsonl`` and
 ``docs/benchmarks/<corpus>-transformer/results.jsonl`` and draws both backends' curves
 (mean over the seeds each has; the full-data F1 dashed where there is one) in two panels
 with one y axis, and prints and writes a table of F1 at fixed shares, AULC over the
@@ -46,7 +46,7 @@ from spacy_al.benchmark.settings import FULL  # noqa: E402
 
 STRATEGIES = ("random", "mnlp", "token_entropy", "bald")
 SHARES = (0.05, 0.10, 0.20, 0.30)
-BACKENDS = {"tok2vec": "", "transformer": "-transformer"}
+BACKENDS = {"tok2vec": "-tok2vec", "transformer": "-transformer"}
 
 
 def backend_rows(corpus: str) -> dict[str, list[dict[str, Any]]]:
