@@ -1,13 +1,12 @@
 """The benchmark's round loop: strategies x seeds on one corpus, plus a full-data run.
 
-Per (strategy, seed), round 0 is a random seed set (the same for every strategy of a
-seed). Each round then: train ``al_ner`` on the labelled set (the one
+Per (strategy, seed), round 0 is a random seed set (the same for every strategy of a seed).
+Each round then: train ``al_ner`` on the labelled set (the one
 :class:`~spacy_al.training.trainer.Trainer`), evaluate it on the test split
-(:func:`evaluate_docs`), score the unlabelled pool with the strategy and select the
-next round (the :class:`~spacy_al.loop.engine.RoundEngine` the ``spacy train`` reader
-and the live session use), write the selection, then the result row. Rows are
-appended as they come; a rerun skips every round already in ``results.jsonl``.
-"""
+(:func:`evaluate_docs`), score the unlabelled pool with the strategy and select the next round
+(the :class:`~spacy_al.loop.engine.RoundEngine` the ``spacy train`` reader and the live
+session use), write the selection, then the result row. Rows are appended as they come; a
+rerun skips every round already in ``results.jsonl``."""
 
 from __future__ import annotations
 
@@ -166,42 +165,37 @@ class Benchmark:
             rnd += 1
 
     def _replay(self, run: Run, upto: int, trainers: tuple[Trainer, Trainer | None]) -> None:
-        """Resumed with ``retrain = "continue"``: the model as after round ``upto - 1``, from
-        the run's checkpoint and the recorded rounds after it (each replayed round is
-        checkpointed: a replay interrupted goes on where it stopped); scratch mode needs
-        nothing."""
-        if self.settings.retrain != "continue" or trainers[0].nlp is not None:
+        """A resumed run: the model as after round ``upto - 1`` and its stop-set tags (the
+        next row's kappa compares with them). ``continue``: from the run's checkpoint and
+        the recorded rounds after it, each checkpointed (a replay interrupted goes on where
+        it stopped); ``scratch``: round ``upto - 1`` trained again."""
+        if trainers[0].nlp is not None or upto == 0:
             return
-        start = run.checkpoints.restore(trainers, upto - 1)
+        scratch = self.settings.retrain != "continue"
+        start = upto - 1 if scratch else run.checkpoints.restore(trainers, upto - 1)
         for k in range(start, upto):
             docs = self.data.oracle.reveal([i for j in range(k + 1) for i in run.selections[j]])
             for trainer in trainers:
                 if trainer is not None:
                     trainer.train(docs, k, desc=f"replay {k}")
             run.checkpoints.save(trainers, k)
+        assert trainers[0].nlp is not None
+        run.stop_tags = stop_columns(trainers[0].nlp, self.data.pool, None,
+                                     self.settings.score_batch_size)[1]
 
     def _resume_models(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]
                        ) -> None:
         """A resumed run's models after round ``rnd`` (done), to select the next round."""
-        if self.settings.retrain != "continue":
-            self._train_round(run, rnd, trainers)
-            return
         self._replay(run, rnd + 1, trainers)
-        nlp, peer = trainers[0].nlp, trainers[1].nlp if trainers[1] else None
-        assert nlp is not None
-        run.models = (nlp, peer)
-        run.stop_tags = stop_columns(nlp, self.data.pool, None, self.settings.score_batch_size)[1]
+        assert trainers[0].nlp is not None
+        run.models = (trainers[0].nlp, trainers[1].nlp if trainers[1] else None)
 
     def _train_round(self, run: Run, rnd: int, trainers: tuple[Trainer, Trainer | None]) -> None:
-        """Train (and unless already recorded, evaluate, select the next round, record)."""
+        """Train, evaluate, select the next round (unless recorded), record the row."""
         docs = self.data.oracle.reveal(run.labelled)
         nlp, fitted = trainers[0].train(docs, rnd, desc=f"round {rnd}")
         peer = trainers[1].train(docs, rnd, desc=f"peer {rnd}")[0] if trainers[1] else None
         run.models = (nlp, peer)
-        if rnd in run.done:  # resumed: the next row's kappa compares with this model
-            run.stop_tags = stop_columns(nlp, self.data.pool, None,
-                                         self.settings.score_batch_size)[1]
-            return
         score_seconds = 0.0
         if rnd + 1 not in run.selections:
             start = time.perf_counter()

@@ -3,9 +3,11 @@ criterion would have stopped each run.
 
 Every round's model tags a fixed *stop set* (``STOP_SET_SIZE`` pool sentences drawn
 with seed 0, the same for every strategy and seed). The row gets ``stop_kappa``, Cohen's
-kappa of its tags with the previous round's model's (None in round 0, or where the
-previous model is gone: a resumed run), and ``stop_uncertainty``, the stop set's mean
-uncertainty. The summary replays the registered criteria over those columns.
+kappa of its tags with the previous round's model's (None in round 0; a resumed run
+stands the previous round's model again for it: rows written before that fix lack the
+kappa of their first round after a resume, and a criterion reads over such a gap), and
+``stop_uncertainty``, the stop set's mean uncertainty. The summary replays the registered
+criteria over those columns.
 """
 
 from __future__ import annotations

@@ -36,6 +36,12 @@ def rows(output: Path) -> list[dict]:
     return [json.loads(line) for line in (output / "results.jsonl").open()]
 
 
+def measured(found: list[dict]) -> list[tuple]:
+    """What a row measured: a resumed run must give the same (the stop-set kappa too)."""
+    return [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"], r["stop_kappa"])
+            for r in found]
+
+
 @pytest.mark.parametrize("retrain", ["scratch", "continue"])
 def test_benchmark_writes_all_outputs_and_resumes(tmp_path: Path, retrain: str) -> None:
     out = tmp_path / "bench"
@@ -61,8 +67,7 @@ def test_benchmark_writes_all_outputs_and_resumes(tmp_path: Path, retrain: str) 
     run(out, "--retrain", retrain)
     again = rows(out)
     assert len(again) == len(found)
-    assert [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in again] == [
-        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in found]
+    assert measured(again) == measured(found)
     with pytest.raises(AssertionError):
         run(out, "--retrain", retrain, "--epochs", "2")  # other settings: refused
 
@@ -174,9 +179,7 @@ def test_a_resumed_continued_run_loads_its_checkpoint_instead_of_retraining(
         rounds = ["round 2", "peer 2"]
     assert calls == [*rounds, "round 0", "round 1", "round 2"], "then random, from scratch"
     assert not (part / ".checkpoints").exists()
-    key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
-    assert sorted(key) == sorted(
-        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(part))
+    assert sorted(measured(rows(whole))) == sorted(measured(rows(part)))
 
 
 def test_an_interrupted_replay_goes_on_from_its_last_replayed_round(
@@ -213,6 +216,4 @@ def test_an_interrupted_replay_goes_on_from_its_last_replayed_round(
     calls.clear()
     run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
     assert calls[:2] == ["replay 1", "round 2"]
-    key = [(r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(whole)]
-    assert sorted(key) == sorted(
-        (r["strategy"], r["round"], r["labeled_tokens"], r["f1"]) for r in rows(part))
+    assert sorted(measured(rows(whole))) == sorted(measured(rows(part)))
