@@ -8,13 +8,12 @@ each strategy has, which can be different seeds while a benchmark is still runni
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import number_cell as _num
-from .cells import share_cell as _pct
+from .cells import number_cell, share_cell
 from .curves import Curve, normalised_area, share_to_reach
 
 
@@ -69,10 +68,15 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def _cells(p: list[Pair]) -> list[str]:
-    return [f"{_num(_mean(x.f1 for x in p))} / {_num(_mean(x.random_f1 for x in p))}",
-            f"{_num(_mean(x.area for x in p))} / {_num(_mean(x.random_area for x in p))}",
-            _pct(_mean(x.to_random_end for x in p)), _num(_mean(x.saving for x in p), 2),
-            f"{_pct(_mean(x.to_target for x in p))} / {_pct(_mean(x.random_to_target for x in p))}"]
+    def both(strategy: Iterable[float | None], random: Iterable[float | None],
+             cell: Callable[[float | None], str] = number_cell) -> str:
+        return f"{cell(_mean(strategy))} / {cell(_mean(random))}"
+
+    return [both((x.f1 for x in p), (x.random_f1 for x in p)),
+            both((x.area for x in p), (x.random_area for x in p)),
+            share_cell(_mean(x.to_random_end for x in p)),
+            number_cell(_mean(x.saving for x in p), 2),
+            both((x.to_target for x in p), (x.random_to_target for x in p), share_cell)]
 
 
 def paired_lines(curves: dict[str, Curve], baseline_name: str, target: float | None,
