@@ -30,6 +30,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from spacy_al.benchmark.cells import number_cell, share_cell  # noqa: E402
 from spacy_al.benchmark.curves import (  # noqa: E402
     Curve,
     build_curves,
@@ -135,21 +136,15 @@ def main() -> None:
     for r in result:
         cells = [r[f"f1_at_{round(100 * s)}"] for s in SHARES]
         print(f"| {r['backend']} | {r['strategy']} | {r['seeds']} | "
-              f"{100 * r['labelled_up_to']:.0f} % | " + " | ".join(_cell(v) for v in cells)
-              + f" | {_cell(r['aulc'])} | {_cell(r['tokens_to_random_last'], pct=True)} | "
-              f"{_cell(r['full_f1'])} |")
+              f"{100 * r['labelled_up_to']:.0f} % | " + " | ".join(number_cell(v) for v in cells)
+              + f" | {number_cell(r['aulc'])} | {share_cell(r['tokens_to_random_last'])} | "
+              f"{number_cell(r['full_f1'])} |")
     out.with_suffix(".json").write_text(json.dumps(
         {"corpus": args.corpus, "rows": result,
          "seeds": args.seeds, "command": " ".join(["python benchmarks/compare_backends.py",
                                                     *sys.argv[1:]])}, indent=1) + "\n",
         encoding="utf8")
     print(f"\nWrote {out.with_suffix('.png')} and {out.with_suffix('.json')}")
-
-
-def _cell(value: float | None, pct: bool = False) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.1f} %" if pct else f"{value:.3f}"
 
 
 if __name__ == "__main__":
