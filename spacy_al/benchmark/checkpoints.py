@@ -6,6 +6,8 @@ trains every earlier round again (hours for the transformer on a CPU); with one 
 the last round's weights and Adam state (:mod:`spacy_al.training.checkpoint`) and goes
 on. One folder per (strategy, seed) under ``<output>/.checkpoints/`` holds only the
 latest round; it is deleted when the run is complete. Not results: keep it out of git.
+The full-data run (one long round) is checkpointed after each pass instead
+(:meth:`RunCheckpoints.save_pass`), so that it too can be stopped and resumed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..training.checkpoint import checkpoint_round, load_trainer, save_trainer
+from ..training.checkpoint import checkpoint_round, load_progress, load_trainer, save_trainer
+from ..training.progress import FitProgress
 from ..training.trainer import Trainer
 
 CHECKPOINTS_DIR = ".checkpoints"
@@ -52,6 +55,22 @@ class RunCheckpoints:
         for folder, trainer in present:
             load_trainer(trainer, folder)
         return saved + 1
+
+    def save_pass(self, trainer: Trainer, progress: FitProgress) -> None:
+        """Keep the trainer as it stands between two passes of its (only) round 0."""
+        if self.enabled:
+            save_trainer(trainer, self.folder / ROLES[0], 0, progress)
+
+    def restore_pass(self, trainer: Trainer) -> FitProgress | None:
+        """Load a checkpoint :meth:`save_pass` wrote into ``trainer``; return its progress
+        (None: there is none, nothing loaded)."""
+        folder = self.folder / ROLES[0]
+        if not self.enabled or checkpoint_round(folder) != 0:
+            return None
+        progress = load_progress(folder)
+        if progress is not None:
+            load_trainer(trainer, folder)
+        return progress
 
     def remove(self) -> None:
         """The run is complete: its checkpoints are no longer needed."""

@@ -82,6 +82,7 @@ class Benchmark:
         self.output = output
         self.progress = progress
         self.checkpoints = checkpoints and settings.retrain == "continue"
+        self.pass_checkpoints = checkpoints  # the full-data run's, after each pass
         self.results = JsonlLog(output / RESULTS_FILE)
         self.selections = JsonlLog(output / SELECTIONS_FILE)
         self._data: BenchmarkData | None = None
@@ -121,10 +122,14 @@ class Benchmark:
         trainer = Trainer(self.data.labels, self.settings.training_rule(full=True), seed,
                           functools.partial(new_al_nlp, settings=self.settings),
                           progress=self.progress)
-        nlp, fitted = trainer.train(self.data.gold, 0, desc=f"full seed {seed}")
+        checkpoints = RunCheckpoints(self.output, FULL, seed, self.pass_checkpoints)
+        nlp, fitted = trainer.train(
+            self.data.gold, 0, desc=f"full seed {seed}", resume=checkpoints.restore_pass(trainer),
+            after_pass=functools.partial(checkpoints.save_pass, trainer))
         row = self._row(FULL, seed, 0, list(range(len(pool))), nlp, fitted, 0.0)
         row.update(stop_columns(nlp, pool, None, self.settings.score_batch_size)[0])
         self.results.append(row)
+        checkpoints.remove()
         write_report(self.output)
 
     # -- one strategy and seed -------------------------------------------------

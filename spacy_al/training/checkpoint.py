@@ -6,7 +6,10 @@ round again to stand where it stood. :func:`save_trainer` writes, into one folde
 
 - ``model.bin``: the pipeline's bytes (``nlp.to_bytes()``, the PyTorch encoder included);
 - ``optimizer.npz``: Adam's first and second moments and parameter averages;
-- ``state.json``: the round, the per-parameter update counts, and the parameter keys.
+- ``state.json``: the round, the per-parameter update counts, and the parameter keys;
+- for a checkpoint taken between two passes of a round (:func:`save_trainer` with
+  ``progress``), ``progress.json``, ``progress.npz`` and ``best.bin``: the round's
+  :class:`~.progress.FitProgress` (:func:`load_progress` reads it back).
 
 Thinc keys the optimizer's state by ``(node id, parameter name)``, and node ids are
 handed out per process, so the keys are stored by position instead: component, node
@@ -29,11 +32,15 @@ import numpy as np
 from spacy.language import Language
 from thinc.api import get_current_ops
 
+from .progress import FitProgress, random_states_from_arrays, random_states_to_arrays
 from .trainer import Trainer, make_optimizer
 
 MODEL_FILE = "model.bin"
 OPTIMIZER_FILE = "optimizer.npz"
 STATE_FILE = "state.json"
+PROGRESS_FILE = "progress.json"
+RANDOM_FILE = "progress.npz"
+BEST_FILE = "best.bin"
 MOMENTS = ("mom1", "mom2", "averages")
 COUNTERS = ("nr_update", "last_seen")
 
@@ -53,8 +60,10 @@ def parameter_keys(nlp: Language) -> Iterator[tuple[tuple[Any, ...], str]]:
                     yield (shim.id, name), f"{pipe_name}|{i}|shim{j}|{name}"
 
 
-def save_trainer(trainer: Trainer, folder: Path, round_: int) -> None:
-    """Write ``trainer``'s pipeline and optimizer after round ``round_`` into ``folder``."""
+def save_trainer(trainer: Trainer, folder: Path, round_: int,
+                 progress: FitProgress | None = None) -> None:
+    """Write ``trainer``'s pipeline and optimizer after round ``round_`` into ``folder``;
+    with ``progress``, in the middle of round ``round_`` (after ``progress.passes``)."""
     if trainer.nlp is None or trainer.optimizer is None:
         raise ValueError("Nothing to save: the trainer has not trained yet.")
     positions = dict(parameter_keys(trainer.nlp))
@@ -74,12 +83,39 @@ def save_trainer(trainer: Trainer, folder: Path, round_: int) -> None:
                        if k in positions} for attr in COUNTERS}
     state = {"round": round_, "seed": trainer.seed, "labels": trainer.labels, **counters}
     (tmp / STATE_FILE).write_text(json.dumps(state), encoding="utf8")
+    if progress is not None:
+        _write_progress(tmp, progress)
     _fsync_folder(tmp)
     old = folder.with_name(folder.name + ".old")
     if folder.exists():
         os.replace(folder, old)
     os.replace(tmp, folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_progress(folder: Path, progress: FitProgress) -> None:
+    arrays, scalars = random_states_to_arrays(progress.random_states)
+    with open(folder / RANDOM_FILE, "wb") as file:
+        np.savez(file, **arrays)
+    if progress.best is not None:
+        (folder / BEST_FILE).write_bytes(progress.best)
+    fields = {"passes": progress.passes, "seconds": progress.seconds, "fresh": progress.fresh,
+              "best_f1": progress.best_f1, "since_best": progress.since_best,
+              "history": progress.history, "random": scalars}
+    (folder / PROGRESS_FILE).write_text(json.dumps(fields), encoding="utf8")
+
+
+def load_progress(folder: Path) -> FitProgress | None:
+    """The mid-round progress saved in ``folder`` (None: saved after a whole round)."""
+    path = folder / PROGRESS_FILE
+    if not path.is_file():
+        return None
+    fields = json.loads(path.read_text(encoding="utf8"))
+    with np.load(folder / RANDOM_FILE) as arrays:
+        states = random_states_from_arrays(dict(arrays), fields.pop("random"))
+    best = folder / BEST_FILE
+    return FitProgress(**fields, best=best.read_bytes() if best.is_file() else None,
+                       random_states=states)
 
 
 def checkpoint_round(folder: Path) -> int | None:

@@ -61,6 +61,17 @@ class EarlyStopping:
             self.since_best += 1
         return self.since_best >= self.patience
 
+    def state(self) -> dict[str, Any]:
+        """What a resumed training call needs to go on stopping as this one would."""
+        return {"best_f1": self.best_f1, "since_best": self.since_best,
+                "history": list(self.history), "best": self.best}
+
+    def set_state(self, best_f1: float, since_best: int, history: Sequence[float],
+                  best: bytes | None, passes: int) -> None:
+        """Stand as after ``passes`` passes of an earlier process (see :meth:`state`)."""
+        self.best_f1, self.since_best, self.best = best_f1, since_best, best
+        self.history, self.passes = list(history), passes
+
     def restore_best(self) -> None:
         """Put the best pass's weights back (nothing to do if the last pass was best)."""
         if self.best is not None and self.since_best > 0:

@@ -30,6 +30,7 @@ from tqdm import tqdm
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
 from .early_stopping import EarlyStopping, split_holdout
+from .progress import FitProgress, global_random_states, set_global_random_states
 
 RETRAIN = ("scratch", "continue")
 LR_SCHEDULES = ("constant", "warmup_linear")
@@ -117,6 +118,10 @@ def make_optimizer(learn_rate: float) -> Optimizer:
     return Adam(learn_rate, L2=0.01, L2_is_weight_decay=True, grad_clip=1.0)
 
 
+PassCallback = Callable[[FitProgress], None]
+"""Called after each pass of a training call but the last, with where the call stands."""
+
+
 def fit(
     nlp: Language,
     examples: Sequence[Example],
@@ -127,55 +132,97 @@ def fit(
     losses: dict[str, float] | None = None,
     desc: str = "train",
     progress: bool = False,
+    resume: FitProgress | None = None,
+    after_pass: PassCallback | None = None,
 ) -> FitResult:
     """Train ``nlp`` on ``examples`` as ``rule`` says; return what it did.
 
     seed (int): Seeds the shuffling and the dropout masks of this call.
     optimizer (Optimizer | None): Continue with this optimizer (None: a new one).
     losses (dict | None): Accumulates the losses per component, as ``nlp.update`` does.
+    resume (FitProgress | None): Go on from a call with the same arguments that stopped
+        after ``resume.passes`` passes (``nlp`` and ``optimizer`` as they stood then).
+    after_pass (PassCallback | None): Told the call's progress after each pass but the last.
     """
-    start = time.perf_counter()
     train = [eg for eg in examples if len(eg.reference)]
     train, held = split_holdout(train, rule.holdout)
-    optimizer = optimizer or make_optimizer(rule.learn_rate)
-    rng = random.Random(seed)
+    call = _Call(nlp, train, rule, optimizer or make_optimizer(rule.learn_rate),
+                 random.Random(seed), losses, time.perf_counter(),
+                 resume.seconds if resume else 0.0)
     fix_random_seed(seed)
-    stopper = EarlyStopping(nlp, held, rule.patience) if held else None
+    call.stopper = EarlyStopping(nlp, held, rule.patience) if held else None
+    first = call.resume(resume) if resume else 0
     n_epochs = rule.n_epochs(len(train))
-    passes = _passes(nlp, train, rule, optimizer, rng, stopper, losses, n_epochs,
-                     tqdm(range(n_epochs), desc=desc, unit="epoch", leave=False,
-                          disable=not progress))
-    if stopper is not None:
-        stopper.restore_best()
-    best = None if stopper is None else round(stopper.best_f1, 4)
-    return FitResult(time.perf_counter() - start, passes, best)
+    passes = call.passes(n_epochs, tqdm(range(first, n_epochs), desc=desc, unit="epoch",
+                                        leave=False, disable=not progress), after_pass)
+    if call.stopper is not None:
+        call.stopper.restore_best()
+    best = None if call.stopper is None else round(call.stopper.best_f1, 4)
+    return FitResult(call.seconds(), passes, best)
 
 
-def _passes(nlp: Language, train: list[Example], rule: TrainingRule, optimizer: Optimizer,
-            rng: random.Random, stopper: EarlyStopping | None,
-            losses: dict[str, float] | None, n_epochs: int, epochs: Iterable[int]) -> int:
-    """Run the passes of one training call (``epochs``: its ``n_epochs`` pass numbers,
-    maybe under a progress bar; the rate as ``rule`` schedules it, restored afterwards);
-    return how many ran."""
-    planned = n_epochs * rule.steps_per_pass(len(train))
-    scheduled = rule.lr_schedule != "constant"
-    passes = step = 0
-    try:
-        for _ in epochs:
-            rng.shuffle(train)
-            passes += 1
-            for batch in minibatch(train, rule.batch_size):
-                if scheduled:
-                    optimizer.learn_rate = rule.rate_at(step, planned)
-                step += 1
-                nlp.update(batch, sgd=optimizer, drop=rule.dropout, losses=losses)
-            if (stopper is not None and stopper.should_stop()
-                    and passes >= rule.min_passes(len(train))):
-                break
-    finally:
-        if scheduled:
-            optimizer.learn_rate = rule.learn_rate
-    return passes
+@dataclass
+class _Call:
+    """One training call's state between passes."""
+
+    nlp: Language
+    train: list[Example]
+    rule: TrainingRule
+    optimizer: Optimizer
+    rng: random.Random
+    losses: dict[str, float] | None
+    started: float
+    earlier: float
+    stopper: EarlyStopping | None = None
+    done: int = 0
+
+    def seconds(self) -> float:
+        return self.earlier + time.perf_counter() - self.started
+
+    def resume(self, progress: FitProgress) -> int:
+        """Stand as the interrupted call did after its passes: the shuffled order (replayed
+        from the seed), the early-stopping state, the global generators."""
+        for _ in range(progress.passes):
+            self.rng.shuffle(self.train)
+        if self.stopper is not None:
+            self.stopper.set_state(progress.best_f1, progress.since_best, progress.history,
+                                   progress.best, progress.passes)
+        set_global_random_states(progress.random_states)
+        self.done = progress.passes
+        return progress.passes
+
+    def progress(self) -> FitProgress:
+        stop = self.stopper.state() if self.stopper is not None else {}
+        return FitProgress(self.done, self.seconds(), random_states=global_random_states(),
+                           **stop)
+
+    def passes(self, n_epochs: int, epochs: Iterable[int], after_pass: PassCallback | None
+               ) -> int:
+        """Run the remaining passes (``epochs``: their numbers, maybe under a progress bar;
+        the rate as the rule schedules it, restored afterwards); return how many ran in all."""
+        rule, train = self.rule, self.train
+        planned = n_epochs * rule.steps_per_pass(len(train))
+        scheduled = rule.lr_schedule != "constant"
+        step = self.done * rule.steps_per_pass(len(train))
+        try:
+            for _ in epochs:
+                self.rng.shuffle(train)
+                self.done += 1
+                for batch in minibatch(train, rule.batch_size):
+                    if scheduled:
+                        self.optimizer.learn_rate = rule.rate_at(step, planned)
+                    step += 1
+                    self.nlp.update(batch, sgd=self.optimizer, drop=rule.dropout,
+                                    losses=self.losses)
+                if (self.stopper is not None and self.stopper.should_stop()
+                        and self.done >= rule.min_passes(len(train))):
+                    break
+                if after_pass is not None and self.done < n_epochs:
+                    after_pass(self.progress())
+        finally:
+            if scheduled:
+                self.optimizer.learn_rate = rule.learn_rate
+        return self.done
 
 
 NlpFactory = Callable[[Sequence[str], int], Language]
@@ -195,15 +242,25 @@ class Trainer:
         self.nlp: Language | None = None
         self.optimizer: Optimizer | None = None
 
-    def train(self, docs: Sequence[Doc], round_: int, desc: str = "train"
+    def train(self, docs: Sequence[Doc], round_: int, desc: str = "train", *,
+              resume: FitProgress | None = None, after_pass: PassCallback | None = None
               ) -> tuple[Language, FitResult]:
-        """The model for round ``round_`` trained on gold ``docs``, and what training did."""
-        rule = replace(self.rule, min_steps=0) if self.rule.min_steps_fresh_only else self.rule
-        if self.rule.retrain == "scratch" or self.nlp is None:
+        """The model for round ``round_`` trained on gold ``docs``, and what training did.
+
+        resume, after_pass: as :func:`fit` takes them; with ``resume`` the trainer holds
+        the model and optimizer saved with it (:func:`.checkpoint.load_trainer`)."""
+        fresh = (resume.fresh if resume is not None
+                 else self.rule.retrain == "scratch" or self.nlp is None)
+        if fresh and resume is None:
             self.nlp = self.factory(self.labels, self.seed)
             self.optimizer = make_optimizer(self.rule.learn_rate)
-            rule = self.rule
+        assert self.nlp is not None
+        rule = (replace(self.rule, min_steps=0)
+                if self.rule.min_steps_fresh_only and not fresh else self.rule)
         examples = [doc_to_example(self.nlp, doc) for doc in docs if len(doc)]
+        told = None if after_pass is None else (
+            lambda progress: after_pass(replace(progress, fresh=fresh)))
         result = fit(self.nlp, examples, rule, seed=self.seed * 1000 + round_,
-                     optimizer=self.optimizer, desc=desc, progress=self.progress)
+                     optimizer=self.optimizer, desc=desc, progress=self.progress,
+                     resume=resume, after_pass=told)
         return self.nlp, result

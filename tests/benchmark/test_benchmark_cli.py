@@ -111,9 +111,9 @@ def _spy_on_training(calls: list[str]):  # type: ignore[no-untyped-def]
 
     train = Trainer.train
 
-    def spy(self, docs, round_, desc="train"):  # type: ignore[no-untyped-def]
-        calls.append(desc)
-        return train(self, docs, round_, desc)
+    def spy(self, docs, round_, desc="train", **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(desc + (" resumed" if kwargs.get("resume") else ""))
+        return train(self, docs, round_, desc, **kwargs)
 
     return spy
 
@@ -217,3 +217,39 @@ def test_an_interrupted_replay_goes_on_from_its_last_replayed_round(
     run(part, "--retrain", "continue", "--no-full", "-s", "mnlp")
     assert calls[:2] == ["replay 1", "round 2"]
     assert sorted(measured(rows(whole))) == sorted(measured(rows(part)))
+
+
+def test_a_full_data_run_stopped_between_passes_resumes_from_its_last_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The full-data run is one long round: it is checkpointed after each pass, and a
+    rerun goes on from the last saved pass. Its row equals an uninterrupted run's."""
+    from spacy_al.benchmark.checkpoints import RunCheckpoints
+    from spacy_al.training.trainer import Trainer
+
+    full = ["-s", "random", "--max-rounds", "1", "--full-epochs", "3", "--holdout", "0.2",
+            "--patience", "3"]
+    whole = tmp_path / "whole"
+    run(whole, *full)
+    save_pass = RunCheckpoints.save_pass
+
+    def save_then_stop(self, trainer, progress):  # type: ignore[no-untyped-def]
+        save_pass(self, trainer, progress)
+        if progress.passes == 2:
+            raise KeyboardInterrupt
+
+    calls: list[str] = []
+    monkeypatch.setattr(Trainer, "train", _spy_on_training(calls))
+    monkeypatch.setattr(RunCheckpoints, "save_pass", save_then_stop)
+    part = tmp_path / "part"
+    with pytest.raises(AssertionError):
+        run(part, *full)
+    saved = part / ".checkpoints" / "full-seed0" / "main" / "progress.json"
+    assert json.loads(saved.read_text())["passes"] == 2
+    monkeypatch.setattr(RunCheckpoints, "save_pass", save_pass)
+    calls.clear()
+    run(part, *full)
+    assert calls[0] == "full seed 0 resumed"
+    assert not (part / ".checkpoints").exists()
+    want, got = ([r for r in rows(out) if r["strategy"] == "full"] for out in (whole, part))
+    assert measured(got) == measured(want)
+    assert [r["train_passes"] for r in got] == [r["train_passes"] for r in want] == [3]
