@@ -151,9 +151,10 @@ def fit(
                  resume.seconds if resume else 0.0)
     fix_random_seed(seed)
     call.stopper = EarlyStopping(nlp, held, rule.patience) if held else None
-    first = call.resume(resume) if resume else 0
+    if resume is not None:
+        call.resume(resume)
     n_epochs = rule.n_epochs(len(train))
-    passes = call.passes(n_epochs, tqdm(range(first, n_epochs), desc=desc, unit="epoch",
+    passes = call.passes(n_epochs, tqdm(range(call.done, n_epochs), desc=desc, unit="epoch",
                                         leave=False, disable=not progress), after_pass)
     if call.stopper is not None:
         call.stopper.restore_best()
@@ -179,7 +180,7 @@ class _Call:
     def seconds(self) -> float:
         return self.earlier + time.perf_counter() - self.started
 
-    def resume(self, progress: FitProgress) -> int:
+    def resume(self, progress: FitProgress) -> None:
         """Stand as the interrupted call did after its passes: the shuffled order (replayed
         from the seed), the early-stopping state, the global generators."""
         for _ in range(progress.passes):
@@ -189,7 +190,6 @@ class _Call:
                                    progress.best, progress.passes)
         set_global_random_states(progress.random_states)
         self.done = progress.passes
-        return progress.passes
 
     def progress(self) -> FitProgress:
         stop = self.stopper.state() if self.stopper is not None else {}
