@@ -32,6 +32,7 @@ import numpy as np
 from spacy.language import Language
 from thinc.api import get_current_ops
 
+from .early_stopping import StopState
 from .progress import FitProgress, random_states_from_arrays, random_states_to_arrays
 from .trainer import Trainer, make_optimizer
 
@@ -97,11 +98,12 @@ def _write_progress(folder: Path, progress: FitProgress) -> None:
     arrays, scalars = random_states_to_arrays(progress.random_states)
     with open(folder / RANDOM_FILE, "wb") as file:
         np.savez(file, **arrays)
-    if progress.best is not None:
-        (folder / BEST_FILE).write_bytes(progress.best)
+    stop = progress.stop
+    if stop.best is not None:
+        (folder / BEST_FILE).write_bytes(stop.best)
     fields = {"passes": progress.passes, "seconds": progress.seconds, "fresh": progress.fresh,
-              "best_f1": progress.best_f1, "since_best": progress.since_best,
-              "history": progress.history, "random": scalars}
+              "best_f1": stop.best_f1, "since_best": stop.since_best,
+              "history": stop.history, "random": scalars}
     (folder / PROGRESS_FILE).write_text(json.dumps(fields), encoding="utf8")
 
 
@@ -114,8 +116,9 @@ def load_progress(folder: Path) -> FitProgress | None:
     with np.load(folder / RANDOM_FILE) as arrays:
         states = random_states_from_arrays(dict(arrays), fields.pop("random"))
     best = folder / BEST_FILE
-    return FitProgress(**fields, best=best.read_bytes() if best.is_file() else None,
-                       random_states=states)
+    stop = StopState(fields.pop("best_f1"), fields.pop("since_best"), fields.pop("history"),
+                     best.read_bytes() if best.is_file() else None)
+    return FitProgress(**fields, stop=stop, random_states=states)
 
 
 def checkpoint_round(folder: Path) -> int | None:

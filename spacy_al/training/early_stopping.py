@@ -8,6 +8,7 @@ in training) from one round to the next and the slice grows with the labelled se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
@@ -34,6 +35,19 @@ def split_holdout(examples: Sequence[Example], share: float
     return train, held
 
 
+@dataclass
+class StopState:
+    """Where early stopping stands: what a resumed training call needs to go on stopping
+    as the interrupted one would."""
+
+    best_f1: float = -1.0
+    since_best: int = 0
+    history: list[float] = field(default_factory=list)
+    """The held-out F1 after each pass."""
+    best: bytes | None = None
+    """The best pass's weights of the early-stopped component."""
+
+
 class EarlyStopping:
     """Scores the held-out slice after each pass; keeps the best pass's weights."""
 
@@ -43,39 +57,35 @@ class EarlyStopping:
         self.held_out = list(held_out)
         self.patience = patience
         self.component = component
-        self.best_f1 = -1.0
-        self.best: bytes | None = None
+        self.stand = StopState()
         self.passes = 0
-        self.since_best = 0
-        self.history: list[float] = []
 
     def should_stop(self) -> bool:
         """Score the current weights; True once ``patience`` passes brought nothing better."""
         self.passes += 1
         f1 = float(self.nlp.evaluate(self.held_out).get("ents_f") or 0.0)
-        self.history.append(round(f1, 4))
-        if f1 > self.best_f1:
-            self.best_f1, self.since_best = f1, 0
-            self.best = self._pipe().to_bytes(exclude=["vocab"])
+        stand = self.stand
+        stand.history.append(round(f1, 4))
+        if f1 > stand.best_f1:
+            stand.best_f1, stand.since_best = f1, 0
+            stand.best = self._pipe().to_bytes(exclude=["vocab"])
         else:
-            self.since_best += 1
-        return self.since_best >= self.patience
+            stand.since_best += 1
+        return stand.since_best >= self.patience
 
-    def state(self) -> dict[str, Any]:
-        """What a resumed training call needs to go on stopping as this one would."""
-        return {"best_f1": self.best_f1, "since_best": self.since_best,
-                "history": list(self.history), "best": self.best}
+    def state(self) -> StopState:
+        """A copy of where it stands (for a resumed call's :meth:`set_state`)."""
+        return replace(self.stand, history=list(self.stand.history))
 
-    def set_state(self, best_f1: float, since_best: int, history: Sequence[float],
-                  best: bytes | None, passes: int) -> None:
-        """Stand as after ``passes`` passes of an earlier process (see :meth:`state`)."""
-        self.best_f1, self.since_best, self.best = best_f1, since_best, best
-        self.history, self.passes = list(history), passes
+    def set_state(self, state: StopState, passes: int) -> None:
+        """Stand as after ``passes`` passes of an earlier process."""
+        self.stand = replace(state, history=list(state.history))
+        self.passes = passes
 
     def restore_best(self) -> None:
         """Put the best pass's weights back (nothing to do if the last pass was best)."""
-        if self.best is not None and self.since_best > 0:
-            self._pipe().from_bytes(self.best, exclude=["vocab"])
+        if self.stand.best is not None and self.stand.since_best > 0:
+            self._pipe().from_bytes(self.stand.best, exclude=["vocab"])
 
     def _pipe(self) -> Any:
         return self.nlp.get_pipe(self.component)

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .early_stopping import StopState
+
 
 @dataclass
 class FitProgress:
@@ -28,11 +30,8 @@ class FitProgress:
     """Training seconds spent so far (over every process the call ran in)."""
     fresh: bool = False
     """The call started from a fresh model (its rule's warm-up binds; set by the Trainer)."""
-    best_f1: float = -1.0
-    since_best: int = 0
-    history: list[float] = field(default_factory=list)
-    best: bytes | None = None
-    """The best pass's weights of the early-stopped component (None: no early stopping)."""
+    stop: StopState = field(default_factory=StopState)
+    """Early stopping's state (its default when the call has no early stopping)."""
     random_states: dict[str, Any] = field(default_factory=dict)
 
 

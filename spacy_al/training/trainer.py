@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
-from .early_stopping import EarlyStopping, split_holdout
+from .early_stopping import EarlyStopping, StopState, split_holdout
 from .progress import FitProgress, global_random_states, set_global_random_states
 
 RETRAIN = ("scratch", "continue")
@@ -158,7 +158,7 @@ def fit(
                                         leave=False, disable=not progress), after_pass)
     if call.stopper is not None:
         call.stopper.restore_best()
-    best = None if call.stopper is None else round(call.stopper.best_f1, 4)
+    best = None if call.stopper is None else round(call.stopper.stand.best_f1, 4)
     return FitResult(call.seconds(), passes, best)
 
 
@@ -186,15 +186,14 @@ class _Call:
         for _ in range(progress.passes):
             self.rng.shuffle(self.train)
         if self.stopper is not None:
-            self.stopper.set_state(progress.best_f1, progress.since_best, progress.history,
-                                   progress.best, progress.passes)
+            self.stopper.set_state(progress.stop, progress.passes)
         set_global_random_states(progress.random_states)
         self.done = progress.passes
 
     def progress(self) -> FitProgress:
-        stop = self.stopper.state() if self.stopper is not None else {}
-        return FitProgress(self.done, self.seconds(), random_states=global_random_states(),
-                           **stop)
+        stop = self.stopper.state() if self.stopper is not None else StopState()
+        return FitProgress(self.done, self.seconds(), stop=stop,
+                           random_states=global_random_states())
 
     def passes(self, n_epochs: int, epochs: Iterable[int], after_pass: PassCallback | None
                ) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from spacy.language import Language
+from thinc.api import fix_random_seed
 
 from spacy_al.pipeline.build import create_al_nlp
 from spacy_al.training.checkpoint import (
@@ -43,7 +44,9 @@ def weights(nlp: Language) -> dict[str, np.ndarray]:
 
 
 def factory_for(architecture: str, model_name: str | None):  # type: ignore[no-untyped-def]
+    """As the benchmark's: the same seed, the same initial weights."""
     def factory(labels, seed):  # type: ignore[no-untyped-def]
+        fix_random_seed(seed)
         return create_al_nlp(labels, architecture, model_name, tok2vec_width=32)
     return factory
 

@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from thinc.api import fix_random_seed
 
-from spacy_al.pipeline.build import create_al_nlp
 from spacy_al.training.checkpoint import (
     load_progress,
     load_trainer,
@@ -27,22 +25,13 @@ from spacy_al.training.progress import (
 )
 from spacy_al.training.trainer import Trainer, TrainingRule
 from tests.conftest import LABELS
-from tests.training.test_checkpoint import gold_docs, weights
+from tests.training.test_checkpoint import factory_for, gold_docs, weights
 
 # Early stopping on a held-out slice (patience high enough that all 3 passes run), a
 # warm-up (the fresh model's rule) and the scheduled rate: every part of a call's state.
 RULE = TrainingRule(epochs=3, batch_size=4, learn_rate=0.005, retrain="continue",
                     holdout=0.3, patience=5, min_steps=30, min_steps_fresh_only=True,
                     lr_schedule="warmup_linear")
-
-
-def seeded_factory(model_name: str | None):  # type: ignore[no-untyped-def]
-    """As the benchmark's: the same seed, the same initial weights."""
-    def factory(labels, seed):  # type: ignore[no-untyped-def]
-        fix_random_seed(seed)
-        architecture = "tok2vec" if model_name is None else "transformer"
-        return create_al_nlp(labels, architecture, model_name, tok2vec_width=32)
-    return factory
 
 
 def moments(trainer: Trainer) -> dict[str, np.ndarray]:
@@ -69,7 +58,7 @@ def stop_after(passes: int, trainer: Trainer, folder: Path):  # type: ignore[no-
 def test_a_call_resumed_after_a_pass_ends_like_the_uninterrupted_one(
         architecture: str, tiny_bert_path: Path, tmp_path: Path) -> None:
     model_name = str(tiny_bert_path) if architecture == "transformer" else None
-    factory = seeded_factory(model_name)
+    factory = factory_for(architecture, model_name)
     docs = gold_docs(factory(LABELS, 0), 40)
     whole = Trainer(LABELS, RULE, 3, factory)
     _, want = whole.train(docs, 0)
@@ -81,7 +70,7 @@ def test_a_call_resumed_after_a_pass_ends_like_the_uninterrupted_one(
         first.train(docs, 0, after_pass=stop_after(2, first, folder))
     progress = load_progress(folder)
     assert progress is not None and progress.passes == 2 and progress.fresh
-    assert len(progress.history) == 2 and progress.best is not None
+    assert len(progress.stop.history) == 2 and progress.stop.best is not None
 
     resumed = Trainer(LABELS, RULE, 3, factory)
     load_trainer(resumed, folder)
