@@ -201,11 +201,11 @@ class Benchmark:
         nlp, fitted = trainers[0].train(docs, rnd, desc=f"round {rnd}")
         peer = trainers[1].train(docs, rnd, desc=f"peer {rnd}")[0] if trainers[1] else None
         run.models = (nlp, peer)
-        score_seconds = 0.0
         if rnd + 1 not in run.selections:
-            start = time.perf_counter()
             self._select(run, rnd + 1, trainers)
-            score_seconds = time.perf_counter() - start
+        # The selection's own time, also where it was recorded before the run stopped.
+        selected = self.selections.find(run.strategy, run.seed).get(rnd + 1, {})
+        score_seconds = float(selected.get("score_seconds", 0.0))
         row = self._row(run.strategy, run.seed, rnd, run.labelled, nlp, fitted, score_seconds)
         stop, run.stop_tags = stop_columns(nlp, self.data.pool, run.stop_tags,
                                            self.settings.score_batch_size)

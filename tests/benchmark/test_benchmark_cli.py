@@ -253,3 +253,32 @@ def test_a_full_data_run_stopped_between_passes_resumes_from_its_last_pass(
     want, got = ([r for r in rows(out) if r["strategy"] == "full"] for out in (whole, part))
     assert measured(got) == measured(want)
     assert [r["train_passes"] for r in got] == [r["train_passes"] for r in want] == [3]
+
+
+def test_a_round_whose_selection_was_recorded_before_a_stop_keeps_the_selections_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after round 2's selection was written but before round 1's row: the rerun
+    trains round 1 again and its row reports the recorded selection's scoring time."""
+    from spacy_al.benchmark.results import JsonlLog
+
+    append = JsonlLog.append
+
+    def append_then_stop(self, row):  # type: ignore[no-untyped-def]
+        append(self, row)
+        if row.get("strategy") == "mnlp" and row.get("round") == 2 and "indices" in row:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(JsonlLog, "append", append_then_stop)
+    out = tmp_path / "part"
+    with pytest.raises(AssertionError):
+        run(out, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    assert [r["round"] for r in rows(out)] == [0]
+    monkeypatch.setattr(JsonlLog, "append", append)
+    run(out, "--retrain", "continue", "--no-full", "-s", "mnlp")
+    selections = [json.loads(line) for line in (out / "selections.jsonl").open()]
+    selected = {(r["strategy"], r["round"]): r["score_seconds"] for r in selections}
+    assert selected[("mnlp", 2)] > 0
+    for row in rows(out):
+        if row["strategy"] == "mnlp" and row["round"] < 2:
+            want = selected[("mnlp", row["round"] + 1)]
+            assert row["score_seconds"] == pytest.approx(want, abs=0.005)
