@@ -38,12 +38,12 @@ from spacy_al.benchmark.curves import (  # noqa: E402
     f1_at,
     full_f1,
     normalised_area,
+    of_seeds,
     share_to_reach,
     split_unfinished,
 )
 from spacy_al.benchmark.plot import COLORS  # noqa: E402
 from spacy_al.benchmark.results import read_rows  # noqa: E402
-from spacy_al.benchmark.settings import FULL  # noqa: E402
 
 STRATEGIES = ("random", "mnlp", "token_entropy", "bald")
 SHARES = (0.05, 0.10, 0.20, 0.30)
@@ -54,13 +54,6 @@ def backend_rows(corpus: str) -> dict[str, list[dict[str, Any]]]:
     folder = REPO / "docs" / "benchmarks"
     return {name: read_rows(folder / f"{corpus}{suffix}" / "results.jsonl")
             for name, suffix in BACKENDS.items()}
-
-
-def of_seeds(rows: list[dict[str, Any]], seeds: list[int] | None) -> list[dict[str, Any]]:
-    """The full-data rows and the AL rows of ``seeds`` (all rows for None)."""
-    if seeds is None:
-        return rows
-    return [r for r in rows if r["strategy"] == FULL or int(r["seed"]) in seeds]
 
 
 def table(curves: dict[str, dict[str, Curve]], full: dict[str, list[float]]

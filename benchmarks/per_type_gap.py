@@ -25,7 +25,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from spacy_al.benchmark.cells import number_cell  # noqa: E402
-from spacy_al.benchmark.curves import share_of, split_unfinished  # noqa: E402
+from spacy_al.benchmark.curves import of_seeds, share_of, split_unfinished  # noqa: E402
 from spacy_al.benchmark.results import read_rows  # noqa: E402
 from spacy_al.benchmark.settings import FULL  # noqa: E402
 
@@ -60,8 +60,7 @@ def nearest_rows(rows: list[dict[str, Any]], share: float) -> dict[str, list[dic
 
 def gap_table(rows: list[dict[str, Any]], share: float, seeds: list[int] | None
               ) -> dict[str, Any]:
-    kept = [r for r in split_unfinished(rows)[0]  # every full-data row, as compare_backends
-            if r["strategy"] == FULL or seeds is None or int(r["seed"]) in seeds]
+    kept = of_seeds(split_unfinished(rows)[0], seeds)
     full = mean_row([r for r in kept if r["strategy"] == FULL])
     order = sorted(full["per_type_f1"], key=lambda t: full["per_type_f1"][t])
     strategies = {}

@@ -68,6 +68,16 @@ def _curve(name: str, by_round: dict[int, list[dict[str, Any]]]) -> Curve:
     )
 
 
+def of_seeds(rows: Iterable[dict[str, Any]], seeds: Iterable[int] | None
+             ) -> list[dict[str, Any]]:
+    """The full-data rows and the AL rows of ``seeds`` (all rows for None): a comparison
+    on the seeds every strategy has finished still reads the reference over all its seeds."""
+    if seeds is None:
+        return list(rows)
+    wanted = set(seeds)
+    return [r for r in rows if r["strategy"] == FULL or int(r["seed"]) in wanted]
+
+
 def split_unfinished(rows: Iterable[dict[str, Any]], tolerance: float = 0.005,
                      ) -> tuple[list[dict[str, Any]], dict[tuple[str, int], float]]:
     """The rows of finished runs, and ``(strategy, seed) -> labelled share`` of the runs still

@@ -14,6 +14,7 @@ from spacy_al.benchmark.curves import (
     f1_at,
     full_f1,
     normalised_area,
+    of_seeds,
     share_to_reach,
     split_unfinished,
 )
@@ -115,6 +116,14 @@ def test_runs_short_of_their_strategys_furthest_round_are_in_progress() -> None:
     started = summary_markdown(ROWS + [row("bald", 0, 0, 20, 0.45)], None)
     assert "AULC: mean F1 over 2.0–6.0 %" in started  # a strategy just started is left out
     assert "`bald` seed 0 (at 2 %)" in started and "| `bald` | 1 |" not in started
+
+
+def test_of_seeds_keeps_every_full_data_row_and_the_al_rows_of_those_seeds() -> None:
+    kept = of_seeds(ROWS, [1])
+    assert [(r["strategy"], r["seed"]) for r in kept] == [
+        ("full", 0), ("full", 1), ("mnlp", 1), ("mnlp", 1), ("mnlp", 1)]
+    assert full_f1(kept) == [0.80, 0.82]
+    assert of_seeds(ROWS, None) == ROWS and of_seeds(ROWS, []) == ROWS[:2]
 
 
 def test_pairs_compare_a_strategy_with_random_on_the_same_seed() -> None:
