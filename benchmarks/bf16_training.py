@@ -42,6 +42,7 @@ def sample(n_tokens: list[int], share: float, seed: int) -> list[int]:
 
 def run_pair(data: Any, settings: Any, seed: int, share: float) -> list[dict[str, Any]]:
     import dataclasses
+    import functools
 
     from spacy_al.benchmark.runner import new_al_nlp
     from spacy_al.pipeline.evaluation import evaluate_docs
@@ -53,7 +54,7 @@ def run_pair(data: Any, settings: Any, seed: int, share: float) -> list[dict[str
     for bf16 in (False, True):
         s = dataclasses.replace(settings, mixed_precision=bf16)
         trainer = Trainer(data.labels, s.training_rule(), seed,
-                          lambda labels, sd, s=s: new_al_nlp(labels, sd, settings=s))
+                          functools.partial(new_al_nlp, settings=s))
         nlp, fitted = trainer.train(docs, 0)
         result = evaluate_docs(nlp, data.test)
         rows.append({"seed": seed, "share": share, "sentences": len(docs),

@@ -87,8 +87,9 @@ def main() -> None:
     from spacy_al.models.windows import build_piece_batch
 
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    path = str(embedded_model_path())
-    tokenizer, encoder = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+    model_dir = str(embedded_model_path())
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    encoder = AutoModel.from_pretrained(model_dir)
     encoder.eval()
     from spacy.vocab import Vocab
 
@@ -122,11 +123,11 @@ def main() -> None:
            "hardware": describe_hardware(), "sentences": len(docs), "batch_size": cut,
            "chunk_budget_pieces": BUDGET, "results": results,
            "command": "python benchmarks/length_buckets.py " + " ".join(sys.argv[1:])}
-    path = args.out or REPO / "docs" / "benchmarks" / (
+    out_path: Path = args.out or REPO / "docs" / "benchmarks" / (
         f"length_buckets_{'training' if args.train else 'inference'}"
         f"{'_bf16' if args.bf16 and args.train else ''}.json")
-    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf8")
-    print(f"\nWrote {path}")
+    out_path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf8")
+    print(f"\nWrote {out_path}")
 
 
 if __name__ == "__main__":

@@ -71,12 +71,13 @@ def start_server(model: str, pool: Path, work: Path, port: int, update_every: in
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=work)
 
 
-def first_questions(url: str, session: str, proc: subprocess.Popen[bytes], timeout: float
-                    ) -> list[dict[str, Any]]:
-    """Ask until the server answers with questions (it listens once the first are ready)."""
+def first_questions(url: str, session: str, proc: subprocess.Popen[bytes] | None,
+                    timeout: float) -> list[dict[str, Any]]:
+    """Ask until the server answers with questions (it listens once the first are ready);
+    stop early if ``proc`` (the server, when this script started it) has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if proc is not None and proc.poll() is not None:
             raise SystemExit(f"the server exited with {proc.returncode}")
         try:
             response = httpx.post(url + "/get_session_questions", timeout=30, trust_env=False,
@@ -100,7 +101,7 @@ def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int,
     queue, given = list(tasks), 0
     while given < n:
         if not queue:
-            queue = first_questions(url, session, _NoProc(), 120)
+            queue = first_questions(url, session, None, 120)
         task = queue.pop(0)
         response = httpx.post(url + "/give_answers", timeout=60, trust_env=False,
                               json={"answers": [dict(task, answer="accept")],
@@ -108,13 +109,6 @@ def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int,
         response.raise_for_status()
         given += 1
     return time.monotonic()
-
-
-class _NoProc:
-    returncode = None
-
-    def poll(self) -> None:
-        return None
 
 
 def wait_for_update(url: str, timeout: float) -> dict[str, Any]:

@@ -97,7 +97,6 @@ def timed_run(engine: str, workers: int, args: argparse.Namespace, model: Path, 
     """One ``score_to_jsonl`` call; Ray (if asked) is started before and stopped after."""
     from spacy_al.scoring import score_to_jsonl
 
-    ray = None
     if engine == "ray":
         import ray
 
@@ -107,7 +106,7 @@ def timed_run(engine: str, workers: int, args: argparse.Namespace, model: Path, 
                                 batch_size=args.batch_size, engine=engine,
                                 num_workers=workers, pool_cache=cache)
     finally:
-        if ray is not None:
+        if engine == "ray":
             ray.shutdown()
     return {"engine": engine, "workers": workers, "sentences": report.entries,
             "words": report.words, "scoring_seconds": round(report.scoring_seconds, 2),

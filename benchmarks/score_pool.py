@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> None:
     summary = summarize(rows, scaled)
     for key, value in summary.items():
         print(f"{key}: {value}")
-    report = {"settings": {k: str(v) for k, v in vars(args).items() if k != "worker"}}
+    report: dict[str, Any] = {
+        "settings": {k: str(v) for k, v in vars(args).items() if k != "worker"}}
     report.update(runs=rows, scaled=scaled, summary=summary)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf8")

@@ -97,7 +97,9 @@ def stored(db: Path) -> list[dict[str, Any]]:
 
 def annotator(url: str, session: str, n: int, out: dict[str, Any], lock: threading.Lock,
               stop_event: threading.Event | None = None) -> None:
-    latencies, acked, served = [], [], []
+    latencies: list[float] = []
+    acked: list[tuple[str, str]] = []
+    served: list[str] = []
     try:
         with httpx.Client(base_url=url, timeout=60, trust_env=False) as client:
             while len(acked) < n and not (stop_event and stop_event.is_set()):
