@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GPU path of the transformer active-learning benchmark: every row of both corpora at once
-# on one GPU (one process per corpus, strategy and seed, plus the full-data runs), the same
+# on one GPU (one process per corpus, strategy and seed, plus the full-data runs, and the
+# full-data reference on the whole OntoNotes train split per seed), the same
 # settings and files as the CPU path (benchmarks/al_transformer.sh); each row records the
 # hardware it ran on. Target: all rows in <= 12 minutes on one H200.
 # Usage: bash benchmarks/al_gpu.sh OUT_ROOT      (writes OUT_ROOT/<corpus>-transformer/)
@@ -35,13 +36,16 @@ fi
 pids=()
 # --no-checkpoints: a GPU run finishes within one lease (and retraining rounds there is
 # cheap), while ~30 runs saving a 360 MB checkpoint every round would load the disk.
-launch() {  # corpus strategy seed full
+launch() {  # corpus strategy seed full (corpus ontonotes5-whole: the full-data run alone)
   local corpus=$1 strategy=$2 seed=$3 full=$4 args
-  if [ "$corpus" = conll2003 ]; then args=("${CONLL_ARGS[@]}"); else args=("${ONTONOTES_ARGS[@]}"); fi
+  case $corpus in
+    conll2003) args=("${CONLL_ARGS[@]}" -s "$strategy" --no-baseline "$full") ;;
+    ontonotes5) args=("${ONTONOTES_ARGS[@]}" -s "$strategy" --no-baseline "$full") ;;
+    ontonotes5-whole) args=("${ONTONOTES_WHOLE_ARGS[@]}") ;;
+  esac
   mkdir -p "$out_root/logs"
   OMP_NUM_THREADS=1 "$PYTHON" -m spacy_al benchmark "${args[@]}" -o "$out_root/$corpus-transformer" \
-    -s "$strategy" --seeds "$seed" --no-baseline "$full" --gpu-id "$GPU_ID" --no-checkpoints \
-    "${COMMON_ARGS[@]}" \
+    --seeds "$seed" --gpu-id "$GPU_ID" --no-checkpoints "${COMMON_ARGS[@]}" \
     > "$out_root/logs/$corpus-$strategy-$seed.log" 2>&1 &
   pids+=($!)
 }
@@ -51,9 +55,10 @@ for corpus in conll2003 ontonotes5; do
     for strategy in "${STRATEGIES[@]:1}"; do launch "$corpus" "$strategy" "$seed" --no-full; done
   done
 done
+for seed in "${SEEDS[@]}"; do launch ontonotes5-whole full "$seed" --full; done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-for corpus in conll2003 ontonotes5; do
+for corpus in conll2003 ontonotes5 ontonotes5-whole; do
   "$PYTHON" -m spacy_al benchmark "${CONLL_ARGS[@]:0:2}" -o "$out_root/$corpus-transformer" \
     --report-only || status=1
 done

@@ -2,6 +2,7 @@
 # CPU path of the transformer active-learning benchmark: one corpus at a time, every
 # strategy and seed in turn, nice'd on one core, appending round by round; rerun the same
 # command to resume. Usage: bash benchmarks/al_transformer.sh conll2003|ontonotes5 [OUT]
+# (ontonotes5-whole: the full-data reference alone on the whole OntoNotes train split)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/al_transformer_args.sh
@@ -10,10 +11,12 @@ out=${2:-docs/benchmarks/$corpus-transformer}
 case $corpus in
   conll2003) args=("${CONLL_ARGS[@]}") ;;
   ontonotes5) args=("${ONTONOTES_ARGS[@]}") ;;
+  ontonotes5-whole) args=("${ONTONOTES_WHOLE_ARGS[@]}") ;;
   *) echo "unknown corpus $corpus" >&2; exit 2 ;;
 esac
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 strategies=$(IFS=,; echo "${STRATEGIES[*]}")
 seeds=$(IFS=,; echo "${SEEDS[*]}")
+[ "$corpus" = ontonotes5-whole ] || args+=(-s "$strategies" ${FULL:---full})
 exec nice -n 15 .venv/bin/python -m spacy_al benchmark "${args[@]}" -o "$out" \
-  -s "$strategies" --seeds "$seeds" "${COMMON_ARGS[@]}" ${FULL:---full}
+  --seeds "$seeds" "${COMMON_ARGS[@]}"

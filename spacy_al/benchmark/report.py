@@ -97,18 +97,19 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
     if full:
         lines.append(f"Full-data reference F1: {np.mean(full):.4f} (seeds: "
                      f"{', '.join(f'{f:.4f}' for f in full)}); 99 % of it: {target:.4f}.")
-    lines += [
-        "", "Test F1 (seqeval, strict IOB2, entity-level micro), mean over the finished runs' "
-        "seeds, read off "
-        "the learning curve by linear interpolation at each share of the pool's tokens. "
-        f"AULC: mean F1 over {100 * area_range[0]:.1f}–{100 * area_range[1]:.1f} % of the "
-        "tokens (the range every strategy covers). Last column: the first share of tokens at "
-        f"which the mean curve reaches {int(100 * TARGET)} % of the full-data F1; the one "
-        "before it, the share at which it reaches the random baseline's mean F1 at the "
-        "baseline's last round.", "",
-        table_header(base_at if baseline is not None else None),
-    ]
-    lines += [strategy_row(curve, target, area_range, base_f1) for curve in curves.values()]
+    if curves:  # a full-data-only run (no strategies) has no curve to tabulate
+        lines += [
+            "", "Test F1 (seqeval, strict IOB2, entity-level micro), mean over the finished "
+            "runs' seeds, read off the learning curve by linear interpolation at each share "
+            f"of the pool's tokens. AULC: mean F1 over {100 * area_range[0]:.1f}–"
+            f"{100 * area_range[1]:.1f} % of the tokens (the range every strategy covers). "
+            "Last column: the first share of tokens at which the mean curve reaches "
+            f"{int(100 * TARGET)} % of the full-data F1; the one before it, the share at "
+            "which it reaches the random baseline's mean F1 at the baseline's last round.", "",
+            table_header(base_at if baseline is not None else None),
+        ]
+        lines += [strategy_row(curve, target, area_range, base_f1) for curve in curves.values()]
+        lines += dip_lines(build_curves(rows).values())
     peer = [r for r in rows if "peer_f1" in r]
     if peer:
         last = max(peer, key=lambda r: (r["round"], r["seed"]))
@@ -117,7 +118,6 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
                   f"(seed {last['seed']}): {last['peer_f1']:.4f}; per round in "
                   "`results.jsonl` (`peer_f1`)."]
     lines += paired_lines(curves, BASELINE, target, running)
-    lines += dip_lines(build_curves(rows).values())
     lines += stopping_lines(rows)
     lines += _timing(rows)
     if settings:

@@ -101,6 +101,11 @@ class BenchmarkSettings:
             raise ConfigError(f"Unknown benchmark strategies {unknown}.",
                               fix=f"use some of {', '.join(ALL_STRATEGIES)}, each also as "
                               f"<name>{DIVERSE} (e.g. mnlp{DIVERSE}).")
+        if not self.strategies and not self.full:
+            raise ConfigError("The benchmark has nothing to run: no strategy and no "
+                              "full-data run.",
+                              fix="name strategies (--strategies), keep the random baseline "
+                              "(--baseline), or ask for the full-data run alone (--full).")
         if not self.corpus:
             self.corpus = Path(self.train).parent.name or Path(self.train).stem
         if self.budget <= 0 and self.max_rounds <= 0:

@@ -77,6 +77,10 @@ def test_settings_always_include_random_and_check_names() -> None:
     assert settings.strategies == ["mnlp", "random"]
     with pytest.raises(ConfigError):
         BenchmarkSettings(train="a", test="b", strategies=["nope"])
+    alone = BenchmarkSettings(train="a", test="b", strategies=[], baseline=False, full=True)
+    assert alone.strategies == []  # the full-data reference alone
+    with pytest.raises(ConfigError, match="nothing to run"):
+        BenchmarkSettings(train="a", test="b", strategies=[], baseline=False, full=False)
 
 
 def test_a_no_full_run_that_resumes_a_folder_keeps_its_full_data_flag(tmp_path: Path) -> None:

@@ -41,3 +41,7 @@ def test_gpu_script_dry_run_writes_every_row(corpora_dir: Path, tiny_bert_path: 
         assert {"summary.md", "learning_curve.png", "settings.json"} <= {
             p.name for p in folder.iterdir()}
         assert not (folder / ".checkpoints").exists()
+    whole = tmp_path / "ontonotes5-whole-transformer"
+    rows = [json.loads(line) for line in (whole / "results.jsonl").open()]
+    assert [(r["strategy"], r["seed"]) for r in rows] == [("full", 0)]
+    assert (whole / "summary.md").read_text().startswith("# Active-learning benchmark")
