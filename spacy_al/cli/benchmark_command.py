@@ -25,8 +25,10 @@ def benchmark_cli(
     strategies: str = typer.Option(",".join(DEFAULT_STRATEGIES), "--strategies", "-s",
                                    help="Comma-separated: mnlp, token_entropy, bald, "
                                    "least_confidence, margin, random, beam_uncertainty "
-                                   "(random is always added); <name>-diverse (e.g. "
-                                   "mnlp-diverse): that strategy with spacy-al.DiverseTopK.v1"),
+                                   "(random is added unless --no-baseline; \"\" with "
+                                   "--no-baseline --full: the full-data run alone); "
+                                   "<name>-diverse (e.g. mnlp-diverse): that strategy with "
+                                   "spacy-al.DiverseTopK.v1"),
     selector: str = typer.Option("spacy-al.TopK.v1", "--selector",
                                  help="Registered selector of the plain strategy names "
                                  "(spacy-al.TopK.v1, spacy-al.DiverseTopK.v1, ...)"),
