@@ -93,7 +93,9 @@ def summary_markdown(rows: Sequence[dict[str, Any]], settings: dict[str, Any] | 
     base_f1 = float(baseline.f1[-1]) if baseline is not None else None
     base_at = f"{100 * baseline.share[-1]:.0f} %" if baseline is not None else ""
     title = (settings or {}).get("corpus", "benchmark")
-    lines = [f"# Active-learning benchmark: {title}", "", f"![learning curve]({PLOT_FILE})", ""]
+    lines = [f"# Active-learning benchmark: {title}", ""]
+    if curves:
+        lines += [f"![learning curve]({PLOT_FILE})", ""]
     if full:
         lines.append(f"Full-data reference F1: {np.mean(full):.4f} (seeds: "
                      f"{', '.join(f'{f:.4f}' for f in full)}); 99 % of it: {target:.4f}.")
@@ -158,18 +160,21 @@ def _hours(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def write_report(output: Path) -> tuple[Path, Path]:
-    """Rebuild ``learning_curve.png`` and ``summary.md`` in ``output`` from its results."""
+def write_report(output: Path) -> list[Path]:
+    """Rebuild ``summary.md`` in ``output`` from its results, and ``learning_curve.png``
+    once a run has finished (a full-data-only run has no curve, so no plot); the files
+    written."""
     rows = load_results(output)
     if not rows:
         raise ConfigError(f"No results in {output} yet.", fix="run the benchmark first.")
     settings_path = output / SETTINGS_FILE
     settings = json.loads(settings_path.read_text("utf8")) if settings_path.is_file() else None
     finished = finished_curves(rows)
-    pool_tokens = int(rows[-1]["pool_tokens"]) if rows else None
-    title = f"{(settings or {}).get('corpus', '')} — {(settings or {}).get('architecture', '')}"
-    plot = plot_learning_curves(finished[0], full_f1(rows), output / PLOT_FILE, title=title,
-                                pool_tokens=pool_tokens)
+    written = []
+    if finished[0]:
+        title = f"{(settings or {}).get('corpus', '')} — {(settings or {}).get('architecture', '')}"
+        written.append(plot_learning_curves(finished[0], full_f1(rows), output / PLOT_FILE,
+                                            title=title, pool_tokens=int(rows[-1]["pool_tokens"])))
     summary = output / SUMMARY_FILE
     summary.write_text(summary_markdown(rows, settings, finished), encoding="utf8")
-    return plot, summary
+    return [*written, summary]

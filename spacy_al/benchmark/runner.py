@@ -293,7 +293,8 @@ class Benchmark:
 
 def run_benchmark(settings: BenchmarkSettings, output: str | Path, progress: bool = True,
                   checkpoints: bool = True) -> Path:
-    """Run (or resume) a benchmark; write results.jsonl, learning_curve.png, summary.md.
+    """Run (or resume) a benchmark; write results.jsonl, summary.md and (with strategies)
+    selections.jsonl and learning_curve.png.
     ``checkpoints``: keep each continued-training run's latest round in
     ``<output>/.checkpoints`` so that resuming loads it instead of retraining."""
     return Benchmark(settings, Path(output), progress, checkpoints).run()

@@ -118,4 +118,5 @@ def benchmark_cli(
 
         require_gpu(gpu_id)
     folder = run_benchmark(settings, output, progress=progress, checkpoints=checkpoints)
-    typer.echo(f"Results in {folder}: results.jsonl, learning_curve.png, summary.md")
+    names = ("results.jsonl", "selections.jsonl", "learning_curve.png", "summary.md")
+    typer.echo(f"Results in {folder}: {', '.join(n for n in names if (folder / n).is_file())}")

@@ -69,18 +69,20 @@ def test_summary_and_plot(tmp_path: Path) -> None:
     for r in ROWS:
         log.append(r)
     plot, summary = write_report(tmp_path)
-    assert plot.stat().st_size > 1000 and summary.read_text().startswith("# Active-learning")
+    assert plot.name == "learning_curve.png" and plot.stat().st_size > 1000
+    assert summary.read_text().startswith("# Active-learning")
 
 
 def test_a_full_data_only_run_summarises_without_curve_tables(tmp_path: Path) -> None:
     log = JsonlLog(tmp_path / "results.jsonl")
     for r in ROWS[:2]:  # `-s "" --no-baseline --full`: the full-data rows alone
         log.append(r)
-    plot, summary = write_report(tmp_path)
+    (summary,) = write_report(tmp_path)  # no curve, so no plot
     text = summary.read_text()
     assert "Full-data reference F1: 0.8100 (seeds: 0.8000, 0.8200)" in text
     assert "AULC" not in text and "Round-to-round dips" not in text
-    assert "(2 rows)" in text and plot.is_file()
+    assert "(2 rows)" in text and "learning_curve.png" not in text
+    assert not (tmp_path / "learning_curve.png").exists()
 
 
 def test_a_truncated_last_line_is_cut_off(tmp_path: Path) -> None:
