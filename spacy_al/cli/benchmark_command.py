@@ -93,7 +93,9 @@ def benchmark_cli(
     the same command resumes where it stopped.
     """
     # imported here: matplotlib and seqeval would slow every `spacy-al` command
-    from ..benchmark.report import write_report
+    from ..benchmark.plot import PLOT_FILE
+    from ..benchmark.report import SUMMARY_FILE, write_report
+    from ..benchmark.results import RESULTS_FILE, SELECTIONS_FILE
     from ..benchmark.runner import run_benchmark
 
     if report_only:
@@ -118,5 +120,5 @@ def benchmark_cli(
 
         require_gpu(gpu_id)
     folder = run_benchmark(settings, output, progress=progress, checkpoints=checkpoints)
-    names = ("results.jsonl", "selections.jsonl", "learning_curve.png", "summary.md")
+    names = (RESULTS_FILE, SELECTIONS_FILE, PLOT_FILE, SUMMARY_FILE)
     typer.echo(f"Results in {folder}: {', '.join(n for n in names if (folder / n).is_file())}")
