@@ -23,7 +23,7 @@ from ..errors import ConfigError, SpacyALError
 from ._app import app
 from .db_commands import DbOption
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
