@@ -7,6 +7,7 @@ there is one) and *how to fix it*.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SpacyALError(ValueError):
@@ -21,6 +22,19 @@ class SpacyALError(ValueError):
         if fix:
             text += f" Fix: {fix}"
         super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the finished error (the worker process sends errors back): rebuilt
+        without calling ``__init__`` again, so the code is not prefixed a second time."""
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[SpacyALError], args: tuple[Any, ...],
+             state: dict[str, Any]) -> SpacyALError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class CorpusFormatError(SpacyALError):

@@ -94,7 +94,8 @@ class ModelLoop:
         kind, info = self._wait_ready(timeout)
         if kind == "error":
             self.worker.close()
-            raise ERRORS.get(info.get("type"), SpacyALError)(info["message"])
+            raise ERRORS.get(info.get("type"), SpacyALError)(info["message"],
+                                                             fix=info.get("fix"))
         self.labels = list(info["labels"])
         self.state = "scoring"
         self.worker.submit("pool", self.stream.items)  # an Arrow pool travels as its folder

@@ -58,7 +58,8 @@ def serve_jobs(
     try:
         service = ModelService(spec)
     except Exception as err:  # noqa: BLE001 - reported to the server, which raises it
-        put_result(("error", {"message": str(err), "fatal": True, "type": type(err).__name__}))
+        put_result(("error", {"message": getattr(err, "message", str(err)), "fatal": True,
+                              "fix": getattr(err, "fix", None), "type": type(err).__name__}))
         return
     put_result(("ready", {"labels": service.labels, "architecture": service.architecture}))
     pending: list[Message] = []
