@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (each registers its commands on app)
     annotate_command,
     benchmark_command,
     convert_command,
+    dataset_commands,
     db_commands,
     db_in_command,
     evaluate_command,

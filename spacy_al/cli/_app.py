@@ -9,6 +9,7 @@ app = typer.Typer(
     help="Active learning for named-entity recognition with spaCy.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help, as Prodigy's: flags without a "<bool>" metavar
 )
 
 

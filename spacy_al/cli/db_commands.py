@@ -86,10 +86,10 @@ def db_stats_cli(
         help="A dataset (default: list them all).", show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
-    """List the datasets of the database, or one dataset's answers per kind and session."""
-    from collections import Counter
-
+    """List the datasets of the database, or one dataset's answers per kind and session
+    (also: spacy-al stats)."""
     from ..store.database import connect
+    from ..store.dataset_report import dataset_stats
 
     database = connect(db)
     if dataset is None:
@@ -97,17 +97,12 @@ def db_stats_cli(
         for name in database.datasets:
             typer.echo(f"  {name:<30} {database.count(name):>7} answers")
         return
-    examples = database.get_dataset_examples(dataset)
-    kinds = dict(Counter(e.get("answer") for e in examples))
-    typer.echo(f"{dataset}: {len(examples)} answers {kinds}")
-    for session, count in sorted(Counter(e.get("_session_id") for e in examples).items()):
-        typer.echo(f"  {session}: {count}")
-    second = [e for e in examples if e.get("_answered_before_by")]
-    if second:
-        n_sentences = len({e.get("_input_hash") for e in second})
-        typer.echo(f"  second answers: {len(second)} answer(s) to {n_sentences} sentence(s) "
-                   "another session had answered first (feed_overlap off); data-to-spacy "
-                   "keeps the first")
+    try:
+        lines = dataset_stats(database, dataset).lines()
+    except SpacyALError as err:
+        raise _fail(err) from None
+    for line in lines:
+        typer.echo(line)
 
 
 @app.command("db-drop")
@@ -115,7 +110,8 @@ def db_drop_cli(
     dataset: Annotated[str, typer.Argument(help="Dataset to delete.")],
     db: DbOption = None,
 ) -> None:
-    """Delete a dataset (answers linked to no other dataset are deleted too)."""
+    """Delete a dataset or a session (answers linked to no other dataset are deleted too;
+    also: spacy-al drop)."""
     from ..store.database import connect
 
     if not connect(db).drop_dataset(dataset):

@@ -246,6 +246,13 @@ class Database:
 
     get_dataset = get_dataset_examples
 
+    def answer_times(self, name: str) -> list[tuple[float, int]]:
+        """``(first stored, input hash)`` of each answer of a dataset, oldest first."""
+        sql = ("SELECT e.created, e.input_hash FROM examples e JOIN links l ON "
+               "l.example_id = e.id JOIN datasets d ON d.id = l.dataset_id WHERE d.name = ? "
+               "ORDER BY e.created, e.id")
+        return [(float(row[0]), int(row[1])) for row in self._query(sql, (name,))]
+
     def count(self, name: str, *, session_id: str | None = None) -> int:
         where, params = _linked_to([name], session_id)
         sql = f"SELECT COUNT(*) FROM links l JOIN datasets d ON d.id = l.dataset_id WHERE {where}"
