@@ -25,7 +25,8 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 
 def outside_code_blocks(text: str) -> list[tuple[int, str]]:
     """The numbered lines of a Markdown text that are not inside a fenced code block."""
-    lines, fenced = [], False
+    lines: list[tuple[int, str]] = []
+    fenced = False
     for number, line in enumerate(text.splitlines(), start=1):
         if FENCE.match(line):
             fenced = not fenced
@@ -97,3 +98,27 @@ def test_the_checks_can_fail() -> None:
         REPO / "docs" / "benchmarks.md")
     assert not resolves(REPO / "docs" / "benchmarks.md", "benchmarks_al.md#no-such-heading")
     assert outside_code_blocks("a\n```\nb\n```\nc") == [(1, "a"), (5, "c")]
+
+
+def code_blocks(text: str) -> list[str]:
+    """The contents of a Markdown text's fenced code blocks, in order."""
+    blocks: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if FENCE.match(line):
+            if fenced:
+                blocks.append("\n".join(current).strip())
+            current, fenced = [], not fenced
+        elif fenced:
+            current.append(line)
+    return blocks
+
+
+def test_readme_quickstart_is_the_two_scripts_and_ci_runs_its_test_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf8")
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    assert code_blocks(quickstart) == ["bash scripts/run.sh", "bash scripts/test.sh"]
+    assert all((REPO / "scripts" / name).is_file() for name in ("run.sh", "test.sh"))
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    assert ci[-1] == "bash scripts/test.sh", "CI must run the README's test command"
