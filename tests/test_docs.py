@@ -88,6 +88,27 @@ def test_relative_links_resolve(path: Path) -> None:
     assert not broken, f"links to files or headings that do not exist: {broken}"
 
 
+def ragged_table_rows(text: str) -> list[int]:
+    """Numbers of the table rows whose cell count differs from their table's header."""
+    ragged: list[int] = []
+    header: int | None = None
+    for number, line in outside_code_blocks(text):
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = len(re.split(r"(?<!\\)\|", line.strip())) - 2
+        header = cells if header is None else header
+        if cells != header:
+            ragged.append(number)
+    return ragged
+
+
+@pytest.mark.parametrize("path", WRAPPED, ids=names(WRAPPED))
+def test_table_rows_match_their_header(path: Path) -> None:
+    ragged = ragged_table_rows(path.read_text(encoding="utf8"))
+    assert not ragged, f"{path.relative_to(REPO)}: rows {ragged} have a cell too many or few"
+
+
 def test_the_checks_can_fail() -> None:
     """Known answers for the two detectors the tests above rely on."""
     assert commit_like("rows at commit 3f46854 and `4ff72d270604`") == ["3f46854", "4ff72d270604"]
@@ -98,6 +119,8 @@ def test_the_checks_can_fail() -> None:
         REPO / "docs" / "benchmarks.md")
     assert not resolves(REPO / "docs" / "benchmarks.md", "benchmarks_al.md#no-such-heading")
     assert outside_code_blocks("a\n```\nb\n```\nc") == [(1, "a"), (5, "c")]
+    table = "| a | b |\n|---|---|\n| 1 \\| 2 | 3 |\n\n| x |\n| 1 | 2 |"
+    assert ragged_table_rows(table) == [6]
 
 
 def code_blocks(text: str) -> list[str]:
