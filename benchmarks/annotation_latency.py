@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,9 @@ from typing import Any
 import httpx
 import numpy as np
 
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_server import start_recipe, stop, wait_for_model  # noqa: E402 - after the path
+
 TARGET_P95_MS = 50.0
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,34 +56,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(args: argparse.Namespace, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [sys.executable, "-m", "spacy_al", "annotate", "ner.al-correct", "bench_latency",
-               args.model, args.source, "--update-every", str(args.update_every),
-               "--output", str(workdir / "model"), "--db", str(workdir / "bench.db"),
-               "--host", HOST, "--port", str(port)]
+    recipe = ["ner.al-correct", "bench_latency", args.model, args.source,
+              "--update-every", str(args.update_every), "--output", str(workdir / "model")]
     if args.limit:
-        command += ["--limit", str(args.limit)]
-    log = (workdir / "server.log").open("wb")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
-    url = f"http://{HOST}:{port}"
-    deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit((workdir / "server.log").read_text())
-        try:
-            if httpx.get(url + "/health", timeout=2, trust_env=False).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the server did not start in 900 s")
+        recipe += ["--limit", str(args.limit)]
+    return start_recipe(recipe, workdir)
 
 
 class Recorder:
@@ -149,16 +128,6 @@ async def run(args: argparse.Namespace, url: str) -> tuple[Recorder, float]:
     return rec, elapsed
 
 
-def wait_for_model(url: str, timeout: float = 900) -> dict[str, Any]:
-    """The model's stats once it is idle: the pool scored, no training in progress."""
-    deadline = time.monotonic() + timeout
-    while True:
-        model = httpx.get(url + "/progress", timeout=10, trust_env=False).json()["model"]
-        if model["state"] == "idle" or time.monotonic() > deadline:
-            return dict(model)
-        time.sleep(1)
-
-
 def report(args: argparse.Namespace, rec: Recorder, elapsed: float,
            model: dict[str, Any]) -> dict[str, Any]:
     during = [s for s in rec.samples if s["training"]]
@@ -211,8 +180,7 @@ def main(argv: list[str] | None = None) -> None:
             rec, elapsed = asyncio.run(run(args, url))
             model = wait_for_model(url)
         finally:
-            proc.terminate()
-            proc.wait(60)
+            stop(proc)
     result = report(args, rec, elapsed, model)
     print_table(result)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -39,11 +39,11 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
-from pool_file import RssWatch, pool_file  # noqa: E402 - after the path
+from live_server import HOST, free_port, model_stats, stop  # noqa: E402 - after the path
+from pool_file import RssWatch, pool_file  # noqa: E402
 
 from spacy_al.benchmark.hardware import describe_hardware  # noqa: E402
 
-HOST = "127.0.0.1"
 LABELS = "PER,ORG,LOC,MISC"
 TARGETS = {"rss_mb": 2048, "first_question_seconds": 60, "reranked_after_update_seconds": 60}
 
@@ -91,10 +91,6 @@ def first_questions(url: str, session: str, proc: subprocess.Popen[bytes] | None
     raise SystemExit(f"no question within {timeout:.0f} s")
 
 
-def model_stats(url: str) -> dict[str, Any]:
-    return dict(httpx.get(url + "/progress", timeout=30, trust_env=False).json()["model"])
-
-
 def answer_until_update(url: str, tasks: list[dict[str, Any]], n: int,
                         session: str = "bench") -> float:
     """Accept ``n`` questions (the model's spans as they are); return when the last went in."""
@@ -137,22 +133,6 @@ def wait_for_pool(url: str, first: int, n: int, began: float, timeout: float) ->
             return round(time.monotonic() - began, 2)
         time.sleep(0.5)
     return None
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -1,0 +1,238 @@
+"""``summary.md`` and plots of the live-loop benchmark from its rows (``live_loop.py``).
+
+Only runs listed in ``runs.jsonl`` count (their ``run_id``); rows of a run still going or
+cut short are counted as "in progress". Curves are means over seeds at each checkpoint,
+the per-seed range in brackets; between checkpoints they are read by linear
+interpolation (``spacy_al.benchmark.curves``), nothing is extrapolated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from live_costs import COST_MODELS, PRIMARY  # noqa: E402
+
+from spacy_al.benchmark.cells import MISSING, number_cell  # noqa: E402
+from spacy_al.benchmark.curves import f1_at, share_to_reach  # noqa: E402
+
+GROUP = ("commit", "variant", "pace", "answers")
+COLORS = {"al": "tab:blue", "random": "black"}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+class Run:
+    """One finished run: its checkpoints and the cumulative effort at each answer."""
+
+    def __init__(self, meta: dict[str, Any], checkpoints: list[dict[str, Any]],
+                 answers: list[dict[str, Any]]) -> None:
+        self.meta = meta
+        self.n = np.asarray([c["n"] for c in checkpoints], dtype=float)
+        self.f1 = np.asarray([c["f1"] for c in checkpoints], dtype=float)
+        answers = sorted(answers, key=lambda a: a["n"])
+        self.answered = len(answers)
+        self.cumulative = {field: np.cumsum([a[field] for a in answers]) for field in
+                           ("tokens", "corrections", "added", "removed", "relabelled")}
+        for name in COST_MODELS:
+            self.cumulative[name] = np.cumsum([a["seconds"][name] for a in answers])
+
+    def at(self, field: str, n: int) -> float | None:
+        series = self.cumulative[field]
+        return float(series[n - 1]) if 0 < n <= len(series) else None
+
+
+def load_runs(results: Path) -> tuple[list[Run], dict[str, int]]:
+    metas = {r["run_id"]: r for r in read_jsonl(results / "runs.jsonl")}
+    checkpoints: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in read_jsonl(results / "checkpoints.jsonl"):
+        checkpoints[row["run_id"]].append(row)
+    unfinished: dict[str, int] = {}
+    for row in read_jsonl(results / "answers.jsonl"):
+        answers[row["run_id"]].append(row)
+    for run_id, rows in answers.items():
+        if run_id not in metas:
+            first = rows[0]
+            unfinished[f"{first['corpus']} {first['order']} seed {first['seed']} "
+                       f"({first['pace']}, {first['variant']}, {first['commit']})"] = len(rows)
+    runs = [Run(meta, sorted(checkpoints[i], key=lambda c: c["n"]), answers[i])
+            for i, meta in metas.items()]
+    return runs, unfinished
+
+
+def mean_range(values: list[float], digits: int = 3) -> str:
+    if not values:
+        return MISSING
+    text = number_cell(float(np.mean(values)), digits)
+    if len(values) > 1:
+        text += f" ({number_cell(min(values), digits)}–{number_cell(max(values), digits)})"
+    return text
+
+
+def f1_of(runs: list[Run], n: int) -> list[float]:
+    return [float(r.f1[list(r.n).index(n)]) for r in runs if n in r.n]
+
+
+def mean_curve(runs: list[Run], checkpoints: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Checkpoints every run reached, and the mean F1 there."""
+    common = [n for n in checkpoints if all(n in r.n for r in runs)]
+    return np.asarray(common, float), np.asarray([np.mean(f1_of(runs, n)) for n in common])
+
+
+def savings(al: list[Run], random: list[Run], checkpoints: list[int]) -> dict[str, Any]:
+    """Answers and estimated seconds AL needs to reach random's last-checkpoint F1."""
+    n_r, f1_r = mean_curve(random, checkpoints)
+    n_a, f1_a = mean_curve(al, checkpoints)
+    if not len(n_r) or not len(n_a):
+        return {}
+    last = int(n_r[-1])
+    target = float(f1_r[-1])
+    reach = share_to_reach(n_a, f1_a, target)
+    out: dict[str, Any] = {"at": last, "target": target, "answers": reach}
+    for name in COST_MODELS:
+        random_s = np.mean([r.at(name, last) or np.nan for r in random])
+        if reach is None:
+            out[name] = None
+            continue
+        al_s = [f1_at(np.arange(1, len(r.cumulative[name]) + 1, dtype=float),
+                      r.cumulative[name], reach) for r in al]
+        known = [s for s in al_s if s is not None]
+        out[name] = float(np.mean(known)) / float(random_s) if known else None
+    return out
+
+
+def group_runs(runs: Iterable[Run]) -> dict[tuple[Any, ...], dict[str, dict[str, list[Run]]]]:
+    groups: dict[tuple[Any, ...], dict[str, dict[str, list[Run]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list)))
+    for run in runs:
+        meta = run.meta
+        groups[tuple(meta[k] for k in GROUP)][meta["corpus"]][meta["order"]].append(run)
+    return groups
+
+
+def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[int]
+                  ) -> list[str]:
+    shown = [n for n in checkpoints if any(n in r.n for rs in orders.values() for r in rs)]
+    lines = ["| corpus | order | seeds | " + " | ".join(f"F1 @{n}" for n in shown)
+             + " | tokens | corrections (added/removed/relabelled) | est. hours ("
+             + " / ".join(COST_MODELS) + ") |",
+             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|"]
+    for order in ("al", "random"):
+        runs = orders.get(order, [])
+        if not runs:
+            continue
+        last = min(r.answered for r in runs)
+
+        def total(field: str, runs: list[Run] = runs, last: int = last) -> list[float]:
+            return [v for r in runs if (v := r.at(field, last)) is not None]
+
+        fixes = "/".join(number_cell(float(np.mean(total(f))), 0)
+                         for f in ("added", "removed", "relabelled"))
+        hours = " / ".join(number_cell(float(np.mean(total(m))) / 3600, 2) for m in COST_MODELS)
+        cells = [mean_range(f1_of(runs, n)) for n in shown]
+        lines.append(f"| {corpus} | {order} | {len(runs)} | " + " | ".join(cells)
+                     + f" | {number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
+                     + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} |")
+    return lines
+
+
+def finding(corpus: str, orders: dict[str, list[Run]], checkpoints: list[int]) -> str | None:
+    if not orders.get("al") or not orders.get("random"):
+        return None
+    found = savings(orders["al"], orders["random"], checkpoints)
+    if not found:
+        return None
+    seeds = f"{len(orders['al'])}/{len(orders['random'])} seeds (AL/random)"
+    if found["answers"] is None:
+        return (f"**{corpus}**: AL order does not reach random's {found['at']}-answer F1 "
+                f"({found['target']:.3f}) within its checkpoints; {seeds}.")
+    ratios = ", ".join(f"{name} {number_cell(found[name], 2)}" for name in COST_MODELS)
+    return (f"**{corpus}**: AL order reaches random's {found['at']}-answer F1 "
+            f"({found['target']:.3f}) at {found['answers']:.0f} answers "
+            f"({found['answers'] / found['at']:.2f}× the answers) and at this share of "
+            f"random's estimated seconds: {ratios}; {seeds}.")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "default"
+
+
+def plot_corpus(corpus: str, orders: dict[str, list[Run]], path: Path, title: str) -> None:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110, sharey=True)
+    for order, runs in orders.items():
+        color = COLORS.get(order, "tab:orange")
+        for i, run in enumerate(runs):
+            hours = [(run.at(PRIMARY.name, int(n)) or np.nan) / 3600 for n in run.n]
+            label = f"{order} ({len(runs)} seeds)" if i == 0 else None
+            left.plot(run.n, run.f1, marker="o", markersize=3, color=color, alpha=0.7,
+                      linestyle="--" if order == "random" else "-", label=label)
+            right.plot(hours, run.f1, marker="o", markersize=3, color=color, alpha=0.7,
+                       linestyle="--" if order == "random" else "-")
+    left.set_xlabel("answers")
+    right.set_xlabel(f"estimated annotation hours ({PRIMARY.name})")
+    left.set_ylabel("test F1 (seqeval, entity-level micro)")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    left.legend(loc="lower right", fontsize=8)
+    fig.suptitle(f"{corpus}: {title}", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_report(results: Path, out: Path) -> Path:
+    runs, unfinished = load_runs(results)
+    checkpoints = sorted({int(n) for r in runs for n in r.n})
+    findings: list[str] = []
+    body: list[str] = []
+    for group, corpora in sorted(group_runs(runs).items(), key=lambda g: str(g[0])):
+        commit, variant, pace, answers = group
+        title = f"commit {commit}, variant {variant!r}, pace {pace}, {answers} answers"
+        body += ["", f"### {title}", ""]
+        table: list[str] = []
+        plots: list[str] = []
+        for corpus, orders in sorted(corpora.items()):
+            lines = corpus_tables(corpus, orders, checkpoints)
+            table += lines if not table else lines[2:]
+            if (text := finding(corpus, orders, checkpoints)) is not None:
+                findings.append(f"- {text} ({title})")
+            name = f"{slug(corpus)}_{slug(pace)}_{slug(variant)}_{slug(str(commit))}.png"
+            plot_corpus(corpus, orders, out / name, title)
+            plots.append(f"![{corpus}]({name})")
+        body += table + [""] + plots
+        walls = [r.meta["wall_seconds"] / 60 for rs in corpora.values() for o in rs.values()
+                 for r in o]
+        body.append(f"\nWall time per run: {mean_range(walls, 1)} min "
+                    f"({len(walls)} runs; {runs[0].meta['hardware'] if runs else ''}).")
+    head = ["# Live-loop benchmark: AL order against random order through the real server",
+            "", "Written by `python benchmarks/live_loop.py report`; how the runs are made: "
+            "the docstring of `benchmarks/live_loop.py`.", "", "## Findings", ""]
+    head += findings or ["- No corpus has finished runs of both orders yet."]
+    if unfinished:
+        head += ["", "In progress (answers so far): "
+                 + "; ".join(f"{k}: {v}" for k, v in sorted(unfinished.items()))]
+    head += ["", "## Cost models (seconds per sentence = a·tokens + b·corrections + c)", ""]
+    head += [f"- `{m.name}`: a = {m.a}, b = {m.b}, c = {m.c}. {m.source}."
+             for m in COST_MODELS.values()]
+    head += ["", "## Results", "", "F1: mean over seeds (per-seed range). tokens, corrections "
+             "and hours: cumulative at the last answer every seed of the row reached."]
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "summary.md"
+    path.write_text("\n".join(head + body) + "\n", encoding="utf8")
+    return path

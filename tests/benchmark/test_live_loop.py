@@ -1,0 +1,127 @@
+"""The live-loop benchmark (benchmarks/live_loop.py): known answers for the corrections,
+the cost model and its fit, and one real run of the real server on a tiny pool that
+writes its rows and resumes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from live_costs import (  # noqa: E402
+    RINGGER_2008,
+    SHOWN_KEY,
+    TIME_KEY,
+    Corrections,
+    answer_costs,
+    corrections,
+    fit_cost_model,
+    timed_answers,
+)
+
+SCRIPT = REPO / "benchmarks" / "live_loop.py"
+
+
+def span(start: int, end: int, label: str) -> dict[str, Any]:
+    return {"token_start": start, "token_end": end, "label": label}
+
+
+def test_corrections_count_additions_removals_and_relabellings() -> None:
+    shown = [span(0, 1, "PER"), span(3, 3, "ORG"), span(5, 6, "LOC"), span(8, 8, "MISC")]
+    gold = [span(0, 1, "PER"), span(3, 3, "LOC"), span(5, 5, "LOC"), span(10, 11, "ORG")]
+    # kept: 0-1 PER; relabelled: 3 ORG->LOC; a boundary fix 5-6 -> 5: one removal, one
+    # addition; 8 MISC removed; 10-11 ORG added
+    assert corrections(shown, gold) == Corrections(added=2, removed=2, relabelled=1)
+    assert corrections(shown, gold).total == 5
+
+
+def test_corrections_of_an_empty_pre_annotation_and_of_a_perfect_one() -> None:
+    gold = [span(0, 0, "PER"), span(2, 4, "ORG")]
+    assert corrections([], gold) == Corrections(added=2)
+    assert corrections(gold, gold).total == 0
+    assert corrections(gold, []) == Corrections(removed=2)
+
+
+def test_the_published_cost_model_gives_known_seconds() -> None:
+    # 20 tokens, 3 corrections: 3.795 * 20 + 5.387 * 3 + 12.57 = 104.631 s
+    assert RINGGER_2008.seconds(20, 3) == pytest.approx(104.631)
+    costs = answer_costs(20, Corrections(added=1, removed=1, relabelled=1))
+    assert costs["ringger2008"] == pytest.approx(104.631)
+    assert costs["corrections_x3"] == pytest.approx(104.631 + 2 * 5.387 * 3)
+
+
+def test_the_fit_recovers_known_coefficients() -> None:
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(3, 60, size=200)
+    fixes = rng.integers(0, 8, size=200)
+    seconds = 2.5 * tokens + 7.0 * fixes + 9.0
+    fit = fit_cost_model(tokens.tolist(), fixes.tolist(), seconds.tolist())
+    assert (fit.model.a, fit.model.b, fit.model.c) == pytest.approx((2.5, 7.0, 9.0), abs=1e-3)
+    assert fit.r2 == pytest.approx(1.0) and fit.n == 200
+    noisy = seconds + rng.normal(0, 5, size=200)
+    rough = fit_cost_model(tokens.tolist(), fixes.tolist(), noisy.tolist())
+    assert rough.model.a == pytest.approx(2.5, abs=0.2)
+    assert rough.model.b == pytest.approx(7.0, abs=1.0)
+    assert 0.9 < rough.r2 < 1.0 and 3 < rough.rmse < 7
+
+
+def test_the_fit_refuses_fewer_answers_than_coefficients() -> None:
+    with pytest.raises(ValueError, match="at least 3"):
+        fit_cost_model([1, 2], [0, 1], [3.0, 4.0])
+
+
+def test_timed_answers_read_only_accepted_timed_answers() -> None:
+    tokens = [{"text": w} for w in "Anna met Bob".split()]
+    answers: list[dict[str, Any]] = [
+        {"answer": "accept", "tokens": tokens, "spans": [span(0, 0, "PER"), span(2, 2, "PER")],
+         SHOWN_KEY: [span(0, 0, "PER")], TIME_KEY: 4500},
+        {"answer": "accept", "tokens": tokens, "spans": [span(0, 0, "PER")], TIME_KEY: 2000},
+        {"answer": "reject", "tokens": tokens, "spans": [], TIME_KEY: 900},
+        {"answer": "accept", "tokens": tokens, "spans": []},
+    ]
+    # without the shown spans every span of the answer was added (from scratch)
+    assert timed_answers(answers) == ([3, 3], [1, 1], [4.5, 2.0])
+
+
+def run_script(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=REPO)
+
+
+@pytest.mark.slow
+def test_a_real_run_writes_its_rows_and_a_rerun_resumes(tmp_path: Path) -> None:
+    """The real server and worker on 60 WikiGold sentences (bundled), 12 fast answers."""
+    results = tmp_path / "results"
+    args = ("run", "--corpus", "wikigold", "--order", "al", "--seeds", "0", "--pace", "fast",
+            "--answers", "12", "--checkpoints", "5", "12", "--pool-sample", "60",
+            "--test-sample", "20", "--results", str(results), "--", "--update-every", "5")
+    done = run_script(*args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers = [json.loads(line) for line in (results / "answers.jsonl").open()]
+    assert [a["n"] for a in answers] == list(range(1, 13))
+    for row in answers:
+        assert row["corpus"] == "wikigold-p60-t20" and row["variant"] == "--update-every 5"
+        assert row["corrections"] == row["added"] + row["removed"] + row["relabelled"]
+        assert row["seconds"]["ringger2008"] == pytest.approx(
+            RINGGER_2008.seconds(row["tokens"], row["corrections"]), abs=1e-3)
+    checkpoints = [json.loads(line) for line in (results / "checkpoints.jsonl").open()]
+    assert [c["n"] for c in checkpoints] == [5, 12]
+    assert all(0.0 <= c["f1"] <= 1.0 and c["test_sentences"] == 20 for c in checkpoints)
+    assert len((results / "runs.jsonl").read_text().splitlines()) == 1
+    assert "wikigold-p60-t20" in (results / "summary.md").read_text()
+
+    again = run_script(*args)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len((results / "answers.jsonl").read_text().splitlines()) == 12  # skipped
+    assert len((results / "runs.jsonl").read_text().splitlines()) == 1
