@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (each registers its commands on app)
     iaa_command,
     score_command,
     train_command,
+    train_curve_command,
 )
 from ._app import app
 

@@ -10,10 +10,10 @@ import srsly
 from typer.testing import CliRunner
 
 from spacy_al.cli import app
-from spacy_al.cli.train_command import default_config, train
 from spacy_al.errors import ConfigError
 from spacy_al.store.database import Database
 from spacy_al.store.importer import import_file
+from spacy_al.training.pipeline_training import default_config, split_eval_names, train
 from tests.conftest import TRAIN_DATA
 
 STEPS = ["--training.max_steps", "40", "--training.eval_frequency", "20"]
@@ -33,7 +33,7 @@ def db(tmp_path: Path) -> Database:
 
 def test_train_cli_writes_a_pipeline_that_predicts(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", str(out), "--ner", "news", "--eval", "news",
+    result = CliRunner().invoke(app, ["train", str(out), "--ner", "news,eval:news",
                                       "--db", str(db.path), *STEPS])
     assert result.exit_code == 0, result.output
     assert "Best model:" in result.output and "ents_f" in result.output
@@ -68,3 +68,69 @@ def test_train_errors(db: Database, tmp_path: Path) -> None:
         train(tmp_path / "x", ["news"], eval_split=0.0, db=db.path)
     with pytest.raises(ConfigError, match="not a spaCy pipeline folder"):
         train(tmp_path / "x", ["news"], base_model=tmp_path, db=db.path)
+
+
+def test_eval_prefix_names_the_evaluation_datasets(db: Database, tmp_path: Path) -> None:
+    assert split_eval_names(["a", "eval:b", "c"]) == (["a", "c"], ["b"])
+    with pytest.raises(ConfigError, match="empty dataset name after 'eval:'"):
+        split_eval_names(["a", "eval:"])
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "x"), "--ner",
+                                      "news,eval:missing", "--db", str(db.path)])
+    assert result.exit_code == 1
+    assert "Dataset 'missing' is not in" in result.output and "eval:" not in result.output
+
+
+def tiny_ner_pipeline(folder: Path) -> Path:
+    """A plain spaCy pipeline (spacy.blank + ner, a few updates): no al_ner, no download."""
+    from spacy.training import Example
+    from thinc.api import fix_random_seed
+
+    fix_random_seed(0)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner")
+    examples = [Example.from_dict(nlp.make_doc(text), {"entities": spans})
+                for text, spans in TRAIN_DATA]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(20):
+        nlp.update(examples, sgd=optimizer)
+    nlp.to_disk(folder)
+    return folder
+
+
+def test_any_pipeline_with_ner_is_a_base_model(db: Database, tmp_path: Path) -> None:
+    base = tiny_ner_pipeline(tmp_path / "plain")
+    out = tmp_path / "further"
+    result = train(out, ["news", "eval:news"], base_model=base, db=db.path,
+                   overrides={"training.max_steps": 10, "training.eval_frequency": 5})
+    assert "ents_f" in result
+    nlp = spacy.load(out / "model-best")
+    assert nlp.pipe_names == ["ner"]
+    assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
+    blank = tmp_path / "blank"
+    spacy.blank("en").to_disk(blank)
+    with pytest.raises(ConfigError, match="has no al_ner or ner component"):
+        train(tmp_path / "x", ["news"], base_model=blank, db=db.path)
+
+
+def test_train_curve_prints_each_step_and_a_verdict(db: Database, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["train-curve", "--ner", "news,eval:news",
+                                      "--n-samples", "2", "--db", str(db.path),
+                                      "--training.max_steps", "10",
+                                      "--training.eval_frequency", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Training 2 times with 50%, 100% of the data" in result.output
+    table = result.output[result.output.index("Evaluated on 4 sentences"):]
+    assert " 50% " in table and "100% " in table
+    assert "Accuracy improved in the last sample" in table or "did not improve" in table
+
+
+def test_curve_verdict_follows_the_last_step() -> None:
+    from spacy_al.training.train_curve import CurveStep, TrainCurve, fractions_of
+
+    assert fractions_of(4) == [0.25, 0.5, 0.75, 1.0]
+    up = TrainCurve([CurveStep(0.5, 2, 0.30), CurveStep(1.0, 4, 0.50)], 4)
+    flat = TrainCurve([CurveStep(0.5, 2, 0.50), CurveStep(1.0, 4, 0.40)], 4)
+    assert up.improved_last and not flat.improved_last
+    assert up.lines()[1:] == ["  50%          2          0.300 ▲",
+                              " 100%          4          0.500 ▲"]
+    assert flat.lines()[2].endswith("▼") and "did not improve" in flat.verdict()
