@@ -1,7 +1,8 @@
 """``spacy-al convert``: any supported corpus -> a spaCy DocBin (``.spacy``).
 
-The loader is detected from the content (``--loader auto``, the same detection as
-``annotate`` and ``benchmark``) or named: text, jsonl, conll, ontonotes, spacy, hf.
+The source is read as every command reads one (:func:`spacy_al.corpora.read_source`,
+the flags of :mod:`.source_flags`): ``--loader auto`` detects the format and a column
+file's layout from the content.
 """
 
 from __future__ import annotations
@@ -13,65 +14,33 @@ import typer
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
-from ..corpora import group_documents, read_docs, resolve_loader
+from ..corpora import group_documents, read_source
+from ..corpora.options import SourceOptions, from_mapping
 from ..corpora.stats import CorpusCounter
-from ..errors import ConfigError, SpacyALError
+from ..errors import SpacyALError
 from ._app import app
-
-_SEPARATORS = {"tab": "\t", "\\t": "\t", "space": " ", "whitespace": None, "auto": None, "": None}
-_DEFAULTS: dict[str, Any] = {
-    "token_col": 0, "tag_col": -1, "sep": None, "scheme": "auto", "strict": True,
-    "split": None, "tokens_column": None, "tags_column": None, "text_column": None,
-}
-_ACCEPTED = {
-    "conll": ("token_col", "tag_col", "sep", "scheme", "strict"),
-    "hf": ("split", "tokens_column", "tags_column", "text_column", "scheme", "strict"),
-}
-
-
-def parse_sep(value: str | None) -> str | None:
-    """``TAB``/``\\t`` -> tab, ``SPACE`` -> space; ``auto``/``whitespace``/None -> None."""
-    if value is None:
-        return None
-    return _SEPARATORS.get(value.lower(), value)
+from .source_flags import with_source_options
 
 
 def convert(
     input_path: str | Path,
     output_path: str | Path,
+    source_options: SourceOptions | None = None,
     *,
-    format: str = "auto",
-    loader: str | None = None,
-    token_col: int = 0,
-    tag_col: int = -1,
-    sep: str | None = None,
-    scheme: str = "auto",
-    strict: bool = True,
     docs_per_sentence: bool = False,
-    **hf_options: str | None,
+    **options: Any,
 ) -> dict[str, Any]:
     """Convert a corpus to a DocBin and return its counts (see ``corpus_stats``).
 
     By default the sentences of one source document (``-DOCSTART-`` in CoNLL, ``#begin
     document`` in OntoNotes) become one Doc with sentence boundaries; sentences outside
     any marked document stay single Docs. ``docs_per_sentence`` writes one Doc per
-    sentence. The CoNLL layout options are only accepted for CoNLL input; ``hf_options``
-    (``split``, ``tokens_column``, ``tags_column``, ``text_column``) for ``hf`` only.
+    sentence. ``options``: Python keyword names of the source options (``loader``,
+    ``token_col``, ``tag_col``, ``sep``, ``scheme``, ``strict``, ``split``, ...), when
+    ``source_options`` is not given.
     """
-    fmt = resolve_loader(input_path, format, loader)
-    given = {"token_col": token_col, "tag_col": tag_col, "sep": sep, "scheme": scheme,
-             "strict": strict, **hf_options}
-    unknown = sorted(set(given) - set(_DEFAULTS))
-    if unknown:
-        raise TypeError(f"convert() got unknown options {unknown}")
-    accepted = _ACCEPTED.get(fmt, ())
-    changed = sorted(k for k, v in given.items() if _DEFAULTS[k] != v and k not in accepted)
-    if changed:
-        raise ConfigError(f"option(s) {', '.join(changed)} do not apply to {fmt} input.",
-                          fix="Drop those options or pass the --loader they belong to "
-                          "(conll: columns, sep; hf: split, columns).")
-    options: dict[str, Any] = {k: v for k, v in given.items() if k in accepted}
-    docs = read_docs(input_path, Vocab(), loader=fmt, **options)
+    chosen = source_options or from_mapping(options)
+    docs = read_source(input_path, Vocab(), chosen)
     if not docs_per_sentence:
         docs = group_documents(docs)
     counter = CorpusCounter()
@@ -85,44 +54,19 @@ def convert(
 
 
 @app.command("convert")
+@with_source_options
 def convert_cli(
     input_path: Annotated[Path, typer.Argument(help="Corpus file (or OntoNotes / datasets "
                                                "folder, or with --loader hf a hub name).")],
     output_path: Annotated[Path, typer.Argument(help="Output DocBin, e.g. train.spacy.")],
-    loader: Annotated[str, typer.Option(
-        "--loader", "-lo", help="auto (from the content), text, jsonl, conll, ontonotes, "
-        "spacy or hf.")] = "auto",
-    format: Annotated[str, typer.Option(
-        "--format", "-f", help="Older name of --loader.")] = "auto",
-    token_col: Annotated[int, typer.Option(
-        "--token-col", help="CoNLL: token column (0-based).")] = 0,
-    tag_col: Annotated[int, typer.Option(
-        "--tag-col", help="CoNLL: tag column (-1 = last).")] = -1,
-    sep: Annotated[str, typer.Option(
-        "--sep", help="CoNLL: column separator: auto (any whitespace), TAB, SPACE.")] = "auto",
-    scheme: Annotated[str, typer.Option(
-        "--scheme", help="CoNLL: auto, IOB1, IOB2 (BIO), IO, BILUO (BIOES).")] = "auto",
-    strict: Annotated[bool, typer.Option(
-        "--strict/--repair", help="CoNLL: fail on invalid tag sequences, or repair them.")] = True,
+    source_options: SourceOptions,
     docs_per_sentence: Annotated[bool, typer.Option(
         "--docs-per-sentence", help="One Doc per sentence instead of per document.")] = False,
-    split: Annotated[str | None, typer.Option(
-        "--split", help="hf: the split to read (default: train).")] = None,
-    tokens_column: Annotated[str | None, typer.Option(
-        "--tokens-column", help="hf: tokens column (default: tokens).")] = None,
-    tags_column: Annotated[str | None, typer.Option(
-        "--tags-column", help="hf: tags column (default: ner_tags).")] = None,
-    text_column: Annotated[str | None, typer.Option(
-        "--text-column", help="hf: text column, when there are no tokens.")] = None,
 ) -> None:
     """Convert a corpus (CoNLL, OntoNotes, JSONL, text, Hugging Face) to a spaCy DocBin."""
     try:
-        stats = convert(input_path, output_path, format=format,
-                        loader=None if loader == "auto" else loader, token_col=token_col,
-                        tag_col=tag_col, sep=parse_sep(sep), scheme=scheme, strict=strict,
-                        docs_per_sentence=docs_per_sentence, split=split,
-                        tokens_column=tokens_column, tags_column=tags_column,
-                        text_column=text_column)
+        stats = convert(input_path, output_path, source_options,
+                        docs_per_sentence=docs_per_sentence)
     except SpacyALError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(code=1) from None

@@ -15,23 +15,40 @@ from ._docs import DOCUMENT_KEY, SOURCE_KEY, group_documents, merge_sentences
 from ._io import first_content_line, iter_lines
 from .conll import detect_conll_scheme, read_conll
 from .detection import detect_format
-from .dispatch import FORMATS, LOADERS, read_docbin, read_docs, read_text, resolve_loader
+from .dispatch import (
+    FORMATS,
+    LOADERS,
+    Resolved,
+    read_docbin,
+    read_docs,
+    read_source,
+    read_text,
+    resolve,
+    resolve_loader,
+)
+from .formats import SourceFormat, loader_names, register_format
 from .hf_datasets import read_hf
 from .jsonl import read_jsonl
 from .ontonotes import read_ontonotes
+from .options import OPTION_FLAGS, SourceOptions
 from .stats import corpus_stats
 
 __all__ = [
     "DOCUMENT_KEY",
     "FORMATS",
     "LOADERS",
+    "OPTION_FLAGS",
+    "Resolved",
     "SOURCE_KEY",
+    "SourceFormat",
+    "SourceOptions",
     "corpus_stats",
     "detect_conll_scheme",
     "detect_format",
     "first_content_line",
     "group_documents",
     "iter_lines",
+    "loader_names",
     "merge_sentences",
     "read_conll",
     "read_docbin",
@@ -39,6 +56,9 @@ __all__ = [
     "read_hf",
     "read_jsonl",
     "read_ontonotes",
+    "read_source",
     "read_text",
+    "register_format",
+    "resolve",
     "resolve_loader",
 ]

@@ -28,24 +28,13 @@ from spacy.vocab import Vocab
 from ..errors import CorpusFormatError
 from ._docs import make_doc
 from ._io import iter_lines
+from .layout import Layout, split_cells
 from .tags import SchemeScan, Tag, TagSequenceError, decode, normalize_scheme, parse_tag
 
 logger = logging.getLogger(__name__)
 
 DOCSTART = "-DOCSTART-"
 _TAG_FIX = "Tags must be O or PREFIX-TYPE with PREFIX one of B, I, L, U, E, S (e.g. B-PER)."
-
-
-@dataclass(frozen=True)
-class ConllLayout:
-    """Where tokens and tags are: resolved column indexes and the file's column count."""
-
-    token_col: int
-    tag_col: int
-    sep: str | None
-    comment_prefix: str | None
-    columns: int
-    first_line: int
 
 
 @dataclass
@@ -83,7 +72,8 @@ def read_conll(
             fix="Use one of auto, IOB1, IOB2 (BIO), IO, BILUO (BIOES).",
         )
     if sep == "":
-        raise CorpusFormatError(path, None, "sep must not be empty.", fix="Use None or '\\t'.")
+        raise CorpusFormatError(path, None, "the separator is empty.",
+                                fix="Pass --sep auto, --sep tab or --sep space.")
     return _read(path, vocab, (token_col, tag_col, sep, comment_prefix), canonical, strict)
 
 
@@ -123,21 +113,11 @@ def _read(
         yield make_doc(vocab, sentence.words, spans, source, sentence.document)
 
 
-def _scan(path: Path, layout: ConllLayout) -> SchemeScan:
+def _scan(path: Path, layout: Layout) -> SchemeScan:
     scan = SchemeScan()
     for sentence in iter_sentences(path, layout):
         scan.add(sentence.tags)
     return scan
-
-
-def _split(line: str, sep: str | None) -> list[str]:
-    """Cells of a line; with an explicit ``sep`` each cell is stripped of surrounding spaces."""
-    if sep is None:
-        return line.split()
-    cells = line.split(sep)
-    if " " in line or (sep != "\t" and "\t" in line):
-        return [cell.strip() for cell in cells]
-    return cells
 
 
 def _is_docstart(fields: list[str], token_col: int) -> bool:
@@ -147,39 +127,41 @@ def _is_docstart(fields: list[str], token_col: int) -> bool:
 
 def find_layout(
     path: Path, token_col: int, tag_col: int, sep: str | None, comment_prefix: str | None
-) -> ConllLayout:
+) -> Layout:
     """Resolve the columns from the first token line (not blank, comment or ``-DOCSTART-``)."""
     last = 0
     for number, line in iter_lines(path):
         last = number
         if not line.strip() or (comment_prefix and line.startswith(comment_prefix)):
             continue
-        fields = _split(line, sep)
+        fields = split_cells(line, sep)
         if _is_docstart(fields, token_col):
             continue
         n = len(fields)
-        token, tag = _resolve(path, number, n, token_col, "token_col"), _resolve(
-            path, number, n, tag_col, "tag_col")
+        token, tag = _resolve(path, (number, line), n, token_col, "--token-col"), _resolve(
+            path, (number, line), n, tag_col, "--tag-col")
         if token == tag:
-            raise CorpusFormatError(path, number, f"token_col and tag_col both name column {tag}.",
-                                    fix="Point token_col and tag_col at different columns.")
-        return ConllLayout(token, tag, sep, comment_prefix, n, number)
+            raise CorpusFormatError(path, number, f"--token-col and --tag-col both name "
+                                    f"column {tag}.", fix="Pass different columns to "
+                                    "--token-col and --tag-col (0-based).")
+        return Layout(token, tag, sep, n, comment_prefix, number)
     where = "the file is empty" if last == 0 else f"none of its {last} lines is a token line"
     raise CorpusFormatError(path, None, f"no sentences found: {where}.",
                             fix="Check the path; token lines look like `EU B-ORG`.")
 
 
-def _resolve(path: Path, number: int, n: int, col: int, name: str) -> int:
+def _resolve(path: Path, where: tuple[int, str], n: int, col: int, name: str) -> int:
+    number, line = where
     if not -n <= col < n:
         raise CorpusFormatError(
-            path, number, f"{name}={col} but the line has {n} column(s).",
-            fix="Pass token_col/tag_col (0-based, negative from the end) and sep to match "
-            "the file; sep='\\t' if tokens contain spaces.",
+            path, number, f"{name} {col} names no column: the line has {n} column(s): {line!r}.",
+            fix=f"Pass --token-col and --tag-col between 0 and {n - 1} (negative from the "
+            "end), and --sep tab if tokens contain spaces.",
         )
     return col % n
 
 
-def iter_sentences(path: Path, layout: ConllLayout) -> Iterator[_Sentence]:
+def iter_sentences(path: Path, layout: Layout) -> Iterator[_Sentence]:
     """Sentences of a CoNLL file as token lines, words and parsed tags, checked."""
     sentence = _Sentence()
     document: str | None = None
@@ -187,7 +169,7 @@ def iter_sentences(path: Path, layout: ConllLayout) -> Iterator[_Sentence]:
     columns, token_col, tag_col = layout.columns, layout.token_col, layout.tag_col
     lines, words, tags = sentence.lines, sentence.words, sentence.tags
     for number, line in iter_lines(path):
-        fields = line.split() if sep is None else _split(line, sep)
+        fields = line.split() if sep is None else split_cells(line, sep)
         is_docstart = DOCSTART in line and _is_docstart(fields, token_col)
         if is_docstart or not fields or (sep is not None and not line.strip()):
             if words:
@@ -211,31 +193,35 @@ def iter_sentences(path: Path, layout: ConllLayout) -> Iterator[_Sentence]:
         yield sentence
 
 
-def _is_token_line(fields: list[str], layout: ConllLayout) -> bool:
+def _is_token_line(fields: list[str], layout: Layout) -> bool:
     return len(fields) == layout.columns and parse_tag(fields[layout.tag_col]) is not None
 
 
 def _token_error(
-    path: Path, number: int, line: str, fields: list[str], layout: ConllLayout
+    path: Path, number: int, line: str, fields: list[str], layout: Layout
 ) -> NoReturn:
     if len(fields) != layout.columns:
         raise CorpusFormatError(
             path, number,
             f"expected {layout.columns} columns (as on line {layout.first_line}), "
             f"found {len(fields)}: {line!r}.",
-            fix="Give every token line the same columns; use sep='\\t' if tokens contain "
-            "spaces, and a blank line (not spaces) between sentences.",
+            fix="Give every token line the same columns, with a blank line (not spaces) "
+            "between sentences; pass --sep tab if tokens contain spaces.",
         )
     if parse_tag(fields[layout.tag_col]) is None:
         raise CorpusFormatError(
-            path, number, f"unknown tag {fields[layout.tag_col]!r} in column {layout.tag_col}.",
+            path, number, f"unknown tag {fields[layout.tag_col]!r} in column {layout.tag_col} "
+            f"(--tag-col) of {line!r}.",
             fix=_tag_fix(fields, layout),
         )
     raise CorpusFormatError(path, number, "empty token.", fix="Remove the empty column.")
 
 
-def _tag_fix(fields: list[str], layout: ConllLayout) -> str:
+def _tag_fix(fields: list[str], layout: Layout) -> str:
     if parse_tag(fields[layout.token_col]) is not None:
         return (f"Column {layout.token_col} looks like the tag column: the tag may come first; "
-                f"pass token_col={layout.tag_col}, tag_col={layout.token_col}.")
+                f"pass --token-col {layout.tag_col} --tag-col {layout.token_col}.")
+    tags = [i for i, cell in enumerate(fields) if parse_tag(cell) is not None]
+    if tags:
+        return f"Column {tags[-1]} holds a tag here: pass --tag-col {tags[-1]}. {_TAG_FIX}"
     return _TAG_FIX

@@ -1,25 +1,24 @@
 """The one content-based format detection: which loader reads a file or folder.
 
-Used by ``annotate`` sources, ``convert``, ``db-in`` and :func:`read_docs` (``benchmark``,
-``evaluate``). The rules, in order:
+Used by every command through :func:`spacy_al.corpora.read_source`. The rules, in order:
 
-1. A folder: ``*_conll`` files -> ``ontonotes``; a ``datasets`` ``save_to_disk`` folder
-   (``dataset_info.json``, ``state.json`` or ``dataset_dict.json``) or ``*.parquet`` /
-   ``*.arrow`` files -> ``hf``; ``*.spacy`` files -> ``spacy``.
-2. By name: ``.spacy`` -> ``spacy``; ``.parquet``, ``.arrow`` -> ``hf``; ``*_conll`` ->
-   ``ontonotes``; ``.jsonl`` -> ``jsonl`` (its reader names a line that is not JSON).
-3. By content (the first :data:`SAMPLE_LINES` lines): a first line ``#begin document``
-   -> ``ontonotes``; a first line that is a JSON object -> ``jsonl``.
-4. ``conll`` when *every* sampled line (besides blank lines, ``-DOCSTART-`` lines and
-   ``#`` comments) is a token line: the same number (>= 2) of columns on every line and a
-   valid tag (``O``, ``B-X``, ``I-X``, ``L-``/``E-``, ``U-``/``S-``) in the last column on
-   every line (or in the first, MIT Restaurant style), with some non-tag token, and at
-   least two token lines (or a ``-DOCSTART-``, or a CoNLL file extension).
+1. A folder: the first registered format (:mod:`.formats`) whose ``folder`` test accepts
+   it (``*_conll`` files -> ``ontonotes``; a ``datasets`` ``save_to_disk`` folder or
+   ``*.parquet`` / ``*.arrow`` files -> ``hf``; ``*.spacy`` files -> ``spacy``).
+2. By name: a registered format's ``suffixes`` (``.spacy``, ``.parquet``, ``.arrow``,
+   ``_conll``, ``.jsonl``).
+3. By content: a registered format's ``first_line`` test on the first non-blank line
+   (``#begin document`` -> ``ontonotes``; a JSON object -> ``jsonl``).
+4. ``conll`` when a column layout fits *every* sampled line (besides blank lines,
+   ``-DOCSTART-`` lines and ``#`` comments; :func:`.layout.guess_layout`: a tag column
+   anywhere, index and extra columns allowed) with some non-tag token, and there are at
+   least two token lines (or a ``-DOCSTART-``, or a CoNLL file extension); also whenever
+   ``--token-col`` or ``--tag-col`` is given.
 5. ``text`` when fewer than half of the lines are token lines and there is no
    ``-DOCSTART-`` and no columnar layout (one column count on every line in blocks
    separated by blank lines).
 6. Anything else is ambiguous: :class:`CorpusFormatError` naming the file and the line
-   that breaks the CoNLL layout, with the ``--loader`` to pass.
+   that breaks the CoNLL layout, with the flags to pass.
 
 Text is never read as CoNLL (prose lines vary in length and rarely end in a tag) and
 CoNLL is never read as text (its lines all are, or mostly are, token lines).
@@ -34,21 +33,26 @@ from pathlib import Path
 
 from ..errors import CorpusFormatError
 from ._io import iter_lines
+from .formats import FORMATS
+from .layout import SAMPLE_LINES, guess_layout, has_words
+from .options import SourceOptions
 from .tags import parse_tag
 
-SAMPLE_LINES = 1000
 DOCSTART = "-DOCSTART-"
 CONLL_SUFFIXES = (".conll", ".conllu", ".iob", ".iob2", ".bio", ".bioes", ".bilou")
 HF_FOLDER_FILES = ("dataset_info.json", "state.json", "dataset_dict.json")
 HF_SUFFIXES = (".parquet", ".arrow")
-_FIX = "Pass --loader conll (loader='conll') or --loader text (loader='text')."
+_FIX = ("Pass --loader conll (with --token-col N --tag-col M if the columns are not found) "
+        "or --loader text.")
 
 
-def detect_format(path: str | Path) -> str:
-    """The loader of ``path``: ``conll``, ``ontonotes``, ``jsonl``, ``spacy``, ``hf`` or ``text``.
+def detect_format(path: str | Path, options: SourceOptions | None = None) -> str:
+    """The loader of ``path``: a registered format name (``conll``, ``ontonotes``, ``jsonl``,
+    ``spacy``, ``hf``, ``text``, ...).
 
-    See the module docstring for the rules; raises :class:`CorpusFormatError` when the
-    path does not exist or its format cannot be told.
+    See the module docstring for the rules; ``options`` (the columns and separator given)
+    are honoured. Raises :class:`CorpusFormatError` when the path does not exist or its
+    format cannot be told.
     """
     path = Path(path)
     if path.is_dir():
@@ -58,45 +62,45 @@ def detect_format(path: str | Path) -> str:
                                 fix="Check the path (a Hugging Face dataset name needs "
                                 "--loader hf).")
     name = path.name.lower()
-    if name.endswith(".spacy"):
-        return "spacy"
-    if name.endswith(HF_SUFFIXES):
-        return "hf"
-    if name.endswith("_conll"):
-        return "ontonotes"
-    if name.endswith(".jsonl"):
-        return "jsonl"
-    return detect_text_format(path)
+    for fmt in FORMATS.values():
+        if fmt.suffixes and name.endswith(fmt.suffixes):
+            return fmt.name
+    return detect_text_format(path, options)
 
 
 def _folder_format(path: Path) -> str:
-    if next(path.rglob("*_conll"), None) is not None:
-        return "ontonotes"
-    if any((path / name).is_file() for name in HF_FOLDER_FILES) or any(
-            next(path.glob(f"*{suffix}"), None) is not None for suffix in HF_SUFFIXES):
-        return "hf"
-    if next(path.rglob("*.spacy"), None) is not None:
-        return "spacy"
+    for fmt in FORMATS.values():
+        if fmt.folder is not None and fmt.folder(path):
+            return fmt.name
     raise CorpusFormatError(path, None, "cannot tell the corpus format of this folder.",
                             fix="Point at a file, or a folder of *_conll or *.spacy files, "
                             "or a datasets save_to_disk folder.")
 
 
-def detect_text_format(path: Path) -> str:
-    """``ontonotes``, ``jsonl``, ``conll`` or ``text`` for a text file, by its first lines."""
+def is_hf_folder(path: Path) -> bool:
+    """A ``datasets`` ``save_to_disk`` folder, or a folder of Parquet / Arrow files."""
+    return any((path / name).is_file() for name in HF_FOLDER_FILES) or any(
+        next(path.glob(f"*{suffix}"), None) is not None for suffix in HF_SUFFIXES)
+
+
+def detect_text_format(path: Path, options: SourceOptions | None = None) -> str:
+    """The format of a text file by its first lines: a registered ``first_line`` test,
+    else ``conll`` or ``text``."""
     sample = _Sample.read(path)
     if sample.first is None:
         raise CorpusFormatError(path, None, "the file holds no text.",
                                 fix="Check the path; the file is empty or blank.")
     first = sample.first.strip()
-    if first.startswith("#begin document"):
-        return "ontonotes"
-    if first.startswith("{") and _is_json_object(first):
-        return "jsonl"
-    return _conll_or_text(path, sample)
+    for fmt in FORMATS.values():
+        if fmt.first_line is not None and fmt.first_line(first):
+            return fmt.name
+    return _conll_or_text(path, sample, options or SourceOptions())
 
 
-def _is_json_object(line: str) -> bool:
+def is_json_object(line: str) -> bool:
+    """Whether ``line`` starts and parses as a JSON object (a JSONL task)."""
+    if not line.startswith("{"):
+        return False
     try:
         return isinstance(json.loads(line), dict)
     except ValueError:
@@ -136,14 +140,15 @@ class _Sample:
         return cls(lines, docstart, blocks, first)
 
 
-def _conll_or_text(path: Path, sample: _Sample) -> str:
-    lines = [(n, line) for n, line in sample.lines
-             if not (line.startswith("#") and not _token_fields(line.split()))]
+def _conll_or_text(path: Path, sample: _Sample, options: SourceOptions) -> str:
+    if isinstance(options.token_col, int) or isinstance(options.tag_col, int):
+        return "conll"  # columns given: a column file, whatever its lines look like
+    plain = [(n, line) for n, line in sample.lines if not line.startswith("#")]
+    lines = plain or [(n, line) for n, line in sample.lines if _token_fields(line.split())]
     if not lines:
         return "conll" if sample.docstart is not None else "text"
-    for sep in (None, "\t"):
-        if _all_token_lines(path, lines, sep, sample.docstart):
-            return "conll"
+    if _all_token_lines(path, [line for _, line in lines], options, sample.docstart):
+        return "conll"
     fields = [line.split() for _, line in lines]
     token_lines = sum(_token_fields(f) for f in fields)
     columnar = len({len(f) for f in fields}) == 1 and len(sample.blocks) >= 2 and (
@@ -159,18 +164,11 @@ def _token_fields(fields: list[str]) -> bool:
                                  or parse_tag(fields[0]) is not None)
 
 
-def _all_token_lines(
-    path: Path, lines: list[tuple[int, str]], sep: str | None, docstart: int | None
-) -> bool:
-    rows = [line.split(sep) if sep else line.split() for _, line in lines]
-    if len({len(row) for row in rows}) != 1 or len(rows[0]) < 2:
-        return False
-    enough = len(rows) >= 2 or docstart is not None or path.suffix.lower() in CONLL_SUFFIXES
-    for tag_col, token_col in ((-1, 0), (0, -1)):
-        if all(parse_tag(row[tag_col].strip()) is not None for row in rows):
-            words = (row[token_col].strip() for row in rows)
-            return enough and any(parse_tag(word) is None for word in words)
-    return False
+def _all_token_lines(path: Path, lines: list[str], options: SourceOptions,
+                     docstart: int | None) -> bool:
+    layout = guess_layout(lines, sep=options.sep, sep_given=options.sep is not None)
+    enough = len(lines) >= 2 or docstart is not None or path.suffix.lower() in CONLL_SUFFIXES
+    return layout is not None and enough and has_words(lines, layout)
 
 
 def _culprit(lines: list[tuple[int, str]], fields: list[list[str]]) -> int:

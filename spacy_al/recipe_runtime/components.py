@@ -24,13 +24,15 @@ pool is written in a child process."""
 
 def resolve_labels(labels: list[str] | None, source: str, *, required: bool = True,
                    loader: str = "auto", split: str | None = None,
-                   tags_column: str | None = None, **_: Any) -> list[str]:
+                   tags_column: str | None = None, tag_col: Any = None,
+                   **_: Any) -> list[str]:
     """``--label`` as given, else the labels of a bundled sample, else those a Hugging Face
     dataset's ClassLabel tags name (``--loader hf``, or a dataset ``auto`` recognises),
     else an error."""
     found = labels or sample_labels(source)
     if not found and _is_hf(source, loader):
-        found = hf_entity_labels(source, split=split, tags_column=tags_column)
+        column = tags_column or (None if tag_col is None else str(tag_col))
+        found = hf_entity_labels(source, split=split, tags_column=column)
     if not found and required:
         raise ConfigError("No labels to annotate.", fix="Pass --label PER,ORG,LOC (comma-"
                           "separated, or a .txt file with one label per line).")

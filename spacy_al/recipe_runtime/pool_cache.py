@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..corpora import resolve_loader
 from ..store.arrow_pool import cached_or_written, cached_pool, source_info, write_pool
 from ..store.database import default_db_path
 from ..store.pool_items import ArrowItems
-from .sources import check_loader, iter_source, resolve_source
+from .sources import check_loader, iter_source, resolve_source, source_format
 
 ACTIVE_DATABASE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "spacy_al_active_database", default=None)
@@ -78,7 +77,7 @@ class PoolPlan:
            loader: str = "auto", pool_cache: str | Path | None = None,
            **options: Any) -> PoolPlan:
         path = resolve_source(source, check_loader(source, loader))
-        info = source_info(path, resolve_loader(path, loader=loader))
+        info = source_info(path, source_format(path, loader, **options))
         read_with = {"lang": lang, "limit": limit, **options}
         folder = Path(pool_cache) if pool_cache is not None else (
             default_cache_root() / cache_key(info, read_with))

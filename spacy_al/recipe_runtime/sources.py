@@ -2,11 +2,11 @@
 dataset into a pool.
 
 Every source becomes a list of :class:`PoolItem` (one per sentence or task, each
-text once). The loader is Prodigy's ``--loader``: ``auto`` (the default) detects the
-format from the content (:func:`spacy_al.corpora.detect_format`: a CoNLL file named
-``train.txt`` is CoNLL, not text), or one of ``text``, ``jsonl``, ``conll``,
-``ontonotes``, ``spacy``, ``hf``. Gold entities of a corpus file are *not* shown to the annotator;
-spans of raw JSONL tasks are kept as pre-annotations for ``ner.manual``.
+text once), read by :func:`spacy_al.corpora.read_source` with the options every command
+takes (:class:`~spacy_al.corpora.SourceOptions`: ``--loader``, ``--token-col``,
+``--tag-col``, ``--sep``, ``--scheme``, ...; recipes declare them with
+:func:`with_source_args`). Gold entities of a corpus file are *not* shown to the
+annotator; spans of raw JSONL tasks are kept as pre-annotations for ``ner.manual``.
 
 The bundled samples are named by alias: ``wikigold`` (WikiGold, CC-BY 4.0) and
 ``wnut17`` (WNUT-17, CC-BY 4.0), from the repository's ``corpora/`` folder.
@@ -14,12 +14,16 @@ The bundled samples are named by alias: ``wikigold`` (WikiGold, CC-BY 4.0) and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from ..corpora import LOADERS, read_docs, resolve_loader
+from ..corpora import read_source, resolve
+from ..corpora.formats import loader_names
 from ..corpora.locations import CORPORA_ENV, corpus_dirs
+from ..corpora.options import OPTION_FLAGS, SourceOptions, from_mapping
 from ..errors import CorpusFormatError
 from ..tasks import PoolItem, doc_item
 
@@ -100,11 +104,17 @@ def iter_source(
 
 
 def check_loader(source: str | Path, loader: str) -> str:
-    """``loader`` if it is one of :data:`spacy_al.corpora.LOADERS`, else a clear error."""
-    if loader not in LOADERS:
+    """``loader`` if it is ``auto`` or a registered format, else a clear error."""
+    if loader not in loader_names():
         raise CorpusFormatError(str(source), None, f"unknown loader {loader!r}.",
-                                fix=f"Use one of {', '.join(LOADERS)}.")
+                                fix=f"Pass --loader with one of {', '.join(loader_names())}.")
     return loader
+
+
+def source_format(path: str | Path, loader: str = "auto", **options: Any) -> str:
+    """The format name ``path`` is read with (``options``: Python names of the source
+    options, as :func:`iter_source` takes them)."""
+    return resolve(path, from_mapping({**options, "loader": loader})).format.name
 
 
 def _read_items(
@@ -112,9 +122,48 @@ def _read_items(
 ) -> Iterator[PoolItem]:
     import spacy
 
-    nlp = spacy.blank(lang)
-    fmt = resolve_loader(path, loader=loader)
-    if fmt in ("text", "hf"):  # raw text is tokenised for the pool's language
-        options = {"tokenizer": nlp.make_doc, **options}
-    for doc in read_docs(path, nlp.vocab, loader=fmt, **options):
+    nlp = spacy.blank(lang)  # raw text is tokenised for the pool's language
+    chosen = from_mapping({**options, "loader": loader})
+    for doc in read_source(path, nlp.vocab, chosen, tokenizer=nlp.make_doc):
         yield doc_item(doc)
+
+
+# -- the recipes' source arguments -------------------------------------------------
+F = TypeVar("F", bound=Callable[..., Any])
+PARAMETER = "source_options"
+OLD_NAMES = {"tokens_column": "token_col", "tags_column": "tag_col"}
+"""Older recipe argument names, still accepted."""
+
+
+def source_recipe_args() -> dict[str, tuple[str, str, str | None, Any]]:
+    """The recipe arguments (``@recipe``'s ``(help, kind, abbrev, converter)``) of the
+    source options, from :data:`spacy_al.corpora.options.OPTION_FLAGS`."""
+    formats = ", ".join(loader_names()[1:])
+    args: dict[str, tuple[str, str, str | None, Any]] = {
+        option.field: (option.help.format(formats=formats), "flag" if option.is_flag
+                       else "option", "lo" if option.field == "loader" else None, None)
+        for option in OPTION_FLAGS}
+    for old, new in OLD_NAMES.items():
+        args[old] = (f"Older name of --{new.replace('_', '-')}", "option", None, None)
+    return args
+
+
+def with_source_args(func: F) -> F:
+    """Give a recipe function the source arguments (:func:`source_recipe_args`); it
+    receives them as one ``source_options: SourceOptions``, checked (a bad value is a
+    :class:`~spacy_al.errors.ConfigError` naming the flag)."""
+    signature = inspect.signature(func)
+    kept = [p for p in signature.parameters.values() if p.name != PARAMETER]
+    defaults = SourceOptions()
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                               default=getattr(defaults, name, None))
+             for name in source_recipe_args()]
+
+    @functools.wraps(func)
+    def recipe_func(*args: Any, **kwargs: Any) -> Any:
+        given = {name: kwargs.pop(name) for name in source_recipe_args() if name in kwargs}
+        return func(*args, **kwargs, **{PARAMETER: from_mapping(given)})
+
+    recipe_func.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*kept, *added])
+    return recipe_func  # type: ignore[return-value]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy_al.corpora.options import SourceOptions
 from spacy_al.recipe_runtime.components import active_components
 from spacy_al.recipe_runtime.decorator import RecipeFunc, recipe, split_string
+from spacy_al.recipe_runtime.sources import source_recipe_args, with_source_args
 
 ARGS: dict[str, Any] = {
     "dataset": ("Dataset to save the annotations to", "positional", None, str),
@@ -41,12 +43,6 @@ ARGS: dict[str, Any] = {
     "limit": ("Read at most this many sentences from SOURCE", "option", None, int),
     "worker": ("Where the model runs: process (default) or thread", "option", None, str),
     "seed": ("Random seed", "option", None, int),
-    "loader": ("Loader of the source: auto (from its content), text, jsonl, conll, "
-               "ontonotes, spacy, hf", "option", "lo", str),
-    "split": ("hf: the split to annotate (default: train)", "option", None, str),
-    "tokens_column": ("hf: the tokens column (default: tokens)", "option", None, str),
-    "tags_column": ("hf: the tags column (default: ner_tags)", "option", None, str),
-    "text_column": ("hf: the text column, when there are no tokens", "option", None, str),
     "annotations_per_task": ("Sessions that annotate each sentence (feed_overlap off)",
                              "option", None, int),
     "patterns": ("Match patterns (JSONL, spaCy EntityRuler / Prodigy format): suggestions "
@@ -61,6 +57,7 @@ ARGS: dict[str, Any] = {
                    "reused while the source is unchanged)", "option", None, str),
     "ranking_window": ("Ranked sentences the server keeps, best first (the rest is "
                        "reached by the next re-ranking)", "option", None, int),
+    **source_recipe_args(),
 }
 
 
@@ -85,33 +82,29 @@ def _active_recipe(mode: str, default_dataset: str, doc: str) -> RecipeFunc:
         limit: int | None = None,
         worker: str = "process",
         seed: int = 0,
-        loader: str = "auto",
-        split: str | None = None,
-        tokens_column: str | None = None,
-        tags_column: str | None = None,
-        text_column: str | None = None,
         annotations_per_task: int = 1,
         patterns: str | None = None,
         rerank_candidates: int = 200,
         rerank_sample: int = 200,
         pool_cache: str | None = None,
         ranking_window: int = 5000,
+        source_options: SourceOptions | None = None,
     ) -> dict[str, Any]:
-        columns = {"split": split, "tokens_column": tokens_column,
-                   "tags_column": tags_column, "text_column": text_column}
+        read_with = (source_options or SourceOptions()).given()
         return active_components(
             mode, dataset=dataset, spacy_model=spacy_model, source=source, labels=label,
             strategy=strategy, update_every=update_every, output=output, n_epochs=n_epochs,
             lang=lang, exclude=exclude, feed_overlap=feed_overlap, batch_size=batch_size,
-            limit=limit, worker=worker, seed=seed, selector=selector, loader=loader,
-            source_options=columns, annotations_per_task=annotations_per_task,
+            limit=limit, worker=worker, seed=seed, selector=selector,
+            loader=read_with.pop("loader"), source_options=read_with,
+            annotations_per_task=annotations_per_task,
             patterns=patterns, rerank_candidates=rerank_candidates,
             rerank_sample=rerank_sample, pool_cache=pool_cache,
             ranking_window=ranking_window)
 
     active_recipe.__doc__ = doc
     active_recipe.__name__ = active_recipe.__qualname__ = f"al_{mode}"
-    return active_recipe
+    return with_source_args(active_recipe)
 
 
 al_correct = recipe("ner.al-correct", **ARGS)(_active_recipe("correct", "wikigold_al", """\

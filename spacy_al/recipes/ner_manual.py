@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy_al.corpora.options import SourceOptions
 from spacy_al.recipe_runtime.components import resolve_labels
 from spacy_al.recipe_runtime.decorator import recipe, split_string
 from spacy_al.recipe_runtime.manual_pool import manual_stream
 from spacy_al.recipe_runtime.patterns import PatternMatcher
+from spacy_al.recipe_runtime.sources import source_recipe_args, with_source_args
 
 
 @recipe(
@@ -16,12 +18,7 @@ from spacy_al.recipe_runtime.patterns import PatternMatcher
     source=("JSONL, text (one per line), CoNLL, OntoNotes or .spacy file, a Hugging Face "
             "dataset (folder, Parquet, Arrow, hub name with --loader hf), or a bundled "
             "sample: wikigold, wnut17", "positional", None, str),
-    loader=("Loader of the source: auto (from its content), text, jsonl, conll, ontonotes, "
-            "spacy, hf", "option", "lo", str),
-    split=("hf: the split to annotate (default: train)", "option", None, str),
-    tokens_column=("hf: the tokens column (default: tokens)", "option", None, str),
-    tags_column=("hf: the tags column (default: ner_tags)", "option", None, str),
-    text_column=("hf: the text column, when there are no tokens", "option", None, str),
+    **source_recipe_args(),
     label=("Comma-separated labels, or a .txt file with one per line (default: the "
            "sample's, or the hf dataset's ClassLabel names)", "option", "l", split_string),
     order=("Question order: sequential (file order) or random", "option", "o", str),
@@ -39,6 +36,7 @@ from spacy_al.recipe_runtime.patterns import PatternMatcher
     pool_cache=("Folder of the pool's Arrow cache (default: DATABASE.pools/SOURCE-KEY, "
                 "reused while the source is unchanged)", "option", None, str),
 )
+@with_source_args
 def ner_manual(
     dataset: str = "wikigold_manual",
     source: str = "wikigold",
@@ -50,13 +48,9 @@ def ner_manual(
     feed_overlap: bool = False,
     annotations_per_task: int = 1,
     batch_size: int = 10,
-    loader: str = "auto",
-    split: str | None = None,
-    tokens_column: str | None = None,
-    tags_column: str | None = None,
-    text_column: str | None = None,
     patterns: str | None = None,
     pool_cache: str | None = None,
+    source_options: SourceOptions | None = None,
 ) -> dict[str, Any]:
     """Mark every entity of every sentence by hand; no model is involved.
 
@@ -69,14 +63,12 @@ def ner_manual(
     The source is read once into an Arrow pool (as for ner.al-correct) and served a
     sentence at a time, so a file of millions of sentences is not held in memory.
     """
-    columns: dict[str, Any] = {"split": split, "tokens_column": tokens_column,
-                               "tags_column": tags_column, "text_column": text_column}
-    labels = resolve_labels(label, source, loader=loader, **columns)
+    read_with = (source_options or SourceOptions()).given()
+    labels = resolve_labels(label, source, **read_with)
     matcher = None if patterns is None else PatternMatcher(patterns, lang)
     stream, on_exit = manual_stream(
         source, order=order, seed=seed, matcher=matcher, feed_overlap=feed_overlap,
-        lang=lang, loader=loader, pool_cache=pool_cache,
-        **{key: value for key, value in columns.items() if value is not None})
+        lang=lang, pool_cache=pool_cache, **read_with)
     components: dict[str, Any] = {
         "dataset": dataset,
         "view_id": "ner_manual",

@@ -95,7 +95,7 @@ def test_tag_first_columns(write_file, vocab) -> None:
 
 def test_tag_first_without_options_suggests_swapping(write_file, vocab) -> None:
     path = write_file("mit.bio", "B-Rating\t2\nO\tplaces\n")
-    with pytest.raises(CorpusFormatError, match="token_col=1, tag_col=0") as err:
+    with pytest.raises(CorpusFormatError, match="--token-col 1 --tag-col 0") as err:
         read(path, vocab)
     assert err.value.line == 1 and str(path) in str(err.value)
 
@@ -167,7 +167,7 @@ def test_no_entities_is_complete_annotation(write_file, vocab) -> None:
         ("a O\nb L-PER\n", {"scheme": "BILUO"}, 2, "L-PER without a preceding B-PER"),
         ("a B-PER\nb O\n", {"scheme": "BIOES"}, 2, "not closed"),
         ("a O\nb U-PER\n", {"scheme": "IOB1"}, 2, "does not belong to the IOB1 scheme"),
-        ("a O\nb O\n", {"tag_col": 3}, 1, "tag_col=3 but the line has 2 column(s)"),
+        ("a O\nb O\n", {"tag_col": 3}, 1, "--tag-col 3 names no column: the line has 2 column"),
     ],
 )
 def test_errors_name_file_line_and_fix(write_file, vocab, text, options, line, needle) -> None:

@@ -11,7 +11,8 @@ from spacy.vocab import Vocab
 from typer.testing import CliRunner
 
 from spacy_al.cli import app
-from spacy_al.cli.convert_command import convert, parse_sep
+from spacy_al.cli.convert_command import convert
+from spacy_al.corpora.options import parse_sep
 from spacy_al.corpora import corpus_stats, read_conll
 from spacy_al.errors import ConfigError
 
@@ -58,12 +59,17 @@ def test_cli_docs_per_sentence_and_tag_first(write_file, tmp_path) -> None:
     assert [(e.text, e.label_) for e in docs[0].ents] == [("2 star", "Rating")]
 
 
-def test_cli_reports_format_errors(write_file, tmp_path) -> None:
+def test_cli_detects_tag_first_and_reports_errors_in_flags(write_file, tmp_path) -> None:
     source = write_file("mit.bio", TAG_FIRST)
     result = CliRunner().invoke(app, cli_args(str(source), str(tmp_path / "x.spacy")))
+    assert result.exit_code == 0, result.output  # the tag column is found first
+    assert "2 docs, 2 sentences, 4 tokens, 1 entities" in result.output
+    result = CliRunner().invoke(app, cli_args(str(source), str(tmp_path / "y.spacy"),
+                                              "--token-col", "0", "--tag-col", "1"))
     assert result.exit_code == 1
     assert "line 1: unknown tag '2'" in result.output
-    assert not (tmp_path / "x.spacy").exists()
+    assert "--token-col 1 --tag-col 0" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "y.spacy").exists()
 
 
 def test_convert_function_other_formats(write_file, tmp_path) -> None:
@@ -77,7 +83,7 @@ def test_convert_function_other_formats(write_file, tmp_path) -> None:
     jsonl = write_file("t.jsonl", '{"text": "Paris", "answer": "accept", '
                        '"spans": [{"start": 0, "end": 5, "label": "GPE"}]}\n')
     assert convert(jsonl, tmp_path / "t.spacy")["entities"] == 1
-    with pytest.raises(ConfigError, match="tag_col do not apply to jsonl input"):
+    with pytest.raises(ConfigError, match="--tag-col does not apply to .*jsonl"):
         convert(jsonl, tmp_path / "t.spacy", tag_col=0)
 
 

@@ -82,8 +82,9 @@ def test_read_docs_follows_detection(write_file, vocab) -> None:
     docs = list(read_docs(text, vocab))
     assert [d.text for d in docs] == SENTENCES and not any(d.ents for d in docs)
     assert docs[1].user_data["source"] == f"{text}:2"
-    as_text = list(read_docs(conll, vocab, loader="text"))  # forced: every line is a Doc
-    assert as_text[0].text == "-DOCSTART- -X- -X- O"
+    with pytest.raises(CorpusFormatError, match="column file.*--loader conll") as info:
+        read_docs(conll, vocab, loader="text")  # would ask every token line as a sentence
+    assert info.value.line == 3
     with pytest.raises(ValueError, match="disagree"):
         read_docs(conll, vocab, format="jsonl", loader="conll")
 
