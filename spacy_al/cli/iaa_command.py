@@ -1,4 +1,5 @@
-"""``spacy-al iaa DATASET``: inter-annotator agreement of the sessions of a dataset."""
+"""``spacy-al iaa DATASET`` (``metric.iaa.span``), ``metric.iaa.binary``, ``metric.iaa.doc``:
+inter-annotator agreement of the sessions of a dataset."""
 
 from __future__ import annotations
 
@@ -70,3 +71,50 @@ def iaa_cli(
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result, indent=2), encoding="utf8")
         typer.echo(f"Wrote {json_path}")
+
+
+app.command("metric.iaa.span", help="Span F1 per label and micro, and Cohen's kappa on token "
+            "tags, over every pair of sessions on the sentences both annotated (as iaa).")(iaa_cli)
+
+
+def _decision_cli(unit: str, dataset: str, db: Path | None, json_path: Path | None) -> None:
+    from ..store.database import connect
+    from ..store.decision_agreement import decision_agreement
+    from ..store.export import read_datasets
+
+    try:
+        result = decision_agreement(read_datasets(connect(db), [dataset]), unit)
+    except SpacyALError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(code=1) from None
+    if result.units == 0:
+        typer.echo(f"No {'question' if unit == 'binary' else 'sentence'} of {dataset} was "
+                   "accepted or rejected by two or more sessions.", err=True)
+        raise typer.Exit(code=1)
+    for line in result.lines():
+        typer.echo(line)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(result.as_dict(), indent=2), encoding="utf8")
+        typer.echo(f"Wrote {json_path}")
+
+
+DatasetArg = Annotated[str, typer.Argument(help="Dataset with answers of several sessions.")]
+JsonOption = Annotated[Path | None, typer.Option(
+    "--json", help="Also write the agreement as JSON to this file.")]
+
+
+@app.command("metric.iaa.binary")
+def iaa_binary_cli(dataset: DatasetArg, db: DbOption = None, json_path: JsonOption = None
+                   ) -> None:
+    """Agreement of binary accept / reject answers to the same question (e.g. ner.al-teach's
+    spans): percent agreement, Krippendorff's alpha and Gwet's AC2."""
+    _decision_cli("binary", dataset, db, json_path)
+
+
+@app.command("metric.iaa.doc")
+def iaa_doc_cli(dataset: DatasetArg, db: DbOption = None, json_path: JsonOption = None
+                ) -> None:
+    """Agreement of whole-sentence accept / reject answers (ner.manual, ner.al-correct):
+    percent agreement, Krippendorff's alpha and Gwet's AC2."""
+    _decision_cli("doc", dataset, db, json_path)
