@@ -71,16 +71,16 @@ def _agreeing_pairs(unit: Sequence[str]) -> int:
 def krippendorff_alpha(units: Sequence[Sequence[str]]) -> float:
     """Krippendorff's alpha, nominal: ``1 - (n - 1) * D_o / D_e`` from the coincidences of
     the units with two or more decisions."""
-    coincidence: Counter[tuple[str, str]] = Counter()
+    coincidence: dict[tuple[str, str], float] = {}
     for unit in (u for u in units if len(u) >= 2):
         counts = Counter(unit)
         for a in counts:
             for b in counts:
                 pairs = counts[a] * (counts[b] - (a == b))
-                coincidence[a, b] += pairs / (len(unit) - 1)
-    totals: Counter[str] = Counter()
+                coincidence[a, b] = coincidence.get((a, b), 0.0) + pairs / (len(unit) - 1)
+    totals: dict[str, float] = {}
     for (a, _), value in coincidence.items():
-        totals[a] += value
+        totals[a] = totals.get(a, 0.0) + value
     n = sum(totals.values())
     observed = sum(v for (a, b), v in coincidence.items() if a != b)
     expected = sum(totals[a] * totals[b] for a in totals for b in totals if a != b)
