@@ -295,8 +295,13 @@ def run_queue(args: argparse.Namespace, extra: list[str]) -> None:
 def fit_costs(db_path: Path, dataset: str) -> None:
     from spacy_al.store.database import connect
 
+    if not db_path.is_file():
+        raise SystemExit(f"{db_path}: no such database; pass the --db of the session")
     db = connect(db_path)
     try:
+        if dataset not in db:
+            raise SystemExit(f"{db_path}: no dataset {dataset!r}; it has: "
+                             f"{', '.join(db.datasets) or 'none'}")
         answers = db.get_dataset_examples(dataset)
     finally:
         db.close()

@@ -26,6 +26,17 @@ from spacy_al.benchmark.cells import MISSING, number_cell  # noqa: E402
 from spacy_al.benchmark.curves import f1_at, share_to_reach  # noqa: E402
 
 GROUP = ("commit", "variant", "pace", "answers")
+CITATION = (
+    "E. Ringger, M. Carmen, R. Haertel, K. Seppi, D. Lonsdale, P. McClanahan, J. Carroll, "
+    "N. Ellison: *Assessing the Costs of Machine-Assisted Corpus Annotation through a User "
+    "Study*, LREC 2008; R. Haertel, E. Ringger, K. Seppi, J. Carroll, P. McClanahan: "
+    "*Assessing the Costs of Sampling Methods in Active Learning for Annotation*, ACL-08 "
+    "HLT short papers, which evaluates AL in hours with the study's model "
+    "h = (3.795·l + 5.387·c + 12.57) / 3600. The study timed part-of-speech correction "
+    "(c: tags corrected), not NER; here c counts span edits (a boundary fix is a removal "
+    "plus an addition), so `corrections_x3` is there to show whether a conclusion "
+    "survives dearer corrections. `python benchmarks/live_loop.py fit-costs DB DATASET` "
+    "fits a, b, c to answers that carry `_annotation_ms`.")
 COLORS = {"al": "tab:blue", "random": "black"}
 
 
@@ -230,6 +241,10 @@ def write_report(results: Path, out: Path) -> Path:
     head += ["", "## Cost models (seconds per sentence = a·tokens + b·corrections + c)", ""]
     head += [f"- `{m.name}`: a = {m.a}, b = {m.b}, c = {m.c}. {m.source}."
              for m in COST_MODELS.values()]
+    head += ["", CITATION]
+    commands = sorted({r.meta["command"] for r in runs})
+    head += ["", "## Commands (rerun to resume: finished runs are skipped)", "", "```"]
+    head += commands + ["```"]
     head += ["", "## Results", "", "F1: mean over seeds (per-seed range). tokens, corrections "
              "and hours: cumulative at the last answer every seed of the row reached."]
     out.mkdir(parents=True, exist_ok=True)

@@ -125,3 +125,28 @@ def test_a_real_run_writes_its_rows_and_a_rerun_resumes(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stdout + again.stderr
     assert len((results / "answers.jsonl").read_text().splitlines()) == 12  # skipped
     assert len((results / "runs.jsonl").read_text().splitlines()) == 1
+
+
+def test_fit_costs_reads_a_dataset_of_timed_answers(tmp_path: Path) -> None:
+    """``fit-costs DB DATASET`` on a database written through the project's store: the
+    answers' ``_annotation_ms`` made with a = 2, b = 6, c = 10 give those back."""
+    from spacy_al.store.database import connect
+    from spacy_al.tasks.hashing import set_hashes
+
+    rng = np.random.default_rng(1)
+    answers = []
+    for i in range(40):
+        n, fixes = int(rng.integers(2, 30)), int(rng.integers(0, 5))
+        tokens = [{"text": f"w{i}_{k}", "start": 0, "end": 1, "id": k, "ws": True}
+                  for k in range(n)]
+        gold = [span(k, k, "PER") for k in range(fixes)]
+        answer = {"text": f"sentence {i}", "tokens": tokens, "spans": gold, "answer": "accept",
+                  SHOWN_KEY: [], TIME_KEY: 1000 * (2 * n + 6 * fixes + 10)}
+        answers.append(set_hashes(answer))
+    db = connect(tmp_path / "timed.db")
+    db.add_examples(answers, ["timed"])
+    db.close()
+    done = run_script("fit-costs", str(tmp_path / "timed.db"), "timed", timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "40 timed answers of 40: seconds = 2.0 * tokens + 6.0 * corrections + 10.0" \
+        in done.stdout
