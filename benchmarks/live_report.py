@@ -61,6 +61,8 @@ class Run:
                            ("tokens", "corrections", "added", "removed", "relabelled")}
         for name in COST_MODELS:
             self.cumulative[name] = np.cumsum([a["seconds"][name] for a in answers])
+        self.cumulative["stale"] = np.cumsum([(a["task_model_version"] or 0)
+                                              < a["model_version"] for a in answers])
 
     def at(self, field: str, n: int) -> float | None:
         series = self.cumulative[field]
@@ -141,8 +143,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
     shown = [n for n in checkpoints if any(n in r.n for rs in orders.values() for r in rs)]
     lines = ["| corpus | order | seeds | " + " | ".join(f"F1 @{n}" for n in shown)
              + " | tokens | corrections (added/removed/relabelled) | est. hours ("
-             + " / ".join(COST_MODELS) + ") |",
-             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|"]
+             + " / ".join(COST_MODELS) + ") | served by an older model |",
+             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|---:|"]
     for order in ("al", "random"):
         runs = orders.get(order, [])
         if not runs:
@@ -158,7 +160,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
         cells = [mean_range(f1_of(runs, n)) for n in shown]
         lines.append(f"| {corpus} | {order} | {len(runs)} | " + " | ".join(cells)
                      + f" | {number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
-                     + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} |")
+                     + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} | "
+                     + f"{mean_range(total('stale'), 0)} |")
     return lines
 
 
@@ -245,8 +248,10 @@ def write_report(results: Path, out: Path) -> Path:
     commands = sorted({r.meta["command"] for r in runs})
     head += ["", "## Commands (rerun to resume: finished runs are skipped)", "", "```"]
     head += commands + ["```"]
-    head += ["", "## Results", "", "F1: mean over seeds (per-seed range). tokens, corrections "
-             "and hours: cumulative at the last answer every seed of the row reached."]
+    head += ["", "## Results", "", "F1: mean over seeds (per-seed range). tokens, corrections, "
+             "hours and answers to questions served by an older model than the newest (pace "
+             "wait only: the UI's queue holds up to a batch fetched before an update): "
+             "cumulative at the last answer every seed of the row reached."]
     out.mkdir(parents=True, exist_ok=True)
     path = out / "summary.md"
     path.write_text("\n".join(head + body) + "\n", encoding="utf8")

@@ -150,3 +150,37 @@ def test_fit_costs_reads_a_dataset_of_timed_answers(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "40 timed answers of 40: seconds = 2.0 * tokens + 6.0 * corrections + 10.0" \
         in done.stdout
+
+
+def write_rows(results: Path, order: str, f1: list[float], fixes: int) -> None:
+    key = {"corpus": "toy", "order": order, "seed": 0, "pace": "wait", "variant": "default",
+           "answers": 200, "commit": "c0", "run_id": f"run-{order}"}
+    with (results / "answers.jsonl").open("a") as out:
+        for n in range(1, 201):
+            out.write(json.dumps({**key, "n": n, "tokens": 10, "corrections": fixes,
+                                  "added": fixes, "removed": 0, "relabelled": 0,
+                                  "seconds": answer_costs(10, Corrections(added=fixes)),
+                                  "task_model_version": 0, "model_version": 0}) + "\n")
+    with (results / "checkpoints.jsonl").open("a") as out:
+        for n, value in zip((20, 40, 60, 100, 140, 200), f1, strict=True):
+            out.write(json.dumps({**key, "n": n, "f1": value}) + "\n")
+    with (results / "runs.jsonl").open("a") as out:
+        out.write(json.dumps({**key, "wall_seconds": 60.0, "hardware": "CPU test",
+                              "command": "python benchmarks/live_loop.py run"}) + "\n")
+
+
+def test_the_report_finds_when_al_reaches_random_and_at_what_cost(tmp_path: Path) -> None:
+    """AL reaches random's 200-answer F1 (0.5) at 100 answers; its answers take 2
+    corrections against random's 1: seconds 100 x 61.294 / (200 x 55.907) = 0.55 of
+    random's (ringger2008), 100 x 82.842 / (200 x 66.681) = 0.62 (corrections_x3)."""
+    from live_report import write_report
+
+    write_rows(tmp_path, "random", [0.1, 0.2, 0.3, 0.4, 0.45, 0.5], fixes=1)
+    write_rows(tmp_path, "al", [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], fixes=2)
+    summary = write_report(tmp_path, tmp_path / "out").read_text()
+    assert ("**toy**: AL order reaches random's 200-answer F1 (0.500) at 100 answers "
+            "(0.50× the answers) and at this share of random's estimated seconds: "
+            "ringger2008 0.55, corrections_x3 0.62") in summary
+    assert "| toy | al | 1 | 0.200 | 0.300 | 0.400 | 0.500 | 0.550 | 0.600 | 2000 @200 |" \
+        in summary
+    assert (tmp_path / "out" / "toy_wait_default_c0.png").is_file()
