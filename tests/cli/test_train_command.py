@@ -80,25 +80,9 @@ def test_eval_prefix_names_the_evaluation_datasets(db: Database, tmp_path: Path)
     assert "Dataset 'missing' is not in" in result.output and "eval:" not in result.output
 
 
-def tiny_ner_pipeline(folder: Path) -> Path:
-    """A plain spaCy pipeline (spacy.blank + ner, a few updates): no al_ner, no download."""
-    from spacy.training import Example
-    from thinc.api import fix_random_seed
-
-    fix_random_seed(0)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ner")
-    examples = [Example.from_dict(nlp.make_doc(text), {"entities": spans})
-                for text, spans in TRAIN_DATA]
-    optimizer = nlp.initialize(lambda: examples)
-    for _ in range(20):
-        nlp.update(examples, sgd=optimizer)
-    nlp.to_disk(folder)
-    return folder
-
-
-def test_any_pipeline_with_ner_is_a_base_model(db: Database, tmp_path: Path) -> None:
-    base = tiny_ner_pipeline(tmp_path / "plain")
+def test_any_pipeline_with_ner_is_a_base_model(db: Database, tmp_path: Path,
+                                               ner_pipeline: Path) -> None:
+    base = ner_pipeline
     out = tmp_path / "further"
     result = train(out, ["news", "eval:news"], base_model=base, db=db.path,
                    overrides={"training.max_steps": 10, "training.eval_frequency": 5})
