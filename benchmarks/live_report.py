@@ -61,6 +61,9 @@ class Run:
                            ("tokens", "corrections", "added", "removed", "relabelled")}
         for name in COST_MODELS:
             self.cumulative[name] = np.cumsum([a["seconds"][name] for a in answers])
+        lines = [int(str(a.get("source") or "").rpartition(":")[2] or 0) for a in answers[:20]]
+        self.first_lines = float(np.median(lines)) if lines else None
+        """The median pool-file line of the first 20 answers (the cold start's spread)."""
         self.cumulative["stale"] = np.cumsum([(a["task_model_version"] or 0)
                                               < a["model_version"] for a in answers])
 
@@ -143,8 +146,9 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
     shown = [n for n in checkpoints if any(n in r.n for rs in orders.values() for r in rs)]
     lines = ["| corpus | order | seeds | " + " | ".join(f"F1 @{n}" for n in shown)
              + " | tokens | corrections (added/removed/relabelled) | est. hours ("
-             + " / ".join(COST_MODELS) + ") | served by an older model |",
-             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|---:|"]
+             + " / ".join(COST_MODELS) + ") | served by an older model "
+             + "| median pool line of answers 1-20 |",
+             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|---:|---:|"]
     for order in ("al", "random"):
         runs = orders.get(order, [])
         if not runs:
@@ -161,7 +165,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
         lines.append(f"| {corpus} | {order} | {len(runs)} | " + " | ".join(cells)
                      + f" | {number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
                      + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} | "
-                     + f"{mean_range(total('stale'), 0)} |")
+                     + f"{mean_range(total('stale'), 0)} | "
+                     + f"{mean_range([r.first_lines for r in runs if r.first_lines], 0)} |")
     return lines
 
 

@@ -160,7 +160,8 @@ def write_rows(results: Path, order: str, f1: list[float], fixes: int) -> None:
             out.write(json.dumps({**key, "n": n, "tokens": 10, "corrections": fixes,
                                   "added": fixes, "removed": 0, "relabelled": 0,
                                   "seconds": answer_costs(10, Corrections(added=fixes)),
-                                  "task_model_version": 0, "model_version": 0}) + "\n")
+                                  "task_model_version": 0, "model_version": 0,
+                                  "source": f"pool.jsonl:{n}"}) + "\n")
     with (results / "checkpoints.jsonl").open("a") as out:
         for n, value in zip((20, 40, 60, 100, 140, 200), f1, strict=True):
             out.write(json.dumps({**key, "n": n, "f1": value}) + "\n")
@@ -183,4 +184,5 @@ def test_the_report_finds_when_al_reaches_random_and_at_what_cost(tmp_path: Path
             "ringger2008 0.55, corrections_x3 0.62") in summary
     assert "| toy | al | 1 | 0.200 | 0.300 | 0.400 | 0.500 | 0.550 | 0.600 | 2000 @200 |" \
         in summary
+    assert summary.count("| 0 | 10 |") == 2  # none stale; answers 1-20 from lines 1-20
     assert (tmp_path / "out" / "toy_wait_default_c0.png").is_file()
