@@ -11,7 +11,7 @@ person taking ~10 s a sentence gives it time), then for its re-ranking up to
 ``update_every x 10`` s from the trigger; pace ``fast`` never waits. Per answer it records
 tokens, gold and shown spans, corrections (added, removed, relabelled) and the estimated
 seconds under each cost model of ``live_costs``; at each checkpoint it copies the model
-the worker saved and, once the run's server is stopped, evaluates it on the test set
+the worker saved and evaluates it on the test set in a background thread
 (``spacy_al.pipeline.evaluation.evaluate_docs``: seqeval, entity-level micro F1).
 
 Rows append to ``RESULTS/answers.jsonl`` and ``checkpoints.jsonl`` as they land; a run
@@ -29,9 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -205,12 +207,12 @@ class Annotator:
 
 
 def annotate(url: str, corpus: PreparedCorpus, key: dict[str, Any], args: argparse.Namespace,
-             work: Path) -> dict[int, Path | None]:
-    """Answer ``args.answers`` questions; rows to ``answers.jsonl``; checkpoint copies."""
+             work: Path, evaluator: Evaluator) -> None:
+    """Answer ``args.answers`` questions; rows to ``answers.jsonl``; each checkpoint's model
+    copied and handed to ``evaluator``."""
     stats, _ = wait_until(url, lambda s: True, 60)
     update_every = int(stats["update_every"])
     annotator = Annotator(url, corpus, key, args, update_every, work)
-    saved: dict[int, Path | None] = {}
     for n in range(1, args.answers + 1):
         task = annotator.next_task()
         if task is None:
@@ -221,19 +223,43 @@ def annotate(url: str, corpus: PreparedCorpus, key: dict[str, Any], args: argpar
             row.update(annotator.wait_for_update(n))
         append_row(args.results / "answers.jsonl", row)
         if n in args.checkpoints:
-            saved[n] = annotator.checkpoint(n)
-    return saved
+            evaluator.submit(n, annotator.checkpoint(n))
 
 
-def evaluate_checkpoints(saved: dict[int, Path | None], corpus: PreparedCorpus,
-                         key: dict[str, Any], args: argparse.Namespace) -> None:
-    import spacy
+class Evaluator:
+    """Evaluates checkpoint copies on the test set in a background thread, as they come
+    (so an interrupted run keeps the F1 of its checkpoints so far)."""
 
-    from spacy_al.pipeline.evaluation import evaluate_docs
+    def __init__(self, corpus: PreparedCorpus, key: dict[str, Any], results: Path) -> None:
+        self.corpus, self.key, self.results = corpus, key, results
+        self.jobs: queue.Queue[tuple[int, Path | None] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.error: BaseException | None = None
+        self.thread.start()
 
-    test = corpus.test_docs()
-    for n, path in sorted(saved.items()):
-        row: dict[str, Any] = {**key, "n": n, "f1": 0.0, "precision": 0.0, "recall": 0.0,
+    def submit(self, n: int, path: Path | None) -> None:
+        self.jobs.put((n, path))
+
+    def finish(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise SystemExit(f"evaluating a checkpoint failed: {self.error!r}")
+
+    def _work(self) -> None:
+        try:
+            test = self.corpus.test_docs()
+            while (job := self.jobs.get()) is not None:
+                self._evaluate(*job, test)
+        except BaseException as err:  # reported by finish()
+            self.error = err
+
+    def _evaluate(self, n: int, path: Path | None, test: list[Any]) -> None:
+        import spacy
+
+        from spacy_al.pipeline.evaluation import evaluate_docs
+
+        row: dict[str, Any] = {**self.key, "n": n, "f1": 0.0, "precision": 0.0, "recall": 0.0,
                                "model_version": 0, "n_train": 0, "test_sentences": len(test)}
         if path is not None:  # None: no model saved yet, so no entity is predicted
             nlp = spacy.load(path)
@@ -243,7 +269,7 @@ def evaluate_checkpoints(saved: dict[int, Path | None], corpus: PreparedCorpus,
                        recall=round(result.recall, 4), model_version=update.get("version"),
                        n_train=update.get("n_train"), eval_seconds=round(result.seconds, 1))
             shutil.rmtree(path, ignore_errors=True)
-        append_row(args.results / "checkpoints.jsonl", row)
+        append_row(self.results / "checkpoints.jsonl", row)
         print(f"  @{n}: F1 {row['f1']:.3f} (model v{row['model_version']}, "
               f"{row['n_train']} trained)", flush=True)
 
@@ -254,13 +280,14 @@ def run_one(corpus: PreparedCorpus, key: dict[str, Any], args: argparse.Namespac
     (args.results / "tmp").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="live-", dir=args.results / "tmp") as tmp:
         work = Path(tmp)
+        evaluator = Evaluator(corpus, key, args.results)
         proc, url = start_recipe(recipe_args(corpus, key["order"], key["seed"], work, extra),
                                  work, env=thread_env(args.threads), timeout=args.timeout)
         try:
-            saved = annotate(url, corpus, key, args, work)
+            annotate(url, corpus, key, args, work, evaluator)
         finally:
             stop(proc)
-        evaluate_checkpoints(saved, corpus, key, args)
+            evaluator.finish()
     append_row(args.results / "runs.jsonl", {
         **key, "date": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(began)),
         "wall_seconds": round(time.time() - began, 1), "hardware": describe_hardware(),

@@ -72,20 +72,23 @@ class Run:
         return float(series[n - 1]) if 0 < n <= len(series) else None
 
 
-def load_runs(results: Path) -> tuple[list[Run], dict[str, int]]:
+def load_runs(results: Path) -> tuple[list[Run], dict[str, str]]:
     metas = {r["run_id"]: r for r in read_jsonl(results / "runs.jsonl")}
     checkpoints: dict[str, list[dict[str, Any]]] = defaultdict(list)
     answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in read_jsonl(results / "checkpoints.jsonl"):
         checkpoints[row["run_id"]].append(row)
-    unfinished: dict[str, int] = {}
+    unfinished: dict[str, str] = {}
     for row in read_jsonl(results / "answers.jsonl"):
         answers[row["run_id"]].append(row)
     for run_id, rows in answers.items():
         if run_id not in metas:
             first = rows[0]
+            f1 = ", ".join(f"F1 @{c['n']} {c['f1']:.3f}"
+                           for c in sorted(checkpoints[run_id], key=lambda c: c["n"]))
             unfinished[f"{first['corpus']} {first['order']} seed {first['seed']} "
-                       f"({first['pace']}, {first['variant']}, {first['commit']})"] = len(rows)
+                       f"({first['pace']}, {first['variant']}, {first['commit']})"] = (
+                f"{len(rows)} answers" + (f", {f1}" if f1 else ""))
     runs = [Run(meta, sorted(checkpoints[i], key=lambda c: c["n"]), answers[i])
             for i, meta in metas.items()]
     return runs, unfinished
@@ -244,8 +247,8 @@ def write_report(results: Path, out: Path) -> Path:
             "the docstring of `benchmarks/live_loop.py`.", "", "## Findings", ""]
     head += findings or ["- No corpus has finished runs of both orders yet."]
     if unfinished:
-        head += ["", "In progress (answers so far): "
-                 + "; ".join(f"{k}: {v}" for k, v in sorted(unfinished.items()))]
+        head += ["", "Runs in progress or cut short (not counted above):", ""]
+        head += [f"- {k}: {v}" for k, v in sorted(unfinished.items())]
     head += ["", "## Cost models (seconds per sentence = a·tokens + b·corrections + c)", ""]
     head += [f"- `{m.name}`: a = {m.a}, b = {m.b}, c = {m.c}. {m.source}."
              for m in COST_MODELS.values()]
