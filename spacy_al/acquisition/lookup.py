@@ -11,6 +11,8 @@ from ..registry import al_strategies
 from . import strategies as _strategies  # noqa: F401  (registers the built-in builders)
 from .strategies import ScoreFn
 
+DEFAULT_STRATEGY = "mnlp"
+"""The strategy a recipe, the loop and the scorer use when none is named."""
 SHORT_NAMES: dict[str, str] = {
     "mnlp": "spacy-al.MNLP.v1",
     "token_entropy": "spacy-al.TokenEntropy.v1",

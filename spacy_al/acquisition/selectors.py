@@ -40,7 +40,11 @@ def select_top_k(
     return top_by_token_budget(scores, n_tokens, budget)
 
 
-@al_selectors.register("spacy-al.TopK.v1")
+DEFAULT_SELECTOR = "spacy-al.TopK.v1"
+"""The selector used when none is named: best first."""
+
+
+@al_selectors.register(DEFAULT_SELECTOR)
 def build_top_k() -> Selector:
     """Best first until the budget is spent; a long entry never blocks shorter ones below."""
     return select_top_k

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..errors import ConfigError
 from ..loop.engine import Schedule
 from ..training.trainer import TrainingRule
@@ -78,7 +79,7 @@ class BenchmarkSettings:
     """``min_steps`` only for a fresh model (continued rounds: early stopping / epochs)."""
     score_subsample: float = 0.0
     """Score only a random share of the unlabelled pool each round (0: all of it)."""
-    selector: str = "spacy-al.TopK.v1"
+    selector: str = DEFAULT_SELECTOR
     """The registered selector of the plain strategy names (``<name>-diverse``:
     ``spacy-al.DiverseTopK.v1``)."""
     selector_options: dict[str, Any] = field(default_factory=dict)

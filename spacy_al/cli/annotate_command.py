@@ -62,7 +62,8 @@ def annotate_cli(
             _print_overview()
             return
         if wants_help:
-            from ..recipe_runtime.decorator import get_recipe, import_file, recipe_help
+            from ..recipe_runtime.decorator import get_recipe, import_file
+            from ..recipe_runtime.recipe_args import recipe_help
 
             for path in file or []:
                 import_file(path)

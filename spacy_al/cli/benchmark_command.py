@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..benchmark.settings import DEFAULT_STRATEGIES, BenchmarkSettings
 from ._app import app
 
@@ -29,7 +30,7 @@ def benchmark_cli(
                                    "--no-baseline --full: the full-data run alone); "
                                    "<name>-diverse (e.g. mnlp-diverse): that strategy with "
                                    "spacy-al.DiverseTopK.v1"),
-    selector: str = typer.Option("spacy-al.TopK.v1", "--selector",
+    selector: str = typer.Option(DEFAULT_SELECTOR, "--selector",
                                  help="Registered selector of the plain strategy names "
                                  "(spacy-al.TopK.v1, spacy-al.DiverseTopK.v1, ...)"),
     selector_options: str = typer.Option("{}", "--selector-options",

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..errors import SpacyALError
 from ._app import app
 
@@ -35,7 +36,7 @@ def score_cli(
     output: Annotated[Path, typer.Argument(help="Where to write the ranked tasks (JSONL).")],
     strategy: Annotated[str, typer.Option("--strategy", "-s", help="mnlp, bald, "
                                           "token_entropy, least_confidence, margin, random "
-                                          "or a registered name.")] = "mnlp",
+                                          "or a registered name.")] = DEFAULT_STRATEGY,
     top: Annotated[int | None, typer.Option("--top", "-n", help="Write the best N "
                                             "(default: every non-empty entry).")] = None,
     selector: Annotated[str | None, typer.Option("--selector", help="A registered selector, "

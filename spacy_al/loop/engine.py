@@ -22,7 +22,7 @@ import numpy as np
 from ..acquisition.builders import build_registered
 from ..acquisition.scores import uniform_scores
 from ..acquisition.selection import rank, top_k
-from ..acquisition.selectors import Selector, select_top_k
+from ..acquisition.selectors import DEFAULT_SELECTOR, Selector, select_top_k
 from ..errors import ConfigError
 from ..registry import al_selectors
 
@@ -56,7 +56,7 @@ def costs(n_tokens: np.ndarray, unit: str) -> np.ndarray:
     return n_tokens if check_unit(unit) == "tokens" else (n_tokens > 0).astype(np.int64)
 
 
-def get_selector(name: str = "spacy-al.TopK.v1", **options: Any) -> Selector:
+def get_selector(name: str = DEFAULT_SELECTOR, **options: Any) -> Selector:
     """Build a registered selector (``spacy-al.TopK.v1``, ``spacy-al.DiverseTopK.v1``, ...)."""
     selector: Selector = build_registered(al_selectors, name, "selector", **options)
     return selector

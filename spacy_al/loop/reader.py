@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import NamedSelector
 from ..corpora import read_docs
 from ..corpora.registered import doc_to_example
@@ -53,7 +54,7 @@ ORACLES = ("simulation", "database")
 @spacy.registry.readers("spacy-al.ActiveLearningCorpus.v1")
 def create_active_learning_corpus(
     path: Path,
-    strategy: str = "mnlp",
+    strategy: str = DEFAULT_STRATEGY,
     strategy_options: dict[str, Any] | None = None,
     unit: str = "tokens",
     seed_size: float = 0.02,

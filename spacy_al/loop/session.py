@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import needs_embeddings
 from ..acquisition.stoppers import Stopper
 from ..errors import ConfigError
@@ -37,7 +38,7 @@ QUERIES_FILE = "queries.jsonl"
 class LoopSettings:
     """How a run acquires: what must match for a run to be resumed is :meth:`fingerprint`."""
 
-    strategy: str = "mnlp"
+    strategy: str = DEFAULT_STRATEGY
     strategy_options: dict[str, Any] = field(default_factory=dict)
     unit: str = "tokens"
     seed_size: float = 0.02

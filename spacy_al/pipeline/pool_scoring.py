@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from ..acquisition.lookup import get_strategy
+from ..acquisition.lookup import DEFAULT_STRATEGY, get_strategy
 from ..acquisition.selection import top_k as select_top_k
 from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
 from ..errors import ConfigError
@@ -49,7 +49,7 @@ class PoolScores:
 def score_pool(
     nlp: Language,
     docs: PoolSource,
-    strategy: str | ScoreFn = "mnlp",
+    strategy: str | ScoreFn = DEFAULT_STRATEGY,
     *,
     batch_size: int = 64,
     k: int | None = None,
@@ -129,7 +129,7 @@ def stack_rows(rows: Sequence[np.ndarray | None]) -> np.ndarray:
 def score_batches(
     nlp: Language,
     docs: PoolSource,
-    strategy: str | ScoreFn = "mnlp",
+    strategy: str | ScoreFn = DEFAULT_STRATEGY,
     *,
     batch_size: int = 64,
     progress: bool = False,

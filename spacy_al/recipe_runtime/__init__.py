@@ -1,6 +1,6 @@
 """The recipe runtime: Prodigy's recipe contract, sources, and the pieces recipes share.
 
-- :func:`recipe` / :func:`get_recipe`: recipes are found in
+- :func:`recipe` / :func:`settings_recipe` / :func:`get_recipe`: recipes are found in
   :data:`spacy_al.registry.recipes` (entry point group ``spacy_al_recipes``; the
   built-in ones in :mod:`spacy_al.recipes` register there too).
 - :func:`~spacy_al.recipe_runtime.sources.load_source`: a source file into a pool.
@@ -11,16 +11,8 @@
 
 from __future__ import annotations
 
-from .decorator import (
-    RecipeError,
-    get_recipe,
-    import_file,
-    list_recipes,
-    parse_recipe_args,
-    recipe,
-    recipe_help,
-    split_string,
-)
+from .decorator import get_recipe, import_file, list_recipes, recipe, settings_recipe, split_string
+from .recipe_args import RecipeError, parse_recipe_args, recipe_help
 
 __all__ = [
     "RecipeError",
@@ -30,5 +22,6 @@ __all__ = [
     "parse_recipe_args",
     "recipe",
     "recipe_help",
+    "settings_recipe",
     "split_string",
 ]

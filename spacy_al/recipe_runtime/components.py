@@ -15,6 +15,7 @@ from ..server.stream import PoolStream
 from ..tasks import PoolItem, set_hashes, task_stub
 from .patterns import PatternMatcher
 from .pool_cache import open_or_start
+from .session_settings import LiveSettings
 from .sources import sample_labels
 
 HEAD_SENTENCES = 20_000
@@ -62,65 +63,39 @@ def default_output(dataset: str) -> str:
     return str((Path("training") / safe).resolve())
 
 
-def active_components(
-    mode: str,
-    *,
-    dataset: str,
-    spacy_model: str,
-    source: str,
-    labels: list[str] | None,
-    strategy: str,
-    update_every: int,
-    output: str | None,
-    lang: str,
-    exclude: list[str] | None,
-    feed_overlap: bool,
-    batch_size: int,
-    n_epochs: int,
-    worker: str,
-    limit: int | None,
-    seed: int,
-    selector: str,
-    loader: str,
-    source_options: dict[str, Any] | None,
-    annotations_per_task: int,
-    patterns: str | None,
-    rerank_candidates: int,
-    rerank_sample: int,
-    pool_cache: str | None,
-    ranking_window: int,
-) -> dict[str, Any]:
-    """The components of ``ner.al-correct`` (mode ``correct``) and ``ner.al-teach`` (``teach``);
-    the recipes' signature (``recipes/ner_al.py``) holds the defaults of every argument.
+def active_components(settings: LiveSettings) -> dict[str, Any]:
+    """The components of ``ner.al-correct`` and ``ner.al-teach`` (``settings.mode``
+    ``correct`` or ``teach``).
 
     Loads the pool, starts the model worker (waits for the model, checks the labels)
     and starts scoring the pool in the background; the stream is ready as soon as
-    its first chunk is scored. ``source_options``: the hf loader's ``split`` and columns;
-    ``patterns``: a pattern file the worker matches (checked here first).
-    The pool goes to Arrow (``pool_cache``, default next to the database) and is read
-    memory-mapped; the server keeps the best ``ranking_window`` ranked sentences.
+    its first chunk is scored. A pattern file is checked here first (a bad line fails
+    naming file and line). The pool goes to Arrow (``pool_cache``, default next to the
+    database) and is read memory-mapped; the server keeps the best ``ranking_window``
+    ranked sentences.
     """
-    get_selector(selector)  # an unknown name fails here, before the pool is loaded
-    if patterns is not None:
-        PatternMatcher(patterns, lang)  # a bad line fails here, naming file and line
-    if spacy_model in NEW_MODELS:
-        labels = resolve_labels(labels, source, loader=loader, **(source_options or {}))
+    s, correct = settings, settings.mode == "correct"
+    get_selector(s.selector)  # an unknown name fails here, before the pool is loaded
+    if s.patterns is not None:
+        PatternMatcher(s.patterns, s.lang)
+    labels = s.label
+    loader, read_with = s.read_with()
+    if s.spacy_model in NEW_MODELS:
+        labels = resolve_labels(labels, s.source, loader=loader, **read_with)
     items, writer = open_or_start(
-        source, head=HEAD_SENTENCES, lang=lang, limit=limit, loader=loader,
-        pool_cache=pool_cache,
-        **{k: v for k, v in (source_options or {}).items() if v is not None})
-    stream = PoolStream(items, task_keys=() if mode == "correct" else ("spans",),
-                        exclude_by="input" if mode == "correct" else "task",
-                        feed_overlap=feed_overlap,
-                        unranked=unranked_task if mode == "correct" else None)
-    spec = ModelSpec(model=spacy_model, labels=labels, strategy=strategy, mode=mode,
-                     output=output or default_output(dataset), lang=lang, seed=seed,
-                     n_epochs=n_epochs, selector=selector,
-                     patterns=None if patterns is None else str(Path(patterns).resolve()),
-                     matcher_factory=PatternMatcher, rerank_candidates=rerank_candidates,
-                     rerank_sample=rerank_sample)
-    loop = ModelLoop(stream, spec, update_every=update_every, worker=worker,
-                     ranking_window=ranking_window)
+        s.source, head=HEAD_SENTENCES, lang=s.lang, limit=s.limit, loader=loader,
+        pool_cache=s.pool_cache, **read_with)
+    stream = PoolStream(items, task_keys=() if correct else ("spans",),
+                        exclude_by="input" if correct else "task",
+                        feed_overlap=s.feed_overlap, unranked=unranked_task if correct else None)
+    spec = ModelSpec(model=s.spacy_model, labels=labels, strategy=s.strategy, mode=s.mode,
+                     output=s.output or default_output(s.dataset), lang=s.lang, seed=s.seed,
+                     n_epochs=s.n_epochs, selector=s.selector,
+                     patterns=None if s.patterns is None else str(Path(s.patterns).resolve()),
+                     matcher_factory=PatternMatcher, rerank_candidates=s.rerank_candidates,
+                     rerank_sample=s.rerank_sample)
+    loop = ModelLoop(stream, spec, update_every=s.update_every, worker=s.worker,
+                     ranking_window=s.ranking_window)
     labels = loop.start()
     on_exit = loop.close
     if writer is not None:  # the session starts on the first sentences; the rest follows
@@ -129,21 +104,20 @@ def active_components(
         def on_exit(controller: Any) -> None:
             writer.close()
             loop.close(controller)
-    view_id = "ner_manual" if mode == "correct" else "ner"
     return {
-        "dataset": dataset,
-        "view_id": view_id,
+        "dataset": s.dataset,
+        "view_id": "ner_manual" if correct else "ner",
         "stream": stream,
         "update": loop.update,
         "load_answers": loop.seed,
         "stats": loop.stats,
         "on_exit": on_exit,
-        "exclude": exclude or [],
-        "config": {"labels": labels, "batch_size": batch_size, "strategy": strategy,
-                   "selector": selector, "update_every": update_every,
-                   "feed_overlap": feed_overlap,
-                   "exclude_by": stream.exclude_by, "model": spacy_model,
-                   "output": spec.output, "annotations_per_task": annotations_per_task,
-                   "rerank_candidates": rerank_candidates, "rerank_sample": rerank_sample,
-                   "pool_cache": str(items.folder), "ranking_window": ranking_window},
+        "exclude": s.exclude or [],
+        "config": {"labels": labels, "batch_size": s.batch_size, "strategy": s.strategy,
+                   "selector": s.selector, "update_every": s.update_every,
+                   "feed_overlap": s.feed_overlap,
+                   "exclude_by": stream.exclude_by, "model": s.spacy_model,
+                   "output": spec.output, "annotations_per_task": s.annotations_per_task,
+                   "rerank_candidates": s.rerank_candidates, "rerank_sample": s.rerank_sample,
+                   "pool_cache": str(items.folder), "ranking_window": s.ranking_window},
     }

@@ -16,7 +16,9 @@
                 "config": {"labels": label}}
 
 Each argument is described by ``(help, kind, abbreviation, converter)`` with kind
-``"positional"``, ``"option"`` or ``"flag"``. Recipes live in the registry
+``"positional"``, ``"option"`` or ``"flag"``; the built-in recipes declare theirs once, as
+a settings dataclass (:func:`settings_recipe`, :mod:`.session_settings`). Either way
+click parses them (:mod:`.recipe_args`). Recipes live in the registry
 :data:`spacy_al.registry.recipes` (entry point group ``spacy_al_recipes``): the
 built-in ones (:mod:`spacy_al.recipes`) are declared in that group like a third
 party's, and ``-F path.py`` imports a file that registers more.
@@ -29,21 +31,22 @@ import inspect
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import catalogue
 
-from ..errors import SpacyALError
 from ..registry import recipes as recipes_registry
+from .recipe_args import (
+    KINDS,
+    RecipeError,
+    assign_positionals,
+    settings_args,
+    settings_values,
+    signature_args,
+)
 
-KINDS = ("positional", "option", "flag")
 RecipeFunc = Callable[..., dict[str, Any]]
-
-
-class RecipeError(SpacyALError):
-    """A recipe is unknown, cannot be imported, or got invalid arguments."""
-
-    code = "E103"
+Settings = TypeVar("Settings")
 
 
 def split_string(value: str | Sequence[str] | None) -> list[str] | None:
@@ -74,9 +77,38 @@ def recipe(name: str, **args: tuple[str, str, str | None, Callable[[str], Any] |
             raise RecipeError(f"Recipe {name!r} describes arguments {unknown} that "
                               f"{func.__name__}() does not take.")
         func.recipe_name = name  # type: ignore[attr-defined]
-        func.recipe_args = dict(args)  # type: ignore[attr-defined]
+        func.recipe_args = signature_args(func, args)  # type: ignore[attr-defined]
         recipes_registry.register(name, func=func)
         return func
+
+    return register
+
+
+def settings_recipe(
+    name: str, settings: type[Settings]
+) -> Callable[[Callable[[Settings], dict[str, Any]]], RecipeFunc]:
+    """Register ``func(settings)`` as the recipe ``name`` whose arguments are the fields of
+    the dataclass ``settings``: called with keyword (or positional) arguments as any
+    recipe, it gets one ``settings(**arguments)`` (the parts of a group field, such as
+    the source options, built into one value)."""
+    args = settings_args(settings, {list: split_string})
+
+    def register(func: Callable[[Settings], dict[str, Any]]) -> RecipeFunc:
+        def call(*values: Any, **given: Any) -> dict[str, Any]:
+            given = {**assign_positionals(args, values), **given}
+            return func(settings(**settings_values(settings, args, given)))
+
+        call.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+            inspect.Parameter(a.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              default=a.default) for a in args])
+        call.__name__ = call.__qualname__ = func.__name__
+        call.__doc__ = func.__doc__
+        call.__module__ = func.__module__
+        call.recipe_name = name  # type: ignore[attr-defined]
+        call.recipe_args = args  # type: ignore[attr-defined]
+        call.settings = settings  # type: ignore[attr-defined]
+        recipes_registry.register(name, func=call)
+        return call
 
     return register
 
@@ -111,121 +143,3 @@ def import_file(path: str | Path) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
-
-
-# -- command-line arguments -------------------------------------------------
-def _specs(func: RecipeFunc) -> dict[str, tuple[str, str, str | None, Any]]:
-    described = getattr(func, "recipe_args", {})
-    specs = {}
-    for name, param in inspect.signature(func).parameters.items():
-        if name in described:
-            specs[name] = described[name]
-        else:
-            kind = "positional" if param.default is inspect.Parameter.empty else "option"
-            specs[name] = ("", kind, None, None)
-    return specs
-
-
-def _option_names(specs: dict[str, tuple[str, str, str | None, Any]]) -> dict[str, str]:
-    names = {}
-    for name, (_, kind, abbrev, _) in specs.items():
-        if kind == "positional":
-            continue
-        names[f"--{name.replace('_', '-')}"] = name
-        names[f"--{name}"] = name
-        if abbrev:
-            names[f"-{abbrev}"] = name
-    return names
-
-
-def parse_recipe_args(func: RecipeFunc, argv: Sequence[str]) -> dict[str, Any]:
-    """Keyword arguments for ``func`` from command-line tokens (Prodigy's plac style)."""
-    specs = _specs(func)
-    options = _option_names(specs)
-    positionals = [name for name, spec in specs.items() if spec[1] == "positional"]
-    given: dict[str, Any] = {}
-    argv, i = list(argv), 0
-    while i < len(argv):
-        token = argv[i]
-        key, _, inline = token.partition("=")
-        if token.startswith("-") and key in options:
-            name = options[key]
-            if specs[name][1] == "flag":
-                given[name] = True
-            elif inline or "=" in token:
-                given[name] = inline
-            elif i + 1 < len(argv):
-                i += 1
-                given[name] = argv[i]
-            else:
-                raise RecipeError(f"Option {key} needs a value.")
-        elif token.startswith("-") and len(token) > 1 and not _is_number(token):
-            raise RecipeError(f"Unknown option {token!r} for recipe {func.recipe_name!r}."
-                              if hasattr(func, "recipe_name") else f"Unknown option {token!r}.",
-                              fix=f"Options: {', '.join(sorted(set(options)))}.")
-        elif positionals:
-            given[positionals.pop(0)] = token
-        else:
-            raise RecipeError(f"Too many arguments: {token!r} is not expected.")
-        i += 1
-    return _convert(func, specs, given)
-
-
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
-def _convert(
-    func: RecipeFunc, specs: dict[str, tuple[str, str, str | None, Any]], given: dict[str, Any]
-) -> dict[str, Any]:
-    params = inspect.signature(func).parameters
-    kwargs: dict[str, Any] = {}
-    for name, (_, kind, _, converter) in specs.items():
-        if name not in given:
-            if params[name].default is inspect.Parameter.empty:
-                raise RecipeError(f"Missing argument {name.upper()}.",
-                                  fix=f"Usage: {usage(func)}")
-            continue
-        value = given[name]
-        if converter is not None and kind != "flag":
-            try:
-                value = converter(value)
-            except (TypeError, ValueError) as err:
-                raise RecipeError(f"Invalid value {value!r} for {name}: {err}.") from err
-        kwargs[name] = value
-    return kwargs
-
-
-def usage(func: RecipeFunc) -> str:
-    parts = [getattr(func, "recipe_name", func.__name__)]
-    params = inspect.signature(func).parameters
-    for name, (_, kind, _abbrev, _) in _specs(func).items():
-        flag = f"--{name.replace('_', '-')}"
-        if kind == "positional":
-            optional = params[name].default is not inspect.Parameter.empty
-            parts.append(f"[{name.upper()}]" if optional else name.upper())
-        else:
-            parts.append(f"[{flag}]" if kind == "flag" else f"[{flag} {name.upper()}]")
-    return " ".join(parts)
-
-
-def recipe_help(func: RecipeFunc) -> str:
-    """The recipe's help: usage, docstring and arguments with their defaults."""
-    lines = [f"Usage: spacy-al annotate {usage(func)}", ""]
-    doc = inspect.getdoc(func)
-    if doc:
-        lines += [doc, ""]
-    params = inspect.signature(func).parameters
-    lines.append("Arguments:")
-    for name, (text, kind, abbrev, _) in _specs(func).items():
-        default = params[name].default
-        flag = name.upper() if kind == "positional" else f"--{name.replace('_', '-')}"
-        if abbrev and kind != "positional":
-            flag += f", -{abbrev}"
-        shown = "" if default in (inspect.Parameter.empty, None) else f" (default: {default!r})"
-        lines.append(f"  {flag:<28} {text}{shown}")
-    return "\n".join(lines)

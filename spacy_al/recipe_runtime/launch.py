@@ -16,8 +16,9 @@ from typing import Any
 from ..errors import SpacyALError
 from ..server.controller import Controller
 from ..store.database import connect, default_db_path
-from .decorator import get_recipe, import_file, parse_recipe_args
+from .decorator import get_recipe, import_file
 from .pool_cache import database_in_use
+from .recipe_args import parse_recipe_args
 
 TOKEN_ENV = "SPACY_AL_TOKEN"
 

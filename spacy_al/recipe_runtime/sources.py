@@ -5,8 +5,9 @@ Every source becomes a list of :class:`PoolItem` (one per sentence or task, each
 text once), read by :func:`spacy_al.corpora.read_source` with the options every command
 takes (:class:`~spacy_al.corpora.SourceOptions`: ``--loader``, ``--token-col``,
 ``--tag-col``, ``--sep``, ``--scheme``, ...; recipes declare them with
-:func:`with_source_args`). Gold entities of a corpus file are *not* shown to the
-annotator; spans of raw JSONL tasks are kept as pre-annotations for ``ner.manual``.
+:func:`source_recipe_args`, the built-in ones as the ``source_options`` field of their
+settings). Gold entities of a corpus file are *not* shown to the annotator; spans of raw
+JSONL tasks are kept as pre-annotations for ``ner.manual``.
 
 The bundled samples are named by alias: ``wikigold`` (WikiGold, CC-BY 4.0) and
 ``wnut17`` (WNUT-17, CC-BY 4.0), from the repository's ``corpora/`` folder.
@@ -14,16 +15,14 @@ The bundled samples are named by alias: ``wikigold`` (WikiGold, CC-BY 4.0) and
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from ..corpora import read_source, resolve
 from ..corpora.formats import loader_names
 from ..corpora.locations import CORPORA_ENV, corpus_dirs
-from ..corpora.options import OPTION_FLAGS, SourceOptions, from_mapping
+from ..corpora.options import OPTION_FLAGS, from_mapping
 from ..errors import CorpusFormatError
 from ..tasks import PoolItem, doc_item
 
@@ -129,8 +128,6 @@ def _read_items(
 
 
 # -- the recipes' source arguments -------------------------------------------------
-F = TypeVar("F", bound=Callable[..., Any])
-PARAMETER = "source_options"
 OLD_NAMES = {"tokens_column": "token_col", "tags_column": "tag_col"}
 """Older recipe argument names, still accepted."""
 
@@ -147,23 +144,3 @@ def source_recipe_args() -> dict[str, tuple[str, str, str | None, Any]]:
         args[old] = (f"Older name of --{new.replace('_', '-')}", "option", None, None)
     return args
 
-
-def with_source_args(func: F) -> F:
-    """Give a recipe function the source arguments (:func:`source_recipe_args`); it
-    receives them as one ``source_options: SourceOptions``, checked (a bad value is a
-    :class:`~spacy_al.errors.ConfigError` naming the flag)."""
-    signature = inspect.signature(func)
-    kept = [p for p in signature.parameters.values() if p.name != PARAMETER]
-    defaults = SourceOptions()
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                               default=getattr(defaults, name, None))
-             for name in source_recipe_args()]
-
-    @functools.wraps(func)
-    def recipe_func(*args: Any, **kwargs: Any) -> Any:
-        given = {name: kwargs.pop(name) for name in source_recipe_args() if name in kwargs}
-        return func(*args, **kwargs, **{PARAMETER: from_mapping(given)})
-
-    recipe_func.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*kept, *added])
-    return recipe_func  # type: ignore[return-value]

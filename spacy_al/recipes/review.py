@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime.decorator import recipe, split_string
+from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.server.stream import PoolStream
 from spacy_al.store.export import read_datasets
 from spacy_al.tasks import PoolItem, is_complete, set_hashes
@@ -141,7 +142,7 @@ def review(
     in_sets: list[str],
     label: list[str] | None = None,
     conflicts_only: bool = False,
-    batch_size: int = 10,
+    batch_size: int = DEFAULT_CONFIG["batch_size"],
 ) -> dict[str, Any]:
     """Review the sentences that several sessions annotated: pick one version or edit it.
 

@@ -34,7 +34,7 @@ from ..server.stream import PoolStream
 from ..tasks import is_complete
 from .ranking_book import RankingBook
 from .service import ModelSpec
-from .worker import ModelWorker
+from .worker import DEFAULT_WORKER, ModelWorker
 
 logger = logging.getLogger(__name__)
 ERRORS: dict[str, type[SpacyALError]] = {
@@ -42,6 +42,8 @@ ERRORS: dict[str, type[SpacyALError]] = {
     "UnknownLabelError": UnknownLabelError,
 }
 HISTORY = 50
+DEFAULT_UPDATE_EVERY = 20
+"""Accepted answers between two training rounds."""
 
 
 def trains(answer: Mapping[str, Any]) -> bool:
@@ -59,8 +61,8 @@ class ModelLoop:
         stream: PoolStream,
         spec: ModelSpec,
         *,
-        update_every: int = 20,
-        worker: str = "process",
+        update_every: int = DEFAULT_UPDATE_EVERY,
+        worker: str = DEFAULT_WORKER,
         score_chunk: int = 256,
         ranking_window: int | None = None,
     ) -> None:

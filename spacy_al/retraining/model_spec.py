@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..acquisition.lookup import DEFAULT_STRATEGY
+from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..training.trainer import TrainingRule
 
 MODES = ("correct", "teach")
@@ -20,7 +22,7 @@ class ModelSpec:
 
     model: str = "default"
     labels: list[str] | None = None
-    strategy: str = "mnlp"
+    strategy: str = DEFAULT_STRATEGY
     mode: str = "correct"
     output: str | None = None
     lang: str = "en"
@@ -38,7 +40,7 @@ class ModelSpec:
     nice: int = 10
     """Scheduling niceness added to the worker process, so requests get the CPU first."""
     strategy_options: dict[str, Any] = field(default_factory=dict)
-    selector: str = "spacy-al.TopK.v1"
+    selector: str = DEFAULT_SELECTOR
     selector_options: dict[str, Any] = field(default_factory=dict)
     window: int = 20
     """Sentences the selector picks first in each ranking (the rest follow by score)."""

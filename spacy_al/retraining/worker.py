@@ -199,10 +199,14 @@ def main() -> None:
     os._exit(0)  # the reader thread may block on stdin: finalising would abort on its lock
 
 
+DEFAULT_WORKER = "process"
+"""Where the model runs by default: ``process`` (or ``thread``)."""
+
+
 class ModelWorker:
     """A :class:`ModelService` in a child process (default) or a thread, behind queues."""
 
-    def __init__(self, spec: ModelSpec, *, kind: str = "process") -> None:
+    def __init__(self, spec: ModelSpec, *, kind: str = DEFAULT_WORKER) -> None:
         if kind not in ("process", "thread"):
             raise ValueError(f"worker kind must be 'process' or 'thread', not {kind!r}")
         self.kind = kind

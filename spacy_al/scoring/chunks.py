@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import fix_random_seed
 
-from ..acquisition.lookup import get_strategy
+from ..acquisition.lookup import DEFAULT_STRATEGY, get_strategy
 from ..acquisition.strategies import ScoreFn
 from ..loop.engine import derive_seed
 from ..pipeline.pool_scoring import doc_embeddings, get_ner_pipe, score_batches, stack_rows
@@ -32,7 +32,7 @@ class ScoreSpec:
     """What a worker needs to score chunks (plain values: it travels to Ray actors)."""
 
     model: str
-    strategy: str = "mnlp"
+    strategy: str = DEFAULT_STRATEGY
     options: dict[str, Any] = field(default_factory=dict)
     """Strategy options (``n_samples``, ``dropout``, ``mc_dropout``, ...)."""
     batch_size: int = 64

@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import Selector, needs_embeddings
 from ..corpora import read_docs
 from ..corpora.dispatch import resolve_loader
@@ -46,7 +47,7 @@ class ScoreReport:
 
 
 def score_to_jsonl(
-    model: str | Path, source: str | Path, output: str | Path, *, strategy: str = "mnlp",
+    model: str | Path, source: str | Path, output: str | Path, *, strategy: str = DEFAULT_STRATEGY,
     options: Mapping[str, Any] | None = None, top: int | None = None,
     selector: str | None = None, loader: str = "auto", batch_size: int = 64,
     engine: str = "local", address: str | None = None, num_workers: int = 1,

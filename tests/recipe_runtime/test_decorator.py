@@ -54,9 +54,10 @@ def test_recipe_from_a_file(tmp_path: Path) -> None:
     label=("Labels", "option", "l", split_string),
     n=("A number", "option", None, int),
     verbose=("Verbose", "flag", "v", bool),
+    n_x=("Another number", "option", None, int),
 )
 def _args_recipe(dataset: str, source: str = "wikigold", label: list[str] | None = None,
-                 n: int = 1, verbose: bool = False) -> dict:
+                 n: int = 1, verbose: bool = False, n_x: int = 0) -> dict:
     """Test recipe."""
     return {}
 
@@ -70,16 +71,25 @@ def test_parse_positionals_options_flags() -> None:
     assert parse_recipe_args(_args_recipe, ["ds", "-l", "A"])["label"] == ["A"]
 
 
+def test_prodigy_spellings_of_options() -> None:
+    """``--long_name`` as ``--long-name``, ``--n=3``, options between positionals."""
+    assert parse_recipe_args(_args_recipe, ["ds", "--n_x", "4", "src"]) == {
+        "dataset": "ds", "source": "src", "n_x": 4}
+
+
 @pytest.mark.parametrize("argv,message", [
-    ([], "Missing argument DATASET"),
-    (["ds", "src", "extra"], "Too many arguments"),
-    (["ds", "--nope", "1"], "Unknown option"),
-    (["ds", "--n", "x"], "Invalid value"),
-    (["ds", "--label"], "needs a value"),
+    ([], "Missing argument 'DATASET'"),
+    (["ds", "src", "extra"], "unexpected extra argument \\(extra\\)"),
+    (["ds", "--nope", "1"], "No such option '--nope'"),
+    (["ds", "--n", "x"], "'x' is not a valid integer"),
+    (["ds", "--label"], "'--label' requires an argument"),
 ])
 def test_bad_arguments(argv: list[str], message: str) -> None:
-    with pytest.raises(RecipeError, match=message):
+    """What is wrong, in which recipe, and the usage to fix it; no traceback."""
+    with pytest.raises(RecipeError, match=message) as err:
         parse_recipe_args(_args_recipe, argv)
+    assert "recipe test.args" in str(err.value)
+    assert "Usage: spacy-al annotate test.args [OPTIONS] DATASET [SOURCE]" in str(err.value)
 
 
 def test_label_file(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from spacy_al.recipes.ner_al import al_correct, al_teach
 
 from spacy_al.errors import CorpusFormatError
 from spacy_al.recipe_runtime import parse_recipe_args
+from spacy_al.recipes.ner_al import al_correct, al_teach
 from tests.recipe_runtime.test_patterns import write_patterns
 
 CONLL2003 = ("-DOCSTART- -X- -X- O\n\nACME NNP B-NP B-ORG\nrejects VBZ B-VP O\nDutch JJ B-NP "

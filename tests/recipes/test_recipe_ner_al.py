@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-from spacy_al.recipes.ner_al import al_correct, al_teach
 
 from spacy_al.errors import UnknownLabelError
 from spacy_al.recipe_runtime import get_recipe, recipe_help
+from spacy_al.recipes.ner_al import al_correct, al_teach
 
 
 def _ready(components: dict, timeout: float = 60.0) -> dict:

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from spacy_al.recipes.ner_manual import ner_manual
 
 from spacy_al.errors import ConfigError, CorpusFormatError
 from spacy_al.recipe_runtime import get_recipe, manual_pool, recipe_help
+from spacy_al.recipes.ner_manual import ner_manual
 from spacy_al.store.pool_items import ArrowItems
 
 
@@ -34,6 +34,15 @@ def test_sequential_keeps_file_order_and_pre_annotations(texts_jsonl: Path) -> N
     assert tasks[0]["spans"] == [{"start": 0, "end": 13, "token_start": 0, "token_end": 1,
                                   "label": "PER"}]
     assert tasks[0]["meta"]["order"] == "sequential"
+
+
+def test_prodigy_signature_with_a_tokenizer(texts_jsonl: Path) -> None:
+    """``ner.manual DATASET blank:en SOURCE`` as in Prodigy: the same questions."""
+    plain = ner_manual("ds", str(texts_jsonl), label=["PER"])
+    prodigy = ner_manual("ds", "blank:en", str(texts_jsonl), label=["PER"])
+    assert _texts(prodigy) == _texts(plain)
+    with pytest.raises(ConfigError, match="SPACY_MODEL 'en_core_web_sm'"):
+        ner_manual("ds", "en_core_web_sm", str(texts_jsonl), label=["PER"])
 
 
 def test_random_order_is_a_seeded_shuffle(texts_jsonl: Path) -> None:
@@ -134,15 +143,16 @@ def _write_source(kind: str, folder: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["conll", "parquet"])
-def test_source_through_a_real_server(tmp_path: Path, kind: str) -> None:
-    """``spacy-al annotate ner.manual ds train.txt`` (CoNLL-2003 layout) or a Parquet file
-    (loader detected) on localhost serves whole sentences."""
+@pytest.mark.parametrize("kind,model", [("conll", []), ("parquet", ["blank:en"])])
+def test_source_through_a_real_server(tmp_path: Path, kind: str, model: list[str]) -> None:
+    """``spacy-al annotate ner.manual ds train.txt`` (CoNLL-2003 layout) or, in Prodigy's
+    form ``ner.manual ds blank:en train.parquet``, a Parquet file (loader detected) on
+    localhost serves whole sentences."""
     from tests.server.conftest import first_questions
 
     source = _write_source(kind, tmp_path)
-    tasks = first_questions(["ner.manual", "conll_ds", str(source), "--label", "PER,ORG,LOC"],
-                            tmp_path / "a.db", tmp_path)
+    tasks = first_questions(["ner.manual", "conll_ds", *model, str(source), "--label",
+                             "PER,ORG,LOC"], tmp_path / "a.db", tmp_path)
     assert [t["text"] for t in tasks] == ["ACME rejects Dutch call", "Anna Berglund",
                                           "UTRECHT 2026-08-22"]
     assert [len(t["tokens"]) for t in tasks] == [4, 2, 2]
