@@ -3,60 +3,49 @@
 ``ner.teach`` is ``ner.al-teach``. ``ner.correct`` is ``ner.al-correct`` (active learning)
 with a pipeline that has ``al_ner``, ``default`` or ``tok2vec``; with any other spaCy
 pipeline that has an ``ner`` it is Prodigy's plain ``ner.correct``: the pipeline's
-entities pre-annotate the sentences in file order, its labels are the default.
+entities pre-annotate the sentences in file order, its labels are the default. Both take
+the arguments of their ``ner.al-*`` recipe (the same settings class).
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Any
 
-from spacy_al.recipe_runtime.decorator import recipe
+from spacy_al.recipe_runtime.components import active_components
+from spacy_al.recipe_runtime.decorator import settings_recipe
 from spacy_al.recipe_runtime.pipeline_annotator import (
     is_plain_ner_pipeline,
     pipeline_correct_components,
 )
-from spacy_al.recipe_runtime.sources import with_source_args
-from spacy_al.recipes.ner_al import ARGS, al_correct, al_teach
-
-pipeline_correct = with_source_args(pipeline_correct_components)
-PIPELINE_PARAMS = set(inspect.signature(pipeline_correct).parameters)
+from spacy_al.recipe_runtime.session_settings import CorrectSettings, TeachSettings
 
 
-@functools.wraps(al_correct)
-def _ner_correct(**kwargs: Any) -> dict[str, Any]:
-    if is_plain_ner_pipeline(str(kwargs.get("spacy_model", ""))):
-        defaults = {name: p.default for name, p in inspect.signature(al_correct).parameters
-                    .items() if name in PIPELINE_PARAMS}
-        given = {**defaults, **{k: v for k, v in kwargs.items() if k in PIPELINE_PARAMS}}
-        return pipeline_correct(**given)
-    return al_correct(**kwargs)
+@settings_recipe("ner.correct", CorrectSettings)
+def ner_correct(settings: CorrectSettings) -> dict[str, Any]:
+    """Create gold-standard data by correcting a model's suggestions (Prodigy's ner.correct).
+
+    With a pipeline that has al_ner, 'default' or 'tok2vec' this is ner.al-correct:
+    the model ranks the sentences, pre-annotates them and learns from the answers.
+    With any other spaCy pipeline that has an ner component, its entities pre-annotate
+    each sentence of SOURCE in file order and its labels are the default --label; fix
+    the spans and accept (no model in the loop, as in Prodigy).
+    """
+    s = settings
+    if is_plain_ner_pipeline(s.spacy_model):
+        return pipeline_correct_components(
+            dataset=s.dataset, spacy_model=s.spacy_model, source=s.source, label=s.label,
+            exclude=s.exclude, feed_overlap=s.feed_overlap, batch_size=s.batch_size,
+            annotations_per_task=s.annotations_per_task, pool_cache=s.pool_cache,
+            source_options=s.source_options)
+    return active_components(settings)
 
 
-_ner_correct.__doc__ = """\
-Create gold-standard data by correcting a model's suggestions (Prodigy's ner.correct).
+@settings_recipe("ner.teach", TeachSettings)
+def ner_teach(settings: TeachSettings) -> dict[str, Any]:
+    """Collect the best possible training data for NER with the model in the loop
+    (Prodigy's ner.teach, as ner.al-teach).
 
-With a pipeline that has al_ner, 'default' or 'tok2vec' this is ner.al-correct:
-the model ranks the sentences, pre-annotates them and learns from the answers.
-With any other spaCy pipeline that has an ner component, its entities pre-annotate
-each sentence of SOURCE in file order and its labels are the default --label; fix
-the spans and accept (no model in the loop, as in Prodigy).
-"""
-
-
-@functools.wraps(al_teach)
-def _ner_teach(**kwargs: Any) -> dict[str, Any]:
-    return al_teach(**kwargs)
-
-
-_ner_teach.__doc__ = """\
-Collect the best possible training data for NER with the model in the loop
-(Prodigy's ner.teach, as ner.al-teach).
-
-Based on your answers, the model decides which spans to ask about next: accept or
-reject one predicted entity at a time, the least certain first.
-"""
-
-ner_correct = recipe("ner.correct", **ARGS)(_ner_correct)
-ner_teach = recipe("ner.teach", **ARGS)(_ner_teach)
+    Based on your answers, the model decides which spans to ask about next: accept or
+    reject one predicted entity at a time, the least certain first.
+    """
+    return active_components(settings)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import srsly
 
-from spacy_al.recipe_runtime.decorator import get_recipe, list_recipes, recipe_help
+from spacy_al.recipe_runtime.decorator import get_recipe, list_recipes
 from spacy_al.recipe_runtime.launch import build_controller
 from spacy_al.recipe_runtime.pipeline_annotator import PipelineAnnotator, is_plain_ner_pipeline
+from spacy_al.recipe_runtime.recipe_args import recipe_help
 from spacy_al.recipes.ner_al import al_correct, al_teach
 
 
@@ -17,12 +18,13 @@ def test_the_names_resolve_through_the_entry_points() -> None:
     assert {"ner.correct", "ner.teach"} <= set(list_recipes())
     correct, teach = get_recipe("ner.correct"), get_recipe("ner.teach")
     assert correct.recipe_name == "ner.correct" and teach.recipe_name == "ner.teach"
-    assert correct.__wrapped__ is al_correct and teach.__wrapped__ is al_teach
+    assert correct.settings is al_correct.settings and teach.settings is al_teach.settings
     assert al_correct.recipe_name == "ner.al-correct"  # the original keeps its name
-    text = recipe_help(correct)
-    assert text.startswith("Usage: spacy-al annotate ner.correct [DATASET] [SPACY_MODEL]")
+    text = " ".join(recipe_help(correct).split())
+    assert text.startswith("Usage: spacy-al annotate ner.correct [OPTIONS] [DATASET] "
+                           "[SPACY_MODEL] [SOURCE]")
     assert "Prodigy's ner.correct" in text and "--update-every" in text
-    assert "Prodigy's ner.teach" in recipe_help(teach)
+    assert "Prodigy's ner.teach" in " ".join(recipe_help(teach).split())
 
 
 def test_ner_correct_with_a_plain_spacy_pipeline(tmp_path: Path, ner_pipeline: Path) -> None:
