@@ -19,7 +19,7 @@ JS_TESTS = REPO / "tests" / "js"
 STATIC = REPO / "spacy_al" / "server" / "static"
 # Modules Node imports: no DOM, no browser globals inside them.
 PURE_MODULES = ["outbox.js", "undo.js", "spans.js", "api.js", "keys.js", "queue.js",
-                "stability.js", "curve.js", "review_logic.js"]
+                "stability.js", "curve.js", "review_logic.js", "answer_clock.js"]
 BROWSER_GLOBALS = re.compile(r"\b(document|window|localStorage|sessionStorage|navigator)\s*[.\[(]")
 NODE = shutil.which("node")
 

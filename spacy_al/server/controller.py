@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..store.database import Database, DatabaseError
+from ..store.pace import Pace
 from .stream import PoolStream
 from .task_pool import pool_from_tasks
 from .validation import AnswerError, check_answers_body, short, validate_answers
@@ -68,6 +69,7 @@ class Controller:
                                       "labels": self.labels})
         self._total = db.count(self.dataset)
         self._session_totals: dict[str, int] = {}
+        self._paces: dict[str, Pace] = {}  # a session's, read from the database once
         self._exclude_stored(list(components.get("exclude") or []))
         if self.stream.quota.active:
             field = "_input_hash" if self.stream.exclude_by == "input" else "_task_hash"
@@ -206,6 +208,8 @@ class Controller:
         with self._lock:
             self._total += new
             self._session_totals[session_id] = self._session_totals.get(session_id, 0) + new
+            if session_id in self._paces:
+                self._paces[session_id].add(answers)
 
     def _call_update(self, answers: list[dict[str, Any]]) -> None:
         update = self.components.get("update")
@@ -235,10 +239,20 @@ class Controller:
             "progress": self._progress(session_id), "session_id": session_id,
             "ready": self.stream.ready.is_set(), "remaining": self.stream.n_open(session_id),
             "pool_size": len(self.stream.items)}
+        result["pace"] = self._pace(session_id)
         stats = self.components.get("stats")
         if stats is not None:
             result["model"] = stats()
         return result
+
+    def _pace(self, session_id: str) -> dict[str, Any]:
+        """The session's seconds per answer and answers per hour (store/pace.py). Read under
+        the lock: an answer committed meanwhile is added twice, which replaces itself."""
+        with self._lock:
+            if session_id not in self._paces:
+                self._paces[session_id] = Pace().add(
+                    self.db.get_dataset_examples(self.dataset, session_id=session_id))
+            return self._paces[session_id].summary()
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "recipe": self.recipe, "dataset": self.dataset,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError
 from ..tasks import ANSWERS, set_hashes
 from .database import Database
 from .export import SECOND, read_datasets
+from .pace import Pace, pace_by_session
 
 INTERVALS = ("day", "week", "month", "quarter", "year")
 
@@ -32,6 +33,8 @@ class DatasetStats:
     sentences: int
     second_answers: int = 0
     second_sentences: int = 0
+    paces: dict[str, Pace] = field(default_factory=dict)
+    """Per session: seconds per answer and answers per hour (answers' _annotation_ms)."""
 
     def lines(self) -> list[str]:
         """Key-value lines, as Prodigy's ``stats DATASET`` prints them."""
@@ -43,7 +46,8 @@ class DatasetStats:
                 ("Annotations", f"{self.answers} ({kinds})"), ("Sentences", str(self.sentences)),
                 ("Sessions", str(len(self.sessions)))]
         lines = [f"{key:<14}{value}" for key, value in rows]
-        lines += [f"  {session}: {count}" for session, count in sorted(self.sessions.items())]
+        lines += [f"  {session}: {count}{self.paces.get(session, Pace()).describe()}"
+                  for session, count in sorted(self.sessions.items())]
         if self.second_answers:
             lines.append(f"Second answers: {self.second_answers} answer(s) to "
                          f"{self.second_sentences} sentence(s) another session had answered "
@@ -61,7 +65,8 @@ def dataset_stats(db: Database, name: str) -> DatasetStats:
         sessions=dict(Counter(str(eg.get("_session_id") or "-") for eg in examples)),
         sentences=len({eg.get("_input_hash") for eg in examples}),
         second_answers=len(second),
-        second_sentences=len({eg.get("_input_hash") for eg in second}))
+        second_sentences=len({eg.get("_input_hash") for eg in second}),
+        paces=pace_by_session(examples))
 
 
 @dataclass

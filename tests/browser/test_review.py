@@ -109,28 +109,31 @@ def test_review_pick_one_edit_another(review_server: tuple[str, Path], page) -> 
     page.wait_for_selector("#versions .review-version")
     kb = page.keyboard
 
-    # 1. a conflict first: version 1 (anna) is preselected, key 2 takes bert's
+    # 1. a conflict first: version 1 (anna) is preselected, shift+2 takes bert's
     _wait_text(page, ROME)
     rows = page.locator("#versions .review-version")
     assert rows.count() == 2
     assert rows.nth(0).locator(".review-session").all_text_contents() == ["anna"]
     assert rows.nth(1).locator(".ent").count() == 2
     assert page.locator("#review-result").get_attribute("data-picked") == "1"
-    assert page.locator("#help .help-review").is_visible()  # the label keys are off here
-    kb.press("2")
+    help_text = page.locator("#help").text_content() or ""
+    assert "shift+1…9" in help_text and "1…9 pick a label" in help_text, help_text
+    assert page.locator("#labels .label-key").first.is_visible()  # digits are labels here too
+    kb.press("Shift+Digit2")
     assert _result_labels(page) == [("Carl", "PER"), ("Rome", "LOC")]
     assert rows.nth(1).get_attribute("aria-pressed") == "true"
     assert page.locator("#review-result").get_attribute("data-picked") == "2"
     kb.press("a")
 
     # 2. the other conflict: markup is text; click bert's version, then add PER on "Eve"
+    #    with the label key 1 (the same key as in every view)
     _wait_text(page, OSLO)
     assert page.locator("#versions i, #text i").count() == 0
     assert "<i>today</i>" in page.locator("#versions .review-version").nth(0).text_content()
     page.locator("#versions .review-version").nth(1).click()
     assert _result_labels(page) == [("Oslo", "ORG")]
     kb.press("ArrowRight")                      # the cursor on "Eve"
-    page.locator('#labels .label-btn[data-label="PER"]').click()
+    kb.press("1")
     assert _result_labels(page) == [("Eve", "PER"), ("Oslo", "ORG")]
     page.wait_for_selector('#review-result[data-picked="edited"]')
     page.screenshot(path=str(SCREENSHOT))
@@ -144,7 +147,7 @@ def test_review_pick_one_edit_another(review_server: tuple[str, Path], page) -> 
     assert rows.nth(1).locator(".review-rejected").is_visible()
     assert rows.nth(1).locator(".ent").count() == 0
     assert "x: reject (as version 2)" in page.locator("#review-result").text_content()
-    kb.press("2")
+    kb.press("Shift+Digit2")
     assert _result_labels(page) == []
     kb.press("x")
 

@@ -120,7 +120,7 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     wait_saved(page)
     page.wait_for_function(
         "() => document.getElementById('progress-text').textContent.includes('3 by this session')")
-    assert page.locator("#model-status").text_content() == "no model"
+    assert page.locator("#model-state").is_hidden(), "ner.manual has no model: no model panel"
 
     # reload: the answered tasks are not asked again
     page.reload()
@@ -147,3 +147,9 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     assert stored[1]["spans"] == [
         {"start": 37, "end": 42, "token_start": 6, "token_end": 6, "label": "LOC"}]
     assert stored[2]["spans"] == []
+    # the active time each answer took is stored with it, and db-out keeps it
+    assert all(isinstance(eg["_annotation_ms"], int) and eg["_annotation_ms"] > 0 for eg in stored)
+    out = subprocess.run([sys.executable, "-m", "spacy_al", "db-out", DATASET, "--db",
+                          str(server.db_path)], capture_output=True, text=True, check=True)
+    exported = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [eg["_annotation_ms"] for eg in exported] == [eg["_annotation_ms"] for eg in stored]

@@ -190,6 +190,10 @@ def test_answer_keys_and_undo(page):
     kb.press("a")
     wait_saved(page)
     assert [(a["_task_hash"], a["answer"]) for a in backend.answers][-1] == (101, "accept")
+    # each answer carries its active time; an undone answer answered again adds to it
+    times = [a["_annotation_ms"] for a in backend.answers]
+    assert all(isinstance(t, int) and t >= 0 for t in times), times
+    assert times[2] >= times[1], "the second answer to task 101 includes the first one's time"
     # while the server is unreachable answers wait in the outbox; undo takes them back unsent
     backend.give_status = 503
     kb.press("a")

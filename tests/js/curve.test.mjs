@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  ago, clockTime, curveMetric, curvePoints, curveView, pathData, scalePoints,
+  PLOT, ago, axisTicks, clockTime, curveMetric, curvePoints, curveView, devSize, pathData,
+  scalePoints,
 } from "../../spacy_al/server/static/js/curve.js";
 
 const HISTORY = [
@@ -11,6 +12,26 @@ const HISTORY = [
   { version: 2, dev_f1: 0.5, finished: 1060 },
   { version: 3, dev_f1: 1, finished: 1200 },
 ];
+
+const BOX = { x0: 4, x1: 156, y0: 4, y1: 36 };
+
+test("axes: score ticks 0, 0.5, 1 bottom to top; the first and last version along x", () => {
+  const points = curvePoints(HISTORY, "dev_f1");
+  const ticks = axisTicks(points, BOX);
+  assert.deepEqual(ticks.y, [{ y: 36, text: "0" }, { y: 20, text: "0.5" }, { y: 4, text: "1" }]);
+  assert.deepEqual(ticks.x, [{ x: 4, text: "v1" }, { x: 156, text: "v3" }]);
+  assert.deepEqual(axisTicks([{ version: 2, value: 0.3 }], BOX).x, [{ x: 80, text: "v2" }]);
+  assert.deepEqual(axisTicks([], BOX).x, []);
+});
+
+test("dev size: the sentences the last score is measured on, when /progress says", () => {
+  assert.equal(devSize({ last_n_dev: 12, history: [{ n_dev: 5 }] }), 12);
+  assert.equal(devSize({ history: [{ n_dev: 5 }, { n_dev: 9 }] }), 9);
+  assert.equal(devSize({ history: [{ dev_f1: 0.4 }] }), null, "absent: not guessed");
+  assert.equal(devSize({ last_n_dev: "7", history: null }), null);
+  assert.equal(devSize({ last_n_dev: -1 }), null);
+  assert.equal(devSize(null), null);
+});
 
 test("points: the updates with a score, by version (position when none)", () => {
   assert.deepEqual(curvePoints(HISTORY, "dev_f1").map((p) => [p.version, p.value]),
@@ -31,16 +52,19 @@ test("metric: dev F1 first, dev accuracy for binary answers, else none", () => {
 
 test("scaling: versions across the box, 0..1 bottom to top, clamped", () => {
   const points = curvePoints(HISTORY, "dev_f1");
-  assert.deepEqual(scalePoints(points, 160, 40, 4), [[4, 36], [80, 20], [156, 4]]);
-  assert.deepEqual(scalePoints(points, 100, 20, 0), [[0, 20], [50, 10], [100, 0]]);
+  assert.deepEqual(scalePoints(points, BOX), [[4, 36], [80, 20], [156, 4]]);
+  assert.deepEqual(scalePoints(points, { x0: 0, x1: 100, y0: 0, y1: 20 }),
+    [[0, 20], [50, 10], [100, 0]]);
   // versions 1 and 4: x in proportion to the version, not the index
   const uneven = [{ version: 1, value: 0.25 }, { version: 2, value: 2 }, { version: 4, value: -1 }];
-  assert.deepEqual(scalePoints(uneven, 30, 10, 0), [[0, 7.5], [10, 0], [30, 10]]);
+  assert.deepEqual(scalePoints(uneven, { x0: 0, x1: 30, y0: 0, y1: 10 }),
+    [[0, 7.5], [10, 0], [30, 10]]);
+  assert.deepEqual(scalePoints(points)[0], [PLOT.x0, PLOT.y1], "the default plot area");
 });
 
 test("empty and one-point cases", () => {
-  assert.deepEqual(scalePoints([], 160, 40, 4), []);
-  assert.deepEqual(scalePoints([{ version: 7, value: 0.5 }], 160, 40, 4), [[80, 20]]);
+  assert.deepEqual(scalePoints([], BOX), []);
+  assert.deepEqual(scalePoints([{ version: 7, value: 0.5 }], BOX), [[80, 20]]);
   assert.equal(pathData([]), "");
   assert.equal(pathData([[80, 20]]), "M80 20");
 });
@@ -62,7 +86,8 @@ test("time of the last update: local clock and how long ago", () => {
 
 test("the view: path, caption and tooltip", () => {
   const view = curveView(HISTORY, 1200 + 130);
-  assert.equal(view.path, "M4 36 L80 20 L156 4");
+  assert.equal(view.path, pathData(scalePoints(view.points, PLOT)));
+  assert.deepEqual(view.ticks.x.map((t) => t.text), ["v1", "v3"]);
   assert.equal(view.points.length, 3);
   assert.equal(view.label, "dev F1");
   assert.equal(view.text, "last update " + clockTime(1200) + " (2 min ago)");
@@ -71,5 +96,6 @@ test("the view: path, caption and tooltip", () => {
   assert.deepEqual([none.path, none.text, none.points.length], ["", "", 0]);
   const binary = curveView([{ version: 1, dev_f1: null, dev_accuracy: 0.8 }], 0);
   assert.equal(binary.label, "dev accuracy");
-  assert.equal(binary.path, "M80 10.4", "36 - 0.8 * 32");
+  const y = PLOT.y1 - 0.8 * (PLOT.y1 - PLOT.y0);
+  assert.equal(binary.path, pathData([[(PLOT.x0 + PLOT.x1) / 2, y]]));
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import {
-  versionsOf, spanKey, sameSpans, matchingVersion, resultText, reviewKey, sessionName,
+  versionsOf, spanKey, sameSpans, matchingVersion, resultText, reviewKey, sessionName, versionKeyName,
   rejectedVersion,
 } from "../../spacy_al/server/static/js/review_logic.js";
 
@@ -68,16 +68,20 @@ test("resultText names the version and its sessions, or says edited", () => {
   assert.equal(resultText([], [{ version: 1, sessions: [], spans: [] }]), "version 1");
 });
 
-test("reviewKey: 1..N pick a version, other digits do nothing, the rest is not ours", () => {
-  assert.deepEqual(reviewKey({ key: "1" }, 3), { type: "version", index: 0 });
-  assert.deepEqual(reviewKey({ key: "3" }, 3), { type: "version", index: 2 });
-  assert.deepEqual(reviewKey({ key: "4" }, 3), { type: "none" });
-  assert.deepEqual(reviewKey({ key: "2", repeat: true }, 3), { type: "none" });
-  assert.equal(reviewKey({ key: "0" }, 3), null);
-  assert.equal(reviewKey({ key: "a" }, 3), null);
-  assert.equal(reviewKey({ key: "1", ctrlKey: true }, 3), null);
-  assert.equal(reviewKey({ key: "1", shiftKey: true }, 3), null);
+test("reviewKey: shift+1..N take a version, plain digits are the labels' (not ours)", () => {
+  const shift = (n, extra) => Object.assign({ key: "!", code: "Digit" + n, shiftKey: true }, extra);
+  assert.deepEqual(reviewKey(shift(1), 3), { type: "version", index: 0 });
+  assert.deepEqual(reviewKey(shift(3, { key: "§" }), 3), { type: "version", index: 2 },
+    "the layout's character does not matter");
+  assert.deepEqual(reviewKey(shift(4), 3), { type: "none" });
+  assert.deepEqual(reviewKey(shift(2, { repeat: true }), 3), { type: "none" });
+  assert.equal(reviewKey({ key: "3", code: "Digit3" }, 3), null, "3 without shift: a label");
+  assert.equal(reviewKey(shift(0), 3), null);
+  assert.equal(reviewKey({ key: "A", code: "KeyA", shiftKey: true }, 3), null);
+  assert.equal(reviewKey(shift(1, { ctrlKey: true }), 3), null);
+  assert.equal(reviewKey({ key: "1", shiftKey: true }, 3), null, "no code: not a version key");
   assert.equal(reviewKey(null, 3), null);
+  assert.equal(versionKeyName(2), "shift+2");
 });
 
 test("sessionName drops a known dataset prefix only", () => {

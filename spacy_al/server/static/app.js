@@ -1,17 +1,16 @@
 /*
- * spacy-al annotation UI: plain JavaScript ES modules, no build step, nothing
- * fetched from outside. This entry module holds the page's state and wires the
- * parts together. Pure (no DOM): js/api.js (fetch, the access token), js/outbox.js
- * (answers waiting to be sent, retry with back-off), js/undo.js, js/spans.js (span
- * editing, the token selection), js/keys.js, js/queue.js (tasks fetched, seen once),
- * js/review_logic.js. DOM: js/editor.js (span editing on the page), js/view.js (the
- * task card), js/panels.js (progress, model, save status, errors), js/review.js.
+ * spacy-al annotation UI: plain JavaScript ES modules, no build step, nothing fetched
+ * from outside. This entry module holds the page's state and wires the parts together.
+ * Pure (no DOM): js/api.js (fetch, the access token), js/outbox.js (answers waiting to
+ * be sent, retry with back-off), js/undo.js, js/spans.js, js/keys.js, js/queue.js,
+ * js/review_logic.js, js/answer_clock.js (the time an answer took). DOM: js/editor.js,
+ * js/view.js (the task card), js/panels.js, js/review.js, js/clock_view.js.
  *
  * Views: ner_manual (edit the spans: al-correct, ner.manual); ner (one suggestion,
  * accept / reject: al-teach); review (the versions of several sessions: take one with
- * 1..N or a click, edit it). Every answer is sent as soon as it is given (outbox.js);
- * the page warns before closing while any wait. A refused answer (4xx) comes back on
- * screen; 401/403 (access token) stops the page's requests.
+ * shift+1..N or a click, edit it). Every answer is sent as soon as it is given, with
+ * its active time (_annotation_ms); the page warns before closing while any wait. A
+ * refused answer (4xx) comes back on screen; 401/403 stops the page's requests.
  */
 
 import { AUTH_MESSAGE, createApi, resolveToken } from "./js/api.js";
@@ -24,6 +23,7 @@ import * as V from "./js/view.js";
 import { createEditor } from "./js/editor.js";
 import * as P from "./js/panels.js";
 import { createReview } from "./js/review.js";
+import { ANNOTATION_MS, createPageClock } from "./js/clock_view.js";
 
 const LOW_WATER = 2;            // fetch more questions when this few are queued
 const PROGRESS_POLL_MS = 5000;
@@ -37,14 +37,11 @@ const outbox = new Outbox({
   send: function (tasks) { return api("POST", "give_answers", sessionBody({ answers: tasks })); },
   setTimer: function (fn, ms) { return window.setTimeout(fn, ms); },
   clearTimer: function (id) { window.clearTimeout(id); },
-  onSent: onSent,
-  onRefused: onRefused,
+  onSent: onSent, onRefused: onRefused, onAuth: authFailed, onChange: renderStatus,
   onRetry: function (delay, err, waiting) {
     P.showError("Could not save (" + err.message + "); " + waiting +
                 " answer(s) kept and retried in " + Math.round(delay / 1000) + " s.", "save");
   },
-  onAuth: authFailed,
-  onChange: renderStatus,
 });
 
 const state = {
@@ -71,6 +68,7 @@ const state = {
 
 const editor = createEditor(state, { isManual: isManual, color: color });
 const review = createReview(state, { color: color, renderText: function () { editor.renderText(); } });
+const clock = createPageClock();
 
 function sessionBody(extra) {
   const body = Object.assign({}, extra);
@@ -135,8 +133,9 @@ function nextTask() {
   if (state.queue.length < LOW_WATER && !state.fetching) fetchQuestions();
 }
 
-function showTask(task, spans) {
+function showTask(task, spans, spentMs) {  // spentMs: time already spent on it (undo)
   const tokens = S.ensureTokens(task);
+  clock.start(spentMs);
   state.view = task._view_id || state.defaultView;
   state.spans = S.normaliseSpans(tokens, spans || task.spans);
   state.sel = S.newSelection();
@@ -147,17 +146,16 @@ function showTask(task, spans) {
 
 async function refreshProgress() {
   if (state.authFailed) return;
-  let data;
-  try {
-    data = await api("GET", "progress" + (SESSION ? "?session_id=" + encodeURIComponent(SESSION) : ""));
-  } catch (err) {
+  const query = SESSION ? "?session_id=" + encodeURIComponent(SESSION) : "";
+  const data = await api("GET", "progress" + query).catch(function (err) {
     if (err.auth) authFailed();
-    return;
-  }
+    return null;
+  });
   if (!data || typeof data !== "object") return;
   if (typeof data.session_total === "number") state.totals.sessionTotal = data.session_total;
   if (typeof data.remaining === "number") state.totals.remaining = data.remaining;
   updateTotals(data);
+  P.renderPace(data.pace);
   P.renderModel(data.model);
 }
 
@@ -176,6 +174,7 @@ function answer(kind) {
   if (isManual()) task.spans = S.toProdigySpans(state.spans);
   task.answer = kind;
   task._timestamp = Math.floor(Date.now() / 1000);
+  task[ANNOTATION_MS] = clock.stop();
   if (!task._view_id) task._view_id = state.view;
   const entry = history.push({ task: task, original: state.current, status: "queued" });
   outbox.add(entry);
@@ -208,7 +207,7 @@ function undo() {
   if (result) {
     if (state.current) state.queue.unshift(state.current);
     state.current = result.entry.original;
-    showTask(result.entry.original, result.spans);
+    showTask(result.entry.original, result.spans, result.entry.task[ANNOTATION_MS]);
   }
   P.showNote(undoMessage(result));
   renderStatus();
@@ -227,6 +226,7 @@ function render() {
 
 function showEmpty() {
   state.current = null;
+  clock.stop();
   render();
   P.renderEmpty(state.authFailed ? "auth" : state.fetching || !state.project ? "loading" : "done");
 }

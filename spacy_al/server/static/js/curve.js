@@ -1,12 +1,16 @@
 /*
  * The model panel's learning curve, without the DOM: dev F1 per model update
- * (/progress → model.history, one report per update: version, dev_f1, finished in
- * unix seconds), scaled into a small SVG box, and the time of the last update.
+ * (/progress → model.history, one report per update: version, dev_f1, n_dev (the
+ * sentences it is measured on), finished in unix seconds), scaled into a small SVG
+ * with axes (score 0..1 up the left, the update's version along the bottom), and the
+ * time of the last update.
  */
 
-export const WIDTH = 160;
-export const HEIGHT = 40;
-export const PAD = 4;
+export const WIDTH = 220;
+export const HEIGHT = 72;
+/** The plot area inside the SVG: room for the tick labels on the left and below. */
+export const PLOT = { x0: 30, x1: WIDTH - 8, y0: 6, y1: HEIGHT - 18 };
+const Y_TICKS = [0, 0.5, 1];
 
 function finite(value) {
   return typeof value === "number" && isFinite(value);
@@ -38,21 +42,45 @@ export function curvePoints(history, metric) {
   return points;
 }
 
-/** SVG coordinates [x, y] of the points in a width × height box with `pad` margins.
- * x: the version, from the first to the last (one point: the middle); y: the value on a
- * fixed 0..1 scale (0 at the bottom; values outside are clamped). */
-export function scalePoints(points, width, height, pad) {
-  const w = width === undefined ? WIDTH : width;
-  const h = height === undefined ? HEIGHT : height;
-  const p = pad === undefined ? PAD : pad;
-  if (!points.length) return [];
+function xOf(version, points, box) {
   const first = points[0].version;
   const span = points[points.length - 1].version - first;
-  return points.map(function (point) {
-    const x = span > 0 ? p + (point.version - first) / span * (w - 2 * p) : w / 2;
-    const value = Math.max(0, Math.min(1, point.value));
-    return [x, h - p - value * (h - 2 * p)];
-  });
+  return span > 0 ? box.x0 + (version - first) / span * (box.x1 - box.x0) : (box.x0 + box.x1) / 2;
+}
+
+function yOf(value, box) {
+  return box.y1 - Math.max(0, Math.min(1, value)) * (box.y1 - box.y0);
+}
+
+/** SVG coordinates [x, y] of the points in the plot area `box` ({x0, x1, y0 top, y1
+ * bottom}; PLOT by default). x: the version, from the first to the last (one point: the
+ * middle); y: the value on a fixed 0..1 scale (0 at the bottom; values outside clamped). */
+export function scalePoints(points, box) {
+  const b = box || PLOT;
+  return points.map(function (point) { return [xOf(point.version, points, b), yOf(point.value, b)]; });
+}
+
+/** The axes' ticks: y {y, text} at 0, 0.5 and 1; x {x, text} at the first and the last
+ * version ("v1", "v5"; one tick for one point, none for none). */
+export function axisTicks(points, box) {
+  const b = box || PLOT;
+  const y = Y_TICKS.map(function (v) { return { y: yOf(v, b), text: String(v) }; });
+  const ends = points.length ? [points[0], points[points.length - 1]] : [];
+  const x = ends.filter(function (p, i) { return i === 0 || p.version !== ends[0].version; })
+    .map(function (p) { return { x: xOf(p.version, points, b), text: "v" + p.version }; });
+  return { x: x, y: y };
+}
+
+/** How many sentences the last dev score is measured on (model.last_n_dev, else the
+ * last update's n_dev), or null when /progress does not say. */
+export function devSize(model) {
+  if (!model || typeof model !== "object") return null;
+  const history = Array.isArray(model.history) ? model.history.filter(Boolean) : [];
+  const last = history.length ? history[history.length - 1] : {};
+  for (const value of [model.last_n_dev, last.n_dev]) {
+    if (Number.isInteger(value) && value >= 0) return value;
+  }
+  return null;
 }
 
 function round(n) {
@@ -83,7 +111,7 @@ export function ago(seconds, now) {
   return Math.floor(dt / 3600) + " h ago";
 }
 
-/** Everything the view draws: {metric, label, points, coords, path, text, title}.
+/** Everything the view draws: {metric, label, points, coords, path, ticks, text, title}.
  * text: "last update 14:05 (3 min ago)", or "" before the first update. */
 export function curveView(history, now) {
   const metric = curveMetric(history);
@@ -101,5 +129,5 @@ export function curveView(history, now) {
     }).join(", ")
     : "Shown once a model update has a held-out score.";
   return { metric: metric, label: label, points: points, coords: coords,
-    path: pathData(coords), text: text, title: title };
+    path: pathData(coords), ticks: axisTicks(points), text: text, title: title };
 }

@@ -1,10 +1,10 @@
 /*
  * The model panel's learning curve: an inline SVG (createElementNS, no innerHTML) of dev
- * F1 per update, with the time of the last update. The geometry is curve.js's.
+ * F1 per update with its axes, and the time of the last update. The geometry is curve.js's.
  */
 
 import { $, el } from "./view.js";
-import { HEIGHT, WIDTH, curveView } from "./curve.js";
+import { HEIGHT, PLOT, WIDTH, curveView } from "./curve.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -25,8 +25,10 @@ function curveBlock() {
   block.style.marginTop = "6px";
   const svg = svgNode("svg", { width: WIDTH, height: HEIGHT, viewBox: "0 0 " + WIDTH + " " + HEIGHT,
     role: "img", "aria-label": "dev F1 per model update" });
-  svg.append(svgNode("rect", { x: 0.5, y: 0.5, width: WIDTH - 1, height: HEIGHT - 1, rx: 3,
-    fill: "none", stroke: "currentColor", "stroke-opacity": 0.2 }));
+  svg.append(svgNode("path", { d: "M" + PLOT.x0 + " " + PLOT.y0 + " V" + PLOT.y1 + " H" + PLOT.x1,
+    fill: "none", stroke: "currentColor", "stroke-opacity": 0.45 }));
+  svg.append(svgNode("g", { class: "curve-ticks", fill: "currentColor", "fill-opacity": 0.7,
+    "font-size": 10 }));
   svg.append(svgNode("path", { class: "curve-line", d: "", fill: "none", stroke: "currentColor",
     "stroke-width": 1.5, "stroke-linejoin": "round" }));
   svg.append(svgNode("g", { class: "curve-dots", fill: "currentColor" }));
@@ -54,6 +56,7 @@ export function renderCurve(model, now) {
   svg.setAttribute("aria-label", view.label + " per model update");
   svg.querySelector("title").textContent = view.title;
   svg.querySelector(".curve-line").setAttribute("d", view.path);
+  svg.querySelector(".curve-ticks").replaceChildren(...tickNodes(view));
   const dots = svg.querySelector(".curve-dots");
   dots.replaceChildren(...view.coords.map(function (c, i) {
     const dot = svgNode("circle", { cx: c[0].toFixed(1), cy: c[1].toFixed(1), r: 2 });
@@ -66,4 +69,28 @@ export function renderCurve(model, now) {
   block.querySelector("#model-last-update").textContent =
     (view.points.length ? view.label + " per update" : "no held-out score yet") +
     (view.text ? " · " + view.text : "");
+}
+
+/** The axes' labels: the score at 0, 0.5, 1 (with a faint grid line), the first and last
+ * version under the x axis and the axis name between them. */
+function tickNodes(view) {
+  const nodes = [];
+  view.ticks.y.forEach(function (t) {
+    nodes.push(svgText(t.text, PLOT.x0 - 4, t.y + 3.5, "end"));
+    if (t.y > PLOT.y0 && t.y < PLOT.y1) {
+      nodes.push(svgNode("path", { d: "M" + PLOT.x0 + " " + t.y + " H" + PLOT.x1, fill: "none",
+        stroke: "currentColor", "stroke-opacity": 0.12 }));
+    }
+  });
+  view.ticks.x.forEach(function (t) { nodes.push(svgText(t.text, t.x, HEIGHT - 5, "middle")); });
+  if (view.ticks.x.length !== 1) {
+    nodes.push(svgText("update", (PLOT.x0 + PLOT.x1) / 2, HEIGHT - 5, "middle"));
+  }
+  return nodes;
+}
+
+function svgText(text, x, y, anchor) {
+  const node = svgNode("text", { x: x.toFixed(1), y: y.toFixed(1), "text-anchor": anchor });
+  node.textContent = text;
+  return node;
 }

@@ -6,6 +6,8 @@
 import { $, el } from "./view.js";
 import { stabilityView } from "./stability.js";
 import { renderCurve } from "./curve_view.js";
+import { devSize } from "./curve.js";
+import { paceText } from "./answer_clock.js";
 
 export function formatNumber(value, digits) {
   if (typeof value !== "number" || !isFinite(value)) {
@@ -81,42 +83,31 @@ function pick(obj, keys) {
   return undefined;
 }
 
-/** The stop-set kappa stat of the model panel, created (textContent only) on first use. */
-function kappaNode() {
-  let node = $("model-kappa");
-  if (node) return node;
-  const stats = $("model-state").querySelector(".model-stats");
-  const stat = el("span", "stat");
-  node = el("span", "stat-value", "—");
-  node.id = "model-kappa";
-  stat.append(node, el("span", "stat-key", "stop-set kappa"));
-  stats.append(stat);
-  return node;
-}
-
 /** The kappa trend between successive models, and whether the model has stabilised. */
 export function renderStability(model) {
   const view = stabilityView(model);
-  const node = kappaNode();
+  const node = $("model-kappa");
   node.textContent = view.text;
   node.title = view.title;
   $("model-state").dataset.stabilised = view.stabilised ? "true" : "false";
 }
 
-/** The model's state from /progress's "model" object (absent: no model in the loop). */
+/** The session's pace from /progress's "pace" ({answers, timed, seconds_per_answer,
+ * answers_per_hour}); hidden while no answer of the session is timed. */
+export function renderPace(pace) {
+  const text = paceText(pace);
+  $("progress-pace").textContent = text;
+  $("progress-pace").hidden = !text;
+}
+
+/** The model's state from /progress's "model" object; absent (a recipe without a model
+ * in the loop: ner.manual, review): no model panel. */
 export function renderModel(model) {
   const box = $("model-state");
-  renderStability(model && typeof model === "object" ? model : null);
-  renderCurve(model && typeof model === "object" ? model : null);
-  if (!model || typeof model !== "object") {
-    $("model-since").textContent = "—";
-    $("model-f1").textContent = "—";
-    $("model-status").textContent = "no model";
-    box.dataset.state = "none";
-    box.title = "This recipe has no model in the loop.";
-    $("model-error").hidden = true;
-    return;
-  }
+  box.hidden = !model || typeof model !== "object";
+  if (box.hidden) return;
+  renderStability(model);
+  renderCurve(model);
   const since = pick(model, ["answers_since_update", "since_update"]);
   const every = pick(model, ["update_every"]);
   const f1 = pick(model, ["last_dev_f1", "dev_f1"]);
@@ -126,6 +117,9 @@ export function renderModel(model) {
   if (model.error) status = "error";
   $("model-since").textContent = since === undefined ? "—" : String(since) + (every === undefined ? "" : " / " + every);
   $("model-f1").textContent = f1 === undefined ? "—" : formatNumber(Number(f1), 3);
+  const n = devSize(model);
+  $("model-f1-key").textContent = "last dev F1" + (n === null ? "" :
+    " on " + n + " sentence" + (n === 1 ? "" : "s"));
   $("model-status").textContent = (status === undefined ? "—" : String(status)) +
     (updates === undefined ? "" : " · " + updates + " update" + (updates === 1 ? "" : "s"));
   box.dataset.state = status === undefined ? "unknown" : String(status);

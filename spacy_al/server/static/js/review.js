@@ -1,7 +1,7 @@
 /*
  * The review view (recipe `review`, DOM): each version of the sentence with its
- * sessions above the editable result. Keys 1..N or a click take a version; the
- * result below is edited as in ner_manual; the version the result matches is
+ * sessions above the editable result. Keys shift+1..N or a click take a version; the
+ * result below is edited as in ner_manual (1..9 pick a label there, as in every view); the version the result matches is
  * marked (or "edited"). The rules live in review_logic.js.
  *
  * Safety: task text, labels and session names are untrusted: createElement and
@@ -28,9 +28,10 @@ export function createReview(state, hooks) {
   result.style.cssText = "margin-top: 8px; font-size: 14px; color: #555;";
   box.append(list, result);
   $("card").insertBefore(box, $("labels"));
-  const help = el("div", "help-review",
-    "review: 1…N or a click take a version (so click a label button to pick a label) · " +
-    "then edit the result as above");
+  const help = el("div", "help-review");
+  help.append(el("kbd", "", "shift"), "+", el("kbd", "", "1"), "…", el("kbd", "", "9"),
+    " or a click: take that version as the result · then edit it with the keys below " +
+    "(1…9 pick a label, as in every view)");
   help.hidden = true;
   $("help").prepend(help);
   // The editor redraws #text after every edit: mark the version the result matches then.
@@ -44,9 +45,6 @@ export function createReview(state, hooks) {
   }
 
   function render() {
-    $("labels").querySelectorAll(".label-key").forEach(function (k) {
-      k.style.display = active() ? "none" : "";  // 1..9 pick versions here
-    });
     list.replaceChildren();
     box.hidden = !active();
     help.hidden = !active();
@@ -59,12 +57,13 @@ export function createReview(state, hooks) {
     const row = el("div", "review-version");
     row.dataset.version = String(version.version);
     row.setAttribute("role", "button");
-    row.title = "Use this version (" + version.version + ")";
+    row.title = "Use this version (" + R.versionKeyName(version.version) + ")";
     row.style.cssText = "display: flex; gap: 12px; align-items: baseline; padding: 6px 10px; " +
       "margin: 4px 0; border: 2px solid #ddd; border-radius: 6px; cursor: pointer;";
     const head = el("div", "review-head");
     head.style.cssText = "min-width: 140px; font-size: 13px;";
-    head.append(el("kbd", "review-key", String(version.version)), document.createTextNode(" "));
+    head.append(el("kbd", "review-key", R.versionKeyName(version.version)),
+      document.createTextNode(" "));
     version.sessions.forEach(function (session, k) {
       const name = el("span", "review-session", R.sessionName(session, datasets()));
       name.title = session;
@@ -76,7 +75,8 @@ export function createReview(state, hooks) {
     renderSpans(text, state.current, version.spans);
     if (version.answer === "reject") {  // the sessions that rejected the sentence
       row.dataset.answer = "reject";
-      row.title = "Rejected by these sessions: take it, then x to reject (" + version.version + ")";
+      row.title = "Rejected by these sessions: take it, then x to reject (" +
+        R.versionKeyName(version.version) + ")";
       text.style.cssText += " color: #999; text-decoration: line-through;";
       head.append(document.createTextNode(" "), el("span", "review-rejected", "✗ rejected"));
     }
@@ -113,7 +113,8 @@ export function createReview(state, hooks) {
     result.dataset.picked = picked < 0 ? "edited" : String(picked + 1);
     const rejected = R.rejectedVersion(all);
     result.textContent = "Result below: " + R.resultText(state.spans, all) +
-      " · 1–" + all.length + " or a click: take a version · edit the spans below · a: accept" +
+      " · shift+1–" + all.length + " or a click: take a version · edit the spans below " +
+      "(1–9: labels) · a: accept" +
       (rejected < 0 ? "" : " · x: reject (as version " + all[rejected].version + ")");
   }
 
@@ -126,7 +127,7 @@ export function createReview(state, hooks) {
     markPicked();
   }
 
-  /** A key event in the review view: true when it was ours (a version key or a digit). */
+  /** A key event in the review view: true when it was ours (shift+digit: a version). */
   function onKey(e) {
     if (!active()) return false;
     const action = R.reviewKey(e, versions().length);

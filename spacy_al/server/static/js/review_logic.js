@@ -64,16 +64,24 @@ export function resultText(spans, versions) {
 }
 
 /**
- * A key in the review view ({key, shiftKey, ctrlKey, metaKey, altKey, repeat}):
- * null when not a version key; {type: "version", index} for 1..N; {type: "none"}
- * for another digit (the label keys are off in this view).
+ * A key in the review view ({key, code, shiftKey, ctrlKey, metaKey, altKey, repeat}):
+ * shift+1..N take version N ({type: "version", index}); shift with another digit is
+ * ours and does nothing ({type: "none"}); anything else is null (not ours: the digits
+ * without shift pick labels, as in every view). `code` (Digit1..Digit9) is read, not
+ * `key`, which is "!" or "&" for shift+1 depending on the keyboard layout.
  */
 export function reviewKey(e, nVersions) {
-  if (!e || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
-  if (!/^[1-9]$/.test(e.key)) return null;
-  const index = Number(e.key) - 1;
+  if (!e || !e.shiftKey || e.ctrlKey || e.metaKey || e.altKey) return null;
+  const digit = /^Digit([1-9])$/.exec(e.code || "");
+  if (!digit) return null;
+  const index = Number(digit[1]) - 1;
   if (e.repeat || index >= nVersions) return { type: "none" };
   return { type: "version", index: index };
+}
+
+/** The key that takes version `n` (1-based), as the page writes it. */
+export function versionKeyName(n) {
+  return "shift+" + n;
 }
 
 /** The short session name: "anna" for "in-anna" when the dataset prefix is known. */
