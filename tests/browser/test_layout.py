@@ -16,7 +16,7 @@ from .test_ui_mocked import FakeBackend, make_task, open_ui
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = [1280, 400]
+CASES = [(1280, "ner_manual"), (400, "ner_manual"), (400, "review")]
 # Long words and a long entity with its label tag: where a careless layout splits a token.
 TEXT = ("La Plaza de la Candelaria en Santa Cruz de Tenerife acoge la fiesta de Nuestra "
         "Señora de Candelaria , patrona de Canarias , y la Kommunikationswissenschaftlerin "
@@ -31,18 +31,25 @@ def _span(text: str, words: str, label: str, tokens: list[dict]) -> dict:
             "label": label}
 
 
-def _task() -> dict:
+def _task(view: str = "ner_manual") -> dict:
     task = make_task(TEXT, 0, source="/a/rather/long/path/to/the/source/file.conll:12345")
     task["spans"] = [_span(TEXT, w, label, task["tokens"]) for w, label in [
         ("Nuestra Señora de Candelaria", "LOC"), ("Maria-Candelaria Rodríguez-Hernández", "PER")]]
+    if view == "review":  # recipe review: the versions of three sessions, one rejected
+        task["versions"] = [
+            {"sessions": ["in-anna", "in-bert"], "spans": task["spans"], "answer": "accept"},
+            {"sessions": ["in-cleo-with-a-long-name"], "spans": task["spans"][:1],
+             "answer": "accept"},
+            {"sessions": ["in-dora"], "answer": "reject"}]
     return task
 
 
 class ModelBackend(FakeBackend):
     """/progress with a model that has updated five times, a long kappa trend and a pace."""
 
-    def __init__(self, tasks, model: dict | None) -> None:
-        super().__init__(tasks, labels=("PER", "ORG", "LOC", "MISC", "PRODUCT", "EVENT"))
+    def __init__(self, tasks, model: dict | None, view_id: str = "ner_manual") -> None:
+        super().__init__(tasks, view_id=view_id,
+                         labels=("PER", "ORG", "LOC", "MISC", "PRODUCT", "EVENT"))
         self.model = model
 
     def handle(self, route, request) -> None:
@@ -60,7 +67,7 @@ class ModelBackend(FakeBackend):
 
 def _model() -> dict:
     now = time.time()
-    history = [{"version": v, "dev_f1": 0.1 * v, "n_dev": 4 * v, "finished": now - 60 * (6 - v)}
+    history = [{"version": v, "dev_f1": 0.1 * v, "n_eval": 4 * v, "finished": now - 60 * (6 - v)}
                for v in range(1, 6)]
     return {"state": "training", "n_updates": 5, "answers_since_update": 13, "update_every": 20,
             "last_dev_f1": 0.5, "history": history, "stabilised": True,
@@ -73,13 +80,14 @@ GEOMETRY = """() => {
   const box = (e) => e.getBoundingClientRect();
   const shown = (e) => { const r = box(e); return r.width > 0 && r.height > 0; };
   const off = Array.from(document.querySelectorAll("body *")).filter(shown)
-    .filter((e) => !e.closest(".text-wrap") || e.matches(".text-wrap"))
+    .filter((e) => !e.closest(".text-wrap, .review-text") || e.matches(".text-wrap, .review-text"))
     .filter((e) => box(e).left < -0.5 || box(e).right > W + 0.5)
     .map((e) => (e.id || e.className || e.tagName) + " " + Math.round(box(e).left) + ".." +
                 Math.round(box(e).right));
   const overlaps = [];
   for (const sel of [".actions .btn", ".overview > *:not([hidden])", ".model-stats .stat",
-                     "#labels .label-btn", ".topbar > *", ".progress-block > *:not([hidden])"]) {
+                     "#labels .label-btn", ".topbar > *", ".progress-block > *:not([hidden])",
+                     ".review-version", ".review-version > *"]) {
     const nodes = Array.from(document.querySelectorAll(sel)).filter(shown);
     for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
       const a = box(nodes[i]), b = box(nodes[j]);
@@ -87,7 +95,7 @@ GEOMETRY = """() => {
           b.top < a.bottom - 0.5) overlaps.push(sel + " #" + i + "/#" + j);
     }
   }
-  const split = Array.from(document.querySelectorAll("#text .tok")).filter((t) =>
+  const split = Array.from(document.querySelectorAll("#text .tok, .review-tok")).filter((t) =>
     new Set(Array.from(t.getClientRects()).map((r) => Math.round(r.top))).size > 1)
     .map((t) => t.textContent);
   const lines = new Set(Array.from(document.querySelectorAll("#text .tok"))
@@ -103,16 +111,18 @@ def _shots() -> Path | None:
     return Path(folder) if folder else None
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_nothing_off_screen_overlapping_or_split(page, width: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("width", "view"), CASES)
+def test_nothing_off_screen_overlapping_or_split(page, width: int, view: str,
+                                                 tmp_path: Path) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    open_ui(page, ModelBackend([_task()], _model()))
+    open_ui(page, ModelBackend([_task(view)], _model(), view_id=view))
     page.wait_for_selector("#model-curve svg text")
     page.wait_for_selector("#progress-pace:not([hidden])")
     page.keyboard.press("ArrowRight")                 # the cursor shown: the token layout
     geo = page.evaluate(GEOMETRY)
     (_shots() or tmp_path).mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str((_shots() or tmp_path) / f"layout_{width}.png"), full_page=True)
+    page.screenshot(path=str((_shots() or tmp_path) / f"layout_{view}_{width}.png"),
+                    full_page=True)
     assert geo["scrollWidth"] <= geo["W"], f"the page scrolls sideways: {geo}"
     assert geo["off"] == [], geo["off"]
     assert geo["overlaps"] == [], geo["overlaps"]

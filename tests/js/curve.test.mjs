@@ -25,11 +25,11 @@ test("axes: score ticks 0, 0.5, 1 bottom to top; the first and last version alon
 });
 
 test("dev size: the sentences the last score is measured on, when /progress says", () => {
-  assert.equal(devSize({ last_n_dev: 12, history: [{ n_dev: 5 }] }), 12);
-  assert.equal(devSize({ history: [{ n_dev: 5 }, { n_dev: 9 }] }), 9);
+  assert.equal(devSize({ last_dev_n: 12, history: [{ n_eval: 5 }] }), 12);
+  assert.equal(devSize({ history: [{ n_eval: 5 }, { n_eval: 9 }] }), 9);
   assert.equal(devSize({ history: [{ dev_f1: 0.4 }] }), null, "absent: not guessed");
-  assert.equal(devSize({ last_n_dev: "7", history: null }), null);
-  assert.equal(devSize({ last_n_dev: -1 }), null);
+  assert.equal(devSize({ last_dev_n: "7", history: null }), null);
+  assert.equal(devSize({ last_dev_n: -1 }), null);
   assert.equal(devSize(null), null);
 });
 
@@ -39,6 +39,8 @@ test("points: the updates with a score, by version (position when none)", () => 
   const gaps = [{ dev_f1: 0.2 }, { dev_f1: null }, null, { dev_f1: "x" }, { dev_f1: 0.4 }];
   assert.deepEqual(curvePoints(gaps, "dev_f1").map((p) => [p.version, p.value, p.finished]),
     [[1, 0.2, null], [5, 0.4, null]]);
+  assert.deepEqual(curvePoints([{ dev_f1: 0.2, n_eval: 4 }, { dev_f1: 0.3, n_eval: "x" }],
+    "dev_f1").map((p) => p.n), [4, null]);
   assert.deepEqual(curvePoints(undefined, "dev_f1"), []);
   assert.deepEqual(curvePoints(HISTORY, null), []);
 });

@@ -1,7 +1,7 @@
 /*
  * The model panel's learning curve, without the DOM: dev F1 per model update
- * (/progress → model.history, one report per update: version, dev_f1, n_dev (the
- * sentences it is measured on), finished in unix seconds), scaled into a small SVG
+ * (/progress → model.history, one report per update: version, dev_f1, n_eval (the
+ * held-out sentences it is measured on), finished in unix seconds), scaled into a small SVG
  * with axes (score 0..1 up the left, the update's version along the bottom), and the
  * time of the last update.
  */
@@ -37,6 +37,7 @@ export function curvePoints(history, metric) {
       version: finite(h.version) ? h.version : i + 1,
       value: h[metric],
       finished: finite(h.finished) ? h.finished : null,
+      n: Number.isInteger(h.n_eval) && h.n_eval >= 0 ? h.n_eval : null,
     });
   });
   return points;
@@ -71,13 +72,13 @@ export function axisTicks(points, box) {
   return { x: x, y: y };
 }
 
-/** How many sentences the last dev score is measured on (model.last_n_dev, else the
- * last update's n_dev), or null when /progress does not say. */
+/** How many sentences the last dev score is measured on (model.last_dev_n, else the
+ * last update's n_eval), or null when /progress does not say. */
 export function devSize(model) {
   if (!model || typeof model !== "object") return null;
   const history = Array.isArray(model.history) ? model.history.filter(Boolean) : [];
   const last = history.length ? history[history.length - 1] : {};
-  for (const value of [model.last_n_dev, last.n_dev]) {
+  for (const value of [model.last_dev_n, last.n_eval]) {
     if (Number.isInteger(value) && value >= 0) return value;
   }
   return null;
@@ -125,7 +126,7 @@ export function curveView(history, now) {
   const label = metric === "dev_accuracy" ? "dev accuracy" : "dev F1";
   const title = points.length
     ? label + " per update: " + points.map(function (p) {
-      return "v" + p.version + " " + p.value.toFixed(3);
+      return "v" + p.version + " " + p.value.toFixed(3) + (p.n === null ? "" : " (n=" + p.n + ")");
     }).join(", ")
     : "Shown once a model update has a held-out score.";
   return { metric: metric, label: label, points: points, coords: coords,

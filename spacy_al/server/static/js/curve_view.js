@@ -61,8 +61,9 @@ export function renderCurve(model, now) {
   dots.replaceChildren(...view.coords.map(function (c, i) {
     const dot = svgNode("circle", { cx: c[0].toFixed(1), cy: c[1].toFixed(1), r: 2 });
     const tip = svgNode("title", {});
-    tip.textContent = "v" + view.points[i].version + ": " + view.label + " " +
-      view.points[i].value.toFixed(3);
+    const point = view.points[i];
+    tip.textContent = "v" + point.version + ": " + view.label + " " + point.value.toFixed(3) +
+      (point.n === null ? "" : " on " + point.n + " sentences");
     dot.append(tip);
     return dot;
   }));

@@ -21,11 +21,9 @@ export function createReview(state, hooks) {
   box.id = "versions";
   box.hidden = true;
   box.setAttribute("aria-label", "Versions");
-  box.style.margin = "4px 0 12px";
   const list = el("div", "review-list");
   const result = el("div", "review-result");
   result.id = "review-result";
-  result.style.cssText = "margin-top: 8px; font-size: 14px; color: #555;";
   box.append(list, result);
   $("card").insertBefore(box, $("labels"));
   const help = el("div", "help-review");
@@ -58,10 +56,7 @@ export function createReview(state, hooks) {
     row.dataset.version = String(version.version);
     row.setAttribute("role", "button");
     row.title = "Use this version (" + R.versionKeyName(version.version) + ")";
-    row.style.cssText = "display: flex; gap: 12px; align-items: baseline; padding: 6px 10px; " +
-      "margin: 4px 0; border: 2px solid #ddd; border-radius: 6px; cursor: pointer;";
     const head = el("div", "review-head");
-    head.style.cssText = "min-width: 140px; font-size: 13px;";
     head.append(el("kbd", "review-key", R.versionKeyName(version.version)),
       document.createTextNode(" "));
     version.sessions.forEach(function (session, k) {
@@ -71,13 +66,11 @@ export function createReview(state, hooks) {
       head.append(name);
     });
     const text = el("div", "review-text");
-    text.style.cssText = "line-height: 2; white-space: pre-wrap;";
     renderSpans(text, state.current, version.spans);
     if (version.answer === "reject") {  // the sessions that rejected the sentence
       row.dataset.answer = "reject";
       row.title = "Rejected by these sessions: take it, then x to reject (" +
         R.versionKeyName(version.version) + ")";
-      text.style.cssText += " color: #999; text-decoration: line-through;";
       head.append(document.createTextNode(" "), el("span", "review-rejected", "✗ rejected"));
     }
     row.append(head, text);
@@ -108,7 +101,6 @@ export function createReview(state, hooks) {
     list.querySelectorAll(".review-version").forEach(function (row, i) {
       row.classList.toggle("picked", i === picked);
       row.setAttribute("aria-pressed", i === picked ? "true" : "false");
-      row.style.borderColor = i === picked ? "#3f5efb" : "#ddd";
     });
     result.dataset.picked = picked < 0 ? "edited" : String(picked + 1);
     const rejected = R.rejectedVersion(all);
