@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..corpora.options import SourceOptions
 from ..errors import ConfigError, ModelNotFoundError
 from ..tasks import PoolItem, token_span, tokens_to_doc
+from .session_settings import SessionSettings
 
 BLANK = "blank:"
 ENTITY_COMPONENTS = ("al_ner", "ner")
@@ -94,31 +94,31 @@ def _predicted_task(item: PoolItem, annotator: PipelineAnnotator) -> dict[str, A
     return task
 
 
-def pipeline_correct_components(
-    *, dataset: str, spacy_model: str, source: str, label: list[str] | None,
-    exclude: list[str] | None, feed_overlap: bool, batch_size: int,
-    annotations_per_task: int, pool_cache: str | None, source_options: SourceOptions | None,
-) -> dict[str, Any]:
-    """Prodigy's ``ner.correct`` with any spaCy pipeline: the sentences of ``source`` in
-    file order, each pre-annotated with the pipeline's entities when it is served; the
-    labels are the pipeline's unless ``label`` names others. No model in the loop."""
+def pipeline_correct_components(settings: SessionSettings) -> dict[str, Any]:
+    """Prodigy's ``ner.correct`` with any spaCy pipeline (``settings.spacy_model``): the
+    sentences of the source in file order, each pre-annotated with the pipeline's entities
+    when it is served; the labels are the pipeline's unless ``--label`` names others. No
+    model in the loop."""
     from .manual_pool import manual_stream
 
-    annotator = PipelineAnnotator(spacy_model, label)
+    model = str(settings.spacy_model)
+    annotator = PipelineAnnotator(model, settings.label)
     if not annotator.labels:
-        raise ConfigError(f"The pipeline {spacy_model} predicts no entity labels.",
+        raise ConfigError(f"The pipeline {model} predicts no entity labels.",
                           fix="Pass --label PER,ORG,LOC.")
-    read_with = (source_options or SourceOptions()).given()
-    stream, on_exit = manual_stream(source, order="sequential", seed=0, matcher=None,
-                                    feed_overlap=feed_overlap, lang=annotator.nlp.lang,
-                                    pool_cache=pool_cache, **read_with)
+    loader, options = settings.read_with()
+    stream, on_exit = manual_stream(settings.source, order="sequential", seed=settings.seed,
+                                    matcher=None, feed_overlap=settings.feed_overlap,
+                                    lang=annotator.nlp.lang, loader=loader,
+                                    pool_cache=settings.pool_cache, **options)
     stream.unranked = functools.partial(_predicted_task, annotator=annotator)
     components: dict[str, Any] = {
-        "dataset": dataset, "view_id": "ner_manual", "stream": stream,
-        "exclude": exclude or [],
-        "config": {"labels": annotator.labels, "batch_size": batch_size, "model": spacy_model,
-                   "feed_overlap": feed_overlap, "exclude_by": "input",
-                   "annotations_per_task": annotations_per_task}}
+        "dataset": settings.dataset, "view_id": "ner_manual", "stream": stream,
+        "exclude": settings.exclude or [],
+        "config": {"labels": annotator.labels, "batch_size": settings.batch_size,
+                   "model": model, "feed_overlap": settings.feed_overlap,
+                   "exclude_by": "input",
+                   "annotations_per_task": settings.annotations_per_task}}
     if on_exit is not None:
         components["on_exit"] = on_exit
     return components

@@ -4,7 +4,7 @@
 with a pipeline that has ``al_ner``, ``default`` or ``tok2vec``; with any other spaCy
 pipeline that has an ``ner`` it is Prodigy's plain ``ner.correct``: the pipeline's
 entities pre-annotate the sentences in file order, its labels are the default. Both take
-the arguments of their ``ner.al-*`` recipe (the same settings class).
+the arguments of their ``ner.al-*`` recipe.
 """
 
 from __future__ import annotations
@@ -30,22 +30,16 @@ def ner_correct(settings: CorrectSettings) -> dict[str, Any]:
     each sentence of SOURCE in file order and its labels are the default --label; fix
     the spans and accept (no model in the loop, as in Prodigy).
     """
-    s = settings
-    if is_plain_ner_pipeline(s.spacy_model):
-        return pipeline_correct_components(
-            dataset=s.dataset, spacy_model=s.spacy_model, source=s.source, label=s.label,
-            exclude=s.exclude, feed_overlap=s.feed_overlap, batch_size=s.batch_size,
-            annotations_per_task=s.annotations_per_task, pool_cache=s.pool_cache,
-            source_options=s.source_options)
+    if is_plain_ner_pipeline(settings.spacy_model):
+        return pipeline_correct_components(settings)
     return active_components(settings)
 
 
 @settings_recipe("ner.teach", TeachSettings)
 def ner_teach(settings: TeachSettings) -> dict[str, Any]:
-    """Collect the best possible training data for NER with the model in the loop
-    (Prodigy's ner.teach, as ner.al-teach).
+    """Collect the best training data for NER with the model in the loop (Prodigy's ner.teach).
 
-    Based on your answers, the model decides which spans to ask about next: accept or
-    reject one predicted entity at a time, the least certain first.
+    As ner.al-teach: based on your answers, the model decides which spans to ask about
+    next; accept or reject one predicted entity at a time, the least certain first.
     """
     return active_components(settings)

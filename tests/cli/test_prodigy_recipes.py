@@ -11,20 +11,20 @@ from spacy_al.recipe_runtime.decorator import get_recipe, list_recipes
 from spacy_al.recipe_runtime.launch import build_controller
 from spacy_al.recipe_runtime.pipeline_annotator import PipelineAnnotator, is_plain_ner_pipeline
 from spacy_al.recipe_runtime.recipe_args import recipe_help
-from spacy_al.recipes.ner_al import al_correct, al_teach
+from spacy_al.recipe_runtime.session_settings import CorrectSettings, TeachSettings
+from spacy_al.recipes.ner_al import al_correct
 
 
 def test_the_names_resolve_through_the_entry_points() -> None:
     assert {"ner.correct", "ner.teach"} <= set(list_recipes())
     correct, teach = get_recipe("ner.correct"), get_recipe("ner.teach")
     assert correct.recipe_name == "ner.correct" and teach.recipe_name == "ner.teach"
-    assert correct.settings is al_correct.settings and teach.settings is al_teach.settings
+    assert correct.settings is CorrectSettings and teach.settings is TeachSettings
     assert al_correct.recipe_name == "ner.al-correct"  # the original keeps its name
-    text = " ".join(recipe_help(correct).split())
-    assert text.startswith("Usage: spacy-al annotate ner.correct [OPTIONS] [DATASET] "
-                           "[SPACY_MODEL] [SOURCE]")
-    assert "Prodigy's ner.correct" in text and "--update-every" in text
-    assert "Prodigy's ner.teach" in " ".join(recipe_help(teach).split())
+    text = recipe_help(correct)
+    assert text.startswith("Usage: spacy-al annotate ner.correct [OPTIONS] [DATASET] [SPACY_MODEL]")
+    assert "Create gold-standard data by correcting" in text and "--update-every" in text
+    assert "Collect the best training data for NER" in recipe_help(teach)
 
 
 def test_ner_correct_with_a_plain_spacy_pipeline(tmp_path: Path, ner_pipeline: Path) -> None:
