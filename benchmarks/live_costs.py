@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from spacy_al.store.pace import annotation_ms
+
 Span = tuple[int, int, str]
 """(token_start, token_end inclusive, label): a Prodigy span's identity."""
 
@@ -112,20 +114,18 @@ def fit_cost_model(tokens: Sequence[float], fixes: Sequence[float], seconds: Seq
 SHOWN_KEY = "_shown_spans"
 """An answer's spans as they were shown (pre-annotated); without it, every span of the
 answer counts as added (annotation from scratch, as in ``ner.manual``)."""
-TIME_KEY = "_annotation_ms"
-
-
 def timed_answers(answers: Iterable[Mapping[str, Any]]
                   ) -> tuple[list[int], list[int], list[float]]:
-    """Tokens, corrections and seconds of the accepted answers that carry ``_annotation_ms``."""
+    """Tokens, corrections and seconds of the accepted answers that carry a usable
+    ``_annotation_ms`` (``spacy_al.store.pace.annotation_ms``: the web UI's active time)."""
     tokens: list[int] = []
     fixes: list[int] = []
     seconds: list[float] = []
     for answer in answers:
-        ms = answer.get(TIME_KEY)
-        if answer.get("answer") != "accept" or not isinstance(ms, int | float) or ms <= 0:
+        ms = annotation_ms(answer)
+        if answer.get("answer") != "accept" or not ms:
             continue
         tokens.append(len(answer.get("tokens") or []))
         fixes.append(corrections(answer.get(SHOWN_KEY) or [], answer.get("spans") or []).total)
-        seconds.append(float(ms) / 1000.0)
+        seconds.append(ms / 1000.0)
     return tokens, fixes, seconds

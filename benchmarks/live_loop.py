@@ -48,7 +48,6 @@ from live_corpora import CORPORA, PreparedCorpus, corpus_spec, prepare  # noqa: 
 from live_costs import (  # noqa: E402
     PRIMARY,
     SHOWN_KEY,
-    TIME_KEY,
     answer_costs,
     corrections,
     fit_cost_model,
@@ -58,6 +57,7 @@ from live_report import read_jsonl, write_report  # noqa: E402
 from live_server import give_answer, questions, start_recipe, stop, wait_until  # noqa: E402
 
 from spacy_al.benchmark.hardware import code_version, describe_hardware  # noqa: E402
+from spacy_al.store.pace import ANNOTATION_MS  # noqa: E402
 
 RESULTS = REPO / "docs" / "benchmarks" / "live"
 CHECKPOINTS = (20, 40, 60, 100, 140, 200, 300)
@@ -163,9 +163,8 @@ class Annotator:
         gold, shown = self.gold[words], list(task.get("spans") or [])
         fixes = corrections(shown, gold)
         costs = answer_costs(len(words), fixes)
-        give_answer(self.client, SESSION, dict(
-            task, spans=gold, answer="accept", **{SHOWN_KEY: shown,
-                                                  TIME_KEY: int(1000 * costs[PRIMARY.name])}))
+        timing = {SHOWN_KEY: shown, ANNOTATION_MS: int(1000 * costs[PRIMARY.name])}
+        give_answer(self.client, SESSION, dict(task, spans=gold, answer="accept", **timing))
         meta = task.get("meta") or {}
         return {**self.key, "n": n, "tokens": len(words),
                 "gold_spans": [[s["token_start"], s["token_end"], s["label"]] for s in gold],
@@ -336,7 +335,8 @@ def fit_costs(db_path: Path, dataset: str) -> None:
     try:
         fit = fit_cost_model(tokens, fixes, seconds, name=dataset)
     except ValueError as err:
-        raise SystemExit(f"{db_path} / {dataset}: {err} (answers need {TIME_KEY})") from err
+        raise SystemExit(f"{db_path} / {dataset}: {err} (answers need {ANNOTATION_MS}, "
+                         "which the web UI records)") from err
     model = fit.model
     print(f"{fit.n} timed answers of {len(answers)}: seconds = {model.a} * tokens + "
           f"{model.b} * corrections + {model.c}  (R² {fit.r2}, RMSE {fit.rmse} s)")

@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from spacy_al.store.pace import ANNOTATION_MS
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from live_costs import (  # noqa: E402
     RINGGER_2008,
     SHOWN_KEY,
-    TIME_KEY,
     Corrections,
     answer_costs,
     corrections,
@@ -83,9 +83,10 @@ def test_timed_answers_read_only_accepted_timed_answers() -> None:
     tokens = [{"text": w} for w in "Anna met Bob".split()]
     answers: list[dict[str, Any]] = [
         {"answer": "accept", "tokens": tokens, "spans": [span(0, 0, "PER"), span(2, 2, "PER")],
-         SHOWN_KEY: [span(0, 0, "PER")], TIME_KEY: 4500},
-        {"answer": "accept", "tokens": tokens, "spans": [span(0, 0, "PER")], TIME_KEY: 2000},
-        {"answer": "reject", "tokens": tokens, "spans": [], TIME_KEY: 900},
+         SHOWN_KEY: [span(0, 0, "PER")], ANNOTATION_MS: 4500},
+        {"answer": "accept", "tokens": tokens, "spans": [span(0, 0, "PER")],
+         ANNOTATION_MS: 2000},
+        {"answer": "reject", "tokens": tokens, "spans": [], ANNOTATION_MS: 900},
         {"answer": "accept", "tokens": tokens, "spans": []},
     ]
     # without the shown spans every span of the answer was added (from scratch)
@@ -141,7 +142,7 @@ def test_fit_costs_reads_a_dataset_of_timed_answers(tmp_path: Path) -> None:
                   for k in range(n)]
         gold = [span(k, k, "PER") for k in range(fixes)]
         answer = {"text": f"sentence {i}", "tokens": tokens, "spans": gold, "answer": "accept",
-                  SHOWN_KEY: [], TIME_KEY: 1000 * (2 * n + 6 * fixes + 10)}
+                  SHOWN_KEY: [], ANNOTATION_MS: 1000 * (2 * n + 6 * fixes + 10)}
         answers.append(set_hashes(answer))
     db = connect(tmp_path / "timed.db")
     db.add_examples(answers, ["timed"])
