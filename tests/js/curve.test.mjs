@@ -94,6 +94,13 @@ test("the view: path, caption and tooltip", () => {
   assert.equal(view.label, "dev F1");
   assert.equal(view.text, "last update " + clockTime(1200) + " (2 min ago)");
   assert.equal(view.title, "dev F1 per update: v1 0.000, v2 0.500, v3 1.000");
+  // the whole trend (model.dev_trend) where the server sends it; the time from the history
+  const trend = [{ version: 1, dev_f1: 0.1, n_eval: 2 }, ...HISTORY.map((h) => ({ ...h,
+    version: h.version + 1 }))];
+  const full = curveView(HISTORY.slice(-1), 1200 + 130, trend);
+  assert.deepEqual(full.points.map((p) => p.version), [1, 2, 3, 4]);
+  assert.equal(full.text, view.text);
+  assert.equal(curveView(HISTORY, 1330, []).points.length, 3, "an empty trend: the history");
   const none = curveView([], 0);
   assert.deepEqual([none.path, none.text, none.points.length], ["", "", 0]);
   const binary = curveView([{ version: 1, dev_f1: null, dev_accuracy: 0.8 }], 0);

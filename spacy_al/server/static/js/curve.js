@@ -113,10 +113,13 @@ export function ago(seconds, now) {
 }
 
 /** Everything the view draws: {metric, label, points, coords, path, ticks, text, title}.
- * text: "last update 14:05 (3 min ago)", or "" before the first update. */
-export function curveView(history, now) {
-  const metric = curveMetric(history);
-  const points = curvePoints(history, metric);
+ * text: "last update 14:05 (3 min ago)", or "" before the first update. trend: the scores
+ * of every update (/progress → model.dev_trend) where the server sends them, drawn
+ * instead of the history's (its last updates only). */
+export function curveView(history, now, trend) {
+  const scores = Array.isArray(trend) && trend.length ? trend : history;
+  const metric = curveMetric(scores);
+  const points = curvePoints(scores, metric);
   const coords = scalePoints(points);
   const reports = Array.isArray(history) ? history.filter(function (h) { return h; }) : [];
   const last = reports.length ? reports[reports.length - 1] : null;

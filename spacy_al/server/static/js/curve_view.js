@@ -41,10 +41,11 @@ function curveBlock() {
   return block;
 }
 
-/** Draw model.history's scores (hidden before the first update). now: unix seconds. */
+/** Draw the model's scores per update (hidden before the first). now: unix seconds. */
 export function renderCurve(model, now) {
-  const history = model && typeof model === "object" ? model.history : null;
-  const view = curveView(history, now === undefined ? Date.now() / 1000 : now);
+  const ok = model && typeof model === "object";
+  const view = curveView(ok ? model.history : null, now === undefined ? Date.now() / 1000 : now,
+    ok ? model.dev_trend : null);
   if (!view.text && !view.points.length) {
     const old = $("model-curve");
     if (old) old.style.display = "none";
