@@ -8,7 +8,8 @@ Endpoints, named as Prodigy's:
   ``{"tasks": [...], "total": N, "progress": float | null, "session_id": ...}``
 - ``POST /give_answers`` ``{"answers": [...], "session_id": ...}`` → ``{"total", "progress"}``
   only once the answers are committed; invalid input → 400 ``{"error": ..., "errors": [...]}``
-- ``GET /progress?session_id=alice`` totals, progress and the model's status
+- ``GET /progress?session_id=alice`` totals, progress, the session's ``pace`` (seconds per
+  answer and answers per hour from the answers' ``_annotation_ms``) and the model's status
 - ``GET /health`` ``{"status": "ok"}`` (recipe and dataset too with the token, if any)
 
 Who may call what is decided in front of the app by :class:`~.guard.Guard` (Host
