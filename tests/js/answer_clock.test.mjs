@@ -67,3 +67,28 @@ test("the pace in words: seconds per answer and answers an hour; nothing before 
   assert.equal(paceText({ timed: 2, seconds_per_answer: "5", answers_per_hour: 720 }), "");
   assert.match(clockHelp(30000), /stops after 30 s without input/);
 });
+
+test("random event sequences: the active time never exceeds the wall time nor goes down", () => {
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let run = 0; run < 200; run++) {
+    const clock = new AnswerClock(30000);
+    clock.start(0);
+    let now = 0;
+    let before = 0;
+    let visibleMs = 0;
+    let hidden = false;
+    for (let step = 0; step < 40; step++) {
+      const dt = rand() < 0.1 ? rand() * 600000 : rand() * 8000;
+      if (!hidden) visibleMs += dt;
+      now += dt;
+      if (rand() < 0.15) { hidden = !hidden; clock.visibility(hidden, now); }
+      else clock.activity(now);
+      const elapsed = clock.elapsed(now);
+      assert.ok(elapsed >= before, "never goes down");
+      assert.ok(elapsed <= Math.round(visibleMs) + 1, "never more than the visible time");
+      before = elapsed;
+    }
+    assert.equal(clock.stop(now), before);
+  }
+});
