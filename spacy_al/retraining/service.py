@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..acquisition import get_strategy
 from ..acquisition.selectors import Selector, build_diverse_top_k
 from ..acquisition.stoppers import get_stopper
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
+from ..loop.scoring import build_strategy
 from ..pipeline.build import create_al_nlp
 from ..pipeline.pool_scoring import stop_set_tags
 from ..store.pool_items import ArrowItems, items_of
@@ -89,7 +89,8 @@ class ModelService:
         self.spec = spec
         self.nlp = load_model(spec)
         self.labels = check_labels(self.nlp.get_pipe("al_ner").labels, spec.labels)
-        self.strategy = get_strategy(spec.strategy, **spec.strategy_options)
+        self.strategy = build_strategy(spec.strategy, spec.strategy_options, spec.seed)
+        """Seeded by ``spec.seed`` where it draws (``random``), the loops' one route."""
         self.selector = get_selector(spec.selector, **spec.selector_options)
         self.stopper = get_stopper(spec.stopper, **spec.stopper_options)
         self.cold_selector: Selector = build_diverse_top_k()
