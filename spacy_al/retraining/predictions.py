@@ -11,13 +11,16 @@ mean probability of its tags): the spans the model is least sure about come firs
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..acquisition.selection import rank
-from ..acquisition.selectors import Selector, needs_embeddings
+from ..acquisition.selectors import Selector
+from ..acquisition.strategies import ScoreFn
 from ..loop.engine import rank_candidates, ranking_keys
+from ..pipeline.decoding import span_tags
 from ..pipeline.pool_scoring import (
     doc_embeddings,
     get_ner_pipe,
@@ -34,54 +37,70 @@ PATTERN_BOOST = 1e6
 """Added to the sort key of a sentence with pattern matches while the model is untrained."""
 
 
-class _Service(Protocol):
+@dataclass(frozen=True)
+class Predicting:
+    """What one ranking call predicts with: the service's model as it is now, and how
+    its predictions become tasks. Built by :meth:`.service.ModelService.rank`; it holds
+    no state of its own (the service keeps the scores and the embeddings)."""
+
     nlp: Any
-    labels: list[str]
-    strategy: Any
+    labels: Sequence[str]
+    strategy: ScoreFn
+    mode: str
     version: int
-    spec: Any
-    selector: Any
-    vectors: dict[int, np.ndarray]
-    scores: dict[int, float]
-    matcher: Any
+    untrained: bool
+    """A new model before its first update: its spans are not shown (patterns are)."""
+    matcher: Any = None
+    embeddings: bool = False
+    """Whether to return the sentence embeddings (a selector that uses them)."""
 
     @property
-    def untrained(self) -> bool: ...
+    def strategy_name(self) -> str:
+        return str(getattr(self.strategy, "name", self.strategy))
 
-    def active_selector(self) -> Selector: ...
+
+@dataclass
+class Predicted:
+    """One batch's tasks (unsorted), each item's acquisition score, and (if asked for)
+    each item's sentence embedding by input hash."""
+
+    tasks: list[dict[str, Any]]
+    scores: dict[int, float]
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)
 
 
-def predict_batch(service: _Service, items: Sequence[PoolItem]) -> list[dict[str, Any]]:
+def predict_batch(how: Predicting, items: Sequence[PoolItem]) -> Predicted:
     """Score and decode one batch of pool items into tasks (unsorted)."""
-    nlp = service.nlp
+    nlp = how.nlp
     pipe = get_ner_pipe(nlp, "al_ner")
     docs = run_components(upstream_components(nlp, "al_ner"),
                           [item.make_doc(nlp.vocab) for item in items])
-    needs_probs = bool(getattr(service.strategy, "needs_probs", True))
-    sampling = sampling_of(service.strategy)
+    needs_probs = bool(getattr(how.strategy, "needs_probs", True))
+    sampling = sampling_of(how.strategy)
     probs = predict_probs(pipe, docs, sampling, needs_probs=needs_probs)
-    scores = np.asarray(service.strategy(probs), dtype=np.float64)
-    if needs_embeddings(service.active_selector()):  # the vectors predict_proba left on the docs
-        for item, row in zip(items, doc_embeddings(pipe, docs), strict=True):
-            if row is not None:
-                service.vectors[item.input_hash] = row
+    scores = np.asarray(how.strategy(probs), dtype=np.float64)
+    result = Predicted([], {})
+    if how.embeddings:  # the vectors predict_proba left on the docs
+        result.vectors = {item.input_hash: row for item, row
+                          in zip(items, doc_embeddings(pipe, docs), strict=True)
+                          if row is not None}
     if needs_probs and sampling.n_samples == 1 and sampling.dropout == 0:
         point = [p[0] for p in probs]
     else:
         point = [pipe.model.ops.to_numpy(p) for p in pipe.predict(docs)]
-    tasks: list[dict[str, Any]] = []
     for item, doc, dist, score in zip(items, docs, point, scores, strict=True):
         dist = np.asarray(dist)
-        service.scores[item.input_hash] = float(score)
+        result.scores[item.input_hash] = float(score)
         spans = [TokenSpan(e.start, e.end, e.label_) for e in pipe.decode(doc, dist)
-                 if e.label_ in service.labels]
-        matches = service.matcher.match(item.tokens) if service.matcher is not None else []
-        if service.spec.mode == "teach":
-            tasks.extend(_teach_tasks(service, pipe, item, dist, spans, float(score), matches))
+                 if e.label_ in how.labels]
+        matches = how.matcher.match(item.tokens) if how.matcher is not None else []
+        if how.mode == "teach":
+            result.tasks.extend(_teach_tasks(how, pipe, item, dist, spans, float(score),
+                                             matches))
         else:
-            tasks.append(_correct_task(service, item, spans, float(score),
-                                       [span for span, _ in matches]))
-    return tasks
+            result.tasks.append(_correct_task(how, item, spans, float(score),
+                                              [span for span, _ in matches]))
+    return result
 
 
 def rerank(tasks: list[dict[str, Any]], selector: Selector, window: int,
@@ -118,28 +137,27 @@ def task_vectors(tasks: list[dict[str, Any]], vectors: dict[int, np.ndarray] | N
     return rows
 
 
-def _meta(service: _Service, score: float) -> dict[str, Any]:
-    name = getattr(service.strategy, "name", service.spec.strategy)
-    return {"score": round(score, 6), "strategy": str(name), "model_version": service.version}
+def _meta(how: Predicting, score: float) -> dict[str, Any]:
+    return {"score": round(score, 6), "strategy": how.strategy_name, "model_version": how.version}
 
 
 def _correct_task(
-    service: _Service, item: PoolItem, spans: list[TokenSpan], score: float,
+    how: Predicting, item: PoolItem, spans: list[TokenSpan], score: float,
     matches: list[TokenSpan],
 ) -> dict[str, Any]:
     """Pre-annotated with the model's spans; pattern matches (``"source": "pattern"``)
     instead while the model is untrained (a new model before its first update: those
     sentences first), else where they overlap no predicted span."""
     task = task_stub(item, "ner_manual")
-    extra = matches if service.untrained else non_overlapping(spans, matches)
-    own = [] if service.untrained else spans
+    extra = matches if how.untrained else non_overlapping(spans, matches)
+    own = [] if how.untrained else spans
     task["spans"] = sorted(
         [token_span(item.tokens, s, e - 1, label) for s, e, label in own]
         + [token_span(item.tokens, s, e - 1, label, source="pattern") for s, e, label in extra],
         key=lambda span: span["token_start"])
-    task["meta"].update(_meta(service, score))
+    task["meta"].update(_meta(how, score))
     set_hashes(task, task_keys=())
-    task["_rank"] = score + (PATTERN_BOOST if service.untrained and matches else 0.0)
+    task["_rank"] = score + (PATTERN_BOOST if how.untrained and matches else 0.0)
     return task
 
 
@@ -150,7 +168,7 @@ def non_overlapping(spans: Sequence[TokenSpan], extra: Sequence[TokenSpan]) -> l
 
 
 def _teach_tasks(
-    service: _Service,
+    how: Predicting,
     pipe: Any,
     item: PoolItem,
     dist: np.ndarray,
@@ -161,28 +179,28 @@ def _teach_tasks(
     """The model's candidates (the least certain ``MAX_SPANS_PER_SENTENCE``), then every
     pattern match that is no candidate already (``meta.pattern``: the pattern's id)."""
     tags = list(pipe.tag_names)
-    candidates = spans + near_misses(dist, tags, spans, service.labels)
-    model_tasks = _span_tasks(service, item, dist, tags, candidates, sentence_score, {})
+    candidates = spans + near_misses(dist, tags, spans, how.labels)
+    model_tasks = _span_tasks(how, pipe, item, dist, candidates, sentence_score, {})
     model_tasks.sort(key=lambda t: -t["_rank"])
     known = set(candidates)
     found = {span: pattern for span, pattern in matches
-             if span not in known and span.label in service.labels}
+             if span not in known and span.label in how.labels}
     return model_tasks[:MAX_SPANS_PER_SENTENCE] + _span_tasks(
-        service, item, dist, tags, list(found), sentence_score, found)
+        how, pipe, item, dist, list(found), sentence_score, found)
 
 
 def _span_tasks(
-    service: _Service, item: PoolItem, dist: np.ndarray, tags: list[str],
+    how: Predicting, pipe: Any, item: PoolItem, dist: np.ndarray,
     candidates: list[TokenSpan], sentence_score: float, patterns: dict[TokenSpan, str],
 ) -> list[dict[str, Any]]:
     tasks = []
     for span in candidates:
-        confidence = span_confidence(dist, tags, span)
+        confidence = span_confidence(dist, pipe.tag_names, span, pipe.scheme)
         uncertainty = 1.0 - abs(2.0 * confidence - 1.0)
         task = task_stub(item, "ner")
         task["spans"] = [token_span(item.tokens, span.start, span.end - 1, span.label,
                                     score=round(confidence, 6))]
-        task["meta"].update(_meta(service, confidence))
+        task["meta"].update(_meta(how, confidence))
         task["meta"].update(sentence_score=round(sentence_score, 6),
                             uncertainty=round(uncertainty, 6))
         if span in patterns:
@@ -193,21 +211,11 @@ def _span_tasks(
     return tasks
 
 
-def expected_tags(span: TokenSpan, tags: Sequence[str]) -> list[str]:
-    """The tag of each token of ``span`` in the tagger's scheme (BIO or BILUO)."""
-    label, length = span.label, span.end - span.start
-    biluo = f"U-{label}" in tags
-    if biluo and length == 1:
-        return [f"U-{label}"]
-    inner = [f"I-{label}"] * max(0, length - 2)
-    last = [f"L-{label}" if biluo else f"I-{label}"] if length > 1 else []
-    return [f"B-{label}"] + inner + last
-
-
-def span_confidence(dist: np.ndarray, tags: Sequence[str], span: TokenSpan) -> float:
-    """Mean probability of the span's tags under the model."""
+def span_confidence(dist: np.ndarray, tags: Sequence[str], span: TokenSpan,
+                    scheme: str) -> float:
+    """Mean probability of the span's tags (in the tagger's ``scheme``) under the model."""
     index = {tag: i for i, tag in enumerate(tags)}
-    wanted = expected_tags(span, tags)
+    wanted = span_tags(span, scheme)
     return float(np.mean([dist[span.start + k, index[tag]] for k, tag in enumerate(wanted)]))
 
 

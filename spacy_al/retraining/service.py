@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..acquisition.selectors import Selector, build_diverse_top_k
+from ..acquisition.selectors import Selector, build_diverse_top_k, needs_embeddings
 from ..acquisition.stoppers import get_stopper
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
@@ -30,7 +30,7 @@ from ..training.memory import release_training_memory
 from ..training.trainer import fit, make_optimizer
 from .model_spec import MODES, NEW_MODELS, ModelSpec
 from .pool_scores import lookup_scores, saved_scores, store_scores
-from .predictions import predict_batch, rerank
+from .predictions import Predicting, predict_batch, rerank
 
 __all__ = ["MODES", "NEW_MODELS", "ModelService", "ModelSpec", "check_labels", "load_model"]
 
@@ -147,15 +147,26 @@ class ModelService:
 
     # -- ranking ------------------------------------------------------------
     def rank(self, hashes: list[int]) -> list[dict[str, Any]]:
-        """Tasks for the given pool items, best first (``_rank`` holds the sort key)."""
+        """Tasks for the given pool items, best first (``_rank`` holds the sort key); their
+        scores become the last scores, their embeddings this call's :attr:`vectors`."""
+        how = self.predicting()
         tasks: list[dict[str, Any]] = []
         size = self.spec.score_batch_size
         self.vectors = {}  # only this call's sentences: a pool's worth would not fit
         items = items_of(self.items, hashes)
         for start in range(0, len(items), size):
-            tasks.extend(predict_batch(self, items[start:start + size]))
+            batch = predict_batch(how, items[start:start + size])
+            tasks.extend(batch.tasks)
+            self.scores.update(batch.scores)
+            self.vectors.update(batch.vectors)
         return rerank(tasks, self.active_selector(),
                       self.spec.window if self.spec.mode == "correct" else 0, self.vectors)
+
+    def predicting(self) -> Predicting:
+        """How :meth:`rank` predicts with the model as it is now."""
+        return Predicting(self.nlp, self.labels, self.strategy, self.spec.mode, self.version,
+                          self.untrained, self.matcher,
+                          embeddings=needs_embeddings(self.active_selector()))
 
     def split_candidates(self, hashes: Sequence[int] | np.ndarray
                          ) -> tuple[list[int], np.ndarray]:
