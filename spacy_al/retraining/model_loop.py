@@ -8,11 +8,12 @@ evaluates it on a held-out slice, saves it and re-scores the unanswered pool. A
 listener thread receives the new ranking and swaps it into the stream at once.
 No request ever waits for any of this.
 
-Re-scoring is bounded (``ModelSpec.rerank_candidates`` M, ``rerank_sample`` R): the
-worker first re-scores the best M unanswered sentences by their last scores plus a
-seeded sample of R others, which is swapped in at once (the other sentences keep
-their older tasks below it, :class:`RankingBook`); the rest follows in chunks and
-is merged. The model counts as idle for the next update as soon as the candidates
+Re-scoring covers the whole unanswered pool when the worker's measured speed does it
+within ``ModelSpec.rescore_seconds``; past that it is bounded (:mod:`.candidates`): the
+worker first re-scores as many as fit in the bound (the best ``rerank_candidates`` by
+last score, the others a seeded sample), which is swapped in at once (the other
+sentences keep their older tasks below it, :class:`RankingBook`); the rest follows in
+chunks and is merged. The model counts as idle for the next update as soon as the candidates
 are in: a newer update abandons the rest of the re-scoring, so the update cadence
 does not grow with the pool. ``stats()["ranked_share"]``: how much of the
 unanswered pool the current model has scored.

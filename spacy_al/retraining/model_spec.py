@@ -47,12 +47,17 @@ class ModelSpec:
     stopper: str = "spacy-al.StabilizingPredictions.v1"
     stopper_options: dict[str, Any] = field(default_factory=dict)
     stop_set_size: int = 200
-    rerank_candidates: int = 200
-    """After an update, the best M unanswered sentences by their last scores are
-    re-scored first (with ``rerank_sample``); the rest follow in chunks (0 and 0: all at once)."""
-    rerank_sample: int = 200
-    """... plus a seeded random sample of R of the other unanswered sentences."""
     """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
+    rescore_seconds: float = 60.0
+    """After an update the whole unanswered pool is re-scored before the new ranking is
+    swapped in when the worker's measured speed does it within this bound; past it, as
+    many sentences as fit in it are (``rerank_candidates`` of them the best by last score,
+    the others a seeded sample) and the rest follows in chunks."""
+    rerank_candidates: int = 200
+    """After an update, the best M unanswered sentences by their last scores are among
+    those re-scored first (0 with ``rerank_sample`` 0: the whole pool at once)."""
+    rerank_sample: int = 200
+    """... plus a seeded random sample of at least R of the other unanswered sentences."""
     patterns: str | None = None
     """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
     matcher_factory: Callable[[str, str], Any] | None = None

@@ -11,13 +11,14 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..acquisition.selectors import Selector, build_diverse_top_k, needs_embeddings
+from ..acquisition.selectors import Selector, build_diverse_top_k
 from ..acquisition.stoppers import get_stopper
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..loop.engine import get_selector
@@ -28,6 +29,7 @@ from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
 from ..training.memory import release_training_memory
 from ..training.trainer import fit, make_optimizer
+from .candidates import Throughput, scoring_order, split_candidates
 from .model_spec import MODES, NEW_MODELS, ModelSpec
 from .pool_scores import lookup_scores, saved_scores, store_scores
 from .predictions import Predicting, predict_batch, rerank
@@ -71,6 +73,12 @@ def check_labels(model_labels: tuple[str, ...], wanted: list[str] | None) -> lis
     return list(wanted)
 
 
+def all_tied(scores: np.ndarray) -> bool:
+    """Whether the scores are equal up to rounding (a model that has learned nothing)."""
+    scale = max(1.0, float(np.max(np.abs(scores))))
+    return bool(np.ptp(scores) <= 1e-6 * scale)
+
+
 def is_held_out(answer: dict[str, Any], fraction: float) -> bool:
     """Whether an answer belongs to the evaluation slice (stable: by input hash)."""
     return hash32(["held-out", answer["_input_hash"]]) % 1000 < fraction * 1000
@@ -105,6 +113,9 @@ class ModelService:
         self.scores: dict[int, float] = {}
         """Each item's last acquisition score by input hash (the candidate set's order)."""
         self.version = 0
+        self.rng = np.random.default_rng(spec.seed)
+        """The session's one generator of orders: tie breaks, candidate samples."""
+        self.throughput = Throughput()
         self._stop_hashes: list[int] | None = None
         self._optimizer = make_optimizer(self.rule.learn_rate)
 
@@ -123,9 +134,14 @@ class ModelService:
         and scores every sentence alike. A loaded pipeline is trained already."""
         return self.version == 0 and self.spec.model in NEW_MODELS
 
-    def active_selector(self) -> Selector:
-        """The selector of this ranking's window: DiverseTopK while untrained."""
-        return self.cold_selector if self.untrained else self.selector
+    def active_selector(self, scores: np.ndarray | None = None) -> Selector:
+        """The selector of this ranking's window: DiverseTopK while the model scores every
+        sentence alike (untrained, or ``scores`` all tied), unless the strategy ignores
+        the model (``random`` stays random)."""
+        if not getattr(self.strategy, "needs_probs", True):
+            return self.selector
+        tied = scores is not None and len(scores) > 1 and all_tied(scores)
+        return self.cold_selector if self.untrained or tied else self.selector
 
     @property
     def architecture(self) -> str:
@@ -149,47 +165,45 @@ class ModelService:
     def rank(self, hashes: list[int]) -> list[dict[str, Any]]:
         """Tasks for the given pool items, best first (``_rank`` holds the sort key); their
         scores become the last scores, their embeddings this call's :attr:`vectors`."""
-        how = self.predicting()
+        how, began = self.predicting(), time.perf_counter()
         tasks: list[dict[str, Any]] = []
         size = self.spec.score_batch_size
         self.vectors = {}  # only this call's sentences: a pool's worth would not fit
-        items = items_of(self.items, hashes)
-        for start in range(0, len(items), size):
+        items = items_of(self.items, [hashes[i] for i in self.rng.permutation(len(hashes))])
+        for start in range(0, len(items), size):  # shuffled: equal scores tie at random
             batch = predict_batch(how, items[start:start + size])
             tasks.extend(batch.tasks)
             self.scores.update(batch.scores)
             self.vectors.update(batch.vectors)
-        return rerank(tasks, self.active_selector(),
-                      self.spec.window if self.spec.mode == "correct" else 0, self.vectors)
+        self.throughput.record(len(items), time.perf_counter() - began)
+        selector = self.active_selector(np.asarray([t["_rank"] for t in tasks], np.float64))
+        return rerank(tasks, selector, self.spec.window if self.spec.mode == "correct" else 0,
+                      self.vectors)
 
     def predicting(self) -> Predicting:
         """How :meth:`rank` predicts with the model as it is now."""
         return Predicting(self.nlp, self.labels, self.strategy, self.spec.mode, self.version,
                           self.untrained, self.matcher,
-                          embeddings=needs_embeddings(self.active_selector()))
+                          embeddings=self.spec.mode == "correct")
 
     def split_candidates(self, hashes: Sequence[int] | np.ndarray
                          ) -> tuple[list[int], np.ndarray]:
-        """The candidate set to re-score first after an update, and the rest (best first
-        by last score): the best ``rerank_candidates`` by last score plus a random sample
-        of ``rerank_sample`` of the others, seeded by seed and model version. The rest is
-        an int64 array (a pool of millions stays a few megabytes)."""
+        """The sentences to re-score first after an update, and the rest (an int64 array:
+        a pool of millions stays a few megabytes): the whole pool when the measured
+        throughput re-scores it within ``rescore_seconds``, else as many as fit in it (at
+        least ``rerank_candidates + rerank_sample``; see :mod:`.candidates`)."""
         hashes = np.asarray(hashes, dtype=np.int64)
         m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
-        if m + r == 0 or len(hashes) <= m + r:
-            return hashes.tolist(), hashes[:0]
-        order = np.argsort(-self.last_scores(hashes), kind="stable")  # ties as given
-        best, others = order[:m], order[m:]
-        rng = np.random.default_rng([self.spec.seed, self.version])
-        picked = np.zeros(len(others), dtype=bool)
-        picked[rng.choice(len(others), size=r, replace=False)] = True
-        return hashes[np.concatenate([best, others[picked]])].tolist(), hashes[others[~picked]]
+        capacity = (len(hashes) if m + r == 0
+                    else self.throughput.capacity(self.spec.rescore_seconds, m + r))
+        first, rest = split_candidates(hashes, self.last_scores(hashes), self.rng, best=m,
+                                       capacity=capacity)
+        return first.tolist(), rest
 
-    def by_last_score(self, hashes: np.ndarray) -> np.ndarray:
-        """``hashes`` best last score first; those never scored after them, as given."""
-        if not self.scores or not len(hashes):
-            return hashes
-        return hashes[np.argsort(-self.last_scores(hashes), kind="stable")]
+    def scoring_order(self, hashes: np.ndarray) -> np.ndarray:
+        """``hashes`` best last score first; the never scored after them in a seeded random
+        order (never file order: the first chunk scored is a sample of the whole pool)."""
+        return scoring_order(np.asarray(hashes, np.int64), self.last_scores(hashes), self.rng)
 
     def persist_scores(self) -> bool:
         """Write the last scores into an Arrow pool's index for a later session (see

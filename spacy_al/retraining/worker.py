@@ -13,9 +13,12 @@ Messages are tuples ``(kind, payload)``:
   ``("trained", {"report", "tasks", "hashes", "partial", "rescored", "pool", "version",
   "rescore_seconds"})``, ``("error", {"message", "fatal"})``
 
-After an update the worker re-scores a bounded candidate set first
-(:meth:`ModelService.split_candidates`) and sends it as ``trained`` (``partial``
-when the rest of the pool is left), then the rest as ``scored`` chunks; between
+The initial scoring goes in :meth:`ModelService.scoring_order` (never file order: its
+first chunk, ``FIRST_CHUNK`` sentences so that the first question comes fast, is a
+seeded sample of the whole pool). After an update the worker re-scores the whole pool,
+or past ``rescore_seconds`` a candidate set (:meth:`ModelService.split_candidates`),
+and sends it as ``trained`` (``partial`` when the rest of the pool is left), then the
+rest as ``scored`` chunks; between
 chunks it peeks at its jobs and abandons the stale re-scoring for a newer
 ``train`` (or ``stop``).
 """
@@ -98,8 +101,8 @@ def _run_job(service: ModelService, kind: str, payload: Any,
              newer_job: Callable[[], bool] = lambda: False) -> None:
     if kind == "pool":
         service.set_pool(payload)
-    elif kind == "score":  # best last score first (a session on a pool scored before)
-        hashes = service.by_last_score(np.asarray(payload["hashes"], np.int64))
+    elif kind == "score":  # best last score first, the rest in a seeded random order
+        hashes = service.scoring_order(np.asarray(payload["hashes"], np.int64))
         size = int(payload.get("chunk", 256))
         start, first = 0, min(FIRST_CHUNK, size)
         while start < len(hashes) or start == 0:

@@ -25,9 +25,11 @@ def _source(path: Path) -> Path:
     return path
 
 
-def _spec(model: Path, tmp_path: Path, m: int = 3, r: int = 2) -> ModelSpec:
+def _spec(model: Path, tmp_path: Path, m: int = 3, r: int = 2, seed: int = 0) -> ModelSpec:
+    """No time for more than M + R (rescore_seconds 0): the bounded path of a large pool."""
     return ModelSpec(model=str(model), output=str(tmp_path / "out"), rerank_candidates=m,
-                     rerank_sample=r, min_steps=2, stop_set_size=0)
+                     rerank_sample=r, min_steps=2, stop_set_size=0, rescore_seconds=0.0,
+                     seed=seed)
 
 
 def _answer(task: dict) -> dict:
@@ -55,11 +57,20 @@ def test_candidates_are_the_best_by_last_score_plus_a_seeded_sample(
     assert len(first) == 9 and sorted(first + rest.tolist()) == sorted(hashes)
     best = sorted(hashes, key=lambda h: -service.scores[h])[:5]
     assert first[:5] == best
-    again = service.split_candidates(hashes)
-    assert again[0] == first and again[1].tolist() == rest.tolist()  # seeded
+    samples = []
+    for seed in (0, 0, 1):  # the sample is seeded: the same seed draws the same
+        other = ModelService(_spec(tok2vec_nlp_path, tmp_path, m=5, r=4, seed=seed))
+        other.set_pool(service.items)
+        other.scores = dict(service.scores)
+        samples.append(other.split_candidates(hashes)[0][5:])
+    assert samples[0] == samples[1] and samples[0] != samples[2]
     service.spec.rerank_candidates = service.spec.rerank_sample = 0
     everything, none = service.split_candidates(hashes)
-    assert everything == hashes and len(none) == 0  # 0, 0: everything at once
+    assert sorted(everything) == sorted(hashes) and len(none) == 0  # 0, 0: all at once
+    service.spec.rerank_candidates, service.spec.rerank_sample = 5, 4
+    service.spec.rescore_seconds = 60.0  # this pool is re-scored in far less: all of it
+    assert service.throughput.per_second is not None
+    assert len(service.split_candidates(hashes)[0]) == len(hashes)
 
 
 def test_ranking_book_keeps_every_sentence_reachable() -> None:

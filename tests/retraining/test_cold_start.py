@@ -6,6 +6,7 @@ import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 import srsly
 
@@ -54,9 +55,12 @@ def test_untrained_first_batch_is_diverse(tmp_path: Path, model: str, selector: 
     assert len({pair_of[h] for h in first}) == 10  # no two near-duplicates
     assert first != hashes[:10]
     assert sorted(t["_input_hash"] for t in tasks) == sorted(hashes)
-    if selector == "spacy-al.TopK.v1":  # once trained, the configured selector decides
-        service.version = 1
-        assert [t["_input_hash"] for t in service.rank(hashes)][:10] == hashes[:10]
+    service.version = 1  # updated, but its scores still all tie: still diverse, not file order
+    again = [t["_input_hash"] for t in service.rank(hashes)[:10]]
+    assert len({pair_of[h] for h in again}) == 10 and again != hashes[:10]
+    # once its scores differ, the configured selector decides
+    assert service.active_selector(np.array([0.2, 0.5, 0.1])) is service.selector
+    assert service.active_selector(np.array([0.5, 0.5])) is service.cold_selector
 
 
 def test_untrained_correct_tasks_are_pre_annotated_with_patterns(

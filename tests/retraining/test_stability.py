@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spacy_al.recipes.ner_al import al_correct
 
 from spacy_al.acquisition.selectors import DiverseTopK
 from spacy_al.errors import ConfigError
 from spacy_al.loop.engine import get_selector
 from spacy_al.recipe_runtime.sources import load_source
+from spacy_al.recipes.ner_al import al_correct
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.predictions import rerank, task_vectors
 from spacy_al.retraining.service import ModelService, ModelSpec
