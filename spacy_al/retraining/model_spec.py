@@ -14,6 +14,10 @@ MODES = ("correct", "teach")
 NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer": "transformer",
               "tok2vec": "tok2vec"}
 """MODEL values that build a fresh pipeline instead of loading one from disk."""
+ANNOTATION_SECONDS = (3.795, 12.57)
+"""Seconds per token and per sentence of an annotation: the cost model of the Ringger et
+al. 2008 user study (Haertel et al. 2008: 3.795 l + 5.387 c + 12.57 seconds for l
+tokens and c corrections), without the corrections term."""
 
 
 @dataclass
@@ -46,6 +50,14 @@ class ModelSpec:
     """Sentences the selector picks first in each ranking (the rest follow by score)."""
     stopper: str = "spacy-al.StabilizingPredictions.v1"
     stopper_options: dict[str, Any] = field(default_factory=dict)
+    min_confidence: float = 0.0
+    """``ner.al-correct``: pre-annotate only spans of at least this confidence (the mean
+    probability of their tags); 0: every span the model decodes."""
+    cost_aware: bool = False
+    """Rank by informativeness per expected second of annotation (``annotation_seconds``)
+    instead of by the strategy's score alone."""
+    annotation_seconds: tuple[float, float] = ANNOTATION_SECONDS
+    """Seconds per token and per sentence of the cost model ``cost_aware`` ranks by."""
     stop_set_size: int = 200
     """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
     rescore_seconds: float = 60.0

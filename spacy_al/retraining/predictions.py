@@ -53,6 +53,12 @@ class Predicting:
     matcher: Any = None
     embeddings: bool = False
     """Whether to return the sentence embeddings (a selector that uses them)."""
+    min_confidence: float = 0.0
+    """``ner.al-correct``: pre-annotate only the spans the model gives at least this
+    confidence (:func:`span_confidence`); 0: every decoded span."""
+    seconds: tuple[float, float] | None = None
+    """``ner.al-correct``: rank by informativeness per expected second of annotation,
+    (seconds per token, seconds per sentence); None: by the score alone."""
 
     @property
     def strategy_name(self) -> str:
@@ -98,6 +104,9 @@ def predict_batch(how: Predicting, items: Sequence[PoolItem]) -> Predicted:
             result.tasks.extend(_teach_tasks(how, pipe, item, dist, spans, float(score),
                                              matches))
         else:
+            if how.min_confidence > 0:
+                spans = [span for span in spans if span_confidence(
+                    dist, pipe.tag_names, span, pipe.scheme) >= how.min_confidence]
             result.tasks.append(_correct_task(how, item, spans, float(score),
                                               [span for span, _ in matches]))
     return result
@@ -157,8 +166,19 @@ def _correct_task(
         key=lambda span: span["token_start"])
     task["meta"].update(_meta(how, score))
     set_hashes(task, task_keys=())
-    task["_rank"] = score + (PATTERN_BOOST if how.untrained and matches else 0.0)
+    key = score if how.seconds is None else per_second(score, len(item.tokens), how.seconds)
+    task["_rank"] = key + (PATTERN_BOOST if how.untrained and matches else 0.0)
     return task
+
+
+def per_second(score: float, n_tokens: int, seconds: tuple[float, float]) -> float:
+    """Informativeness per expected second: ``score * n / (a * n + c)`` for a sentence of
+    ``n`` tokens, ``seconds = (a, c)`` (a linear cost model: seconds per token and per
+    sentence). The built-in scores but ``least_confidence`` are per-token means, so
+    ``score * n`` is the sentence's informativeness; a one-token line costs ``a + c``
+    for one token's worth."""
+    a, c = seconds
+    return score * n_tokens / max(a * n_tokens + c, 1e-9)
 
 
 def non_overlapping(spans: Sequence[TokenSpan], extra: Sequence[TokenSpan]) -> list[TokenSpan]:

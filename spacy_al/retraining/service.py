@@ -176,7 +176,8 @@ class ModelService:
             self.scores.update(batch.scores)
             self.vectors.update(batch.vectors)
         self.throughput.record(len(items), time.perf_counter() - began)
-        selector = self.active_selector(np.asarray([t["_rank"] for t in tasks], np.float64))
+        selector = self.active_selector(
+            np.asarray([t["meta"]["score"] for t in tasks], np.float64))
         return rerank(tasks, selector, self.spec.window if self.spec.mode == "correct" else 0,
                       self.vectors)
 
@@ -184,7 +185,9 @@ class ModelService:
         """How :meth:`rank` predicts with the model as it is now."""
         return Predicting(self.nlp, self.labels, self.strategy, self.spec.mode, self.version,
                           self.untrained, self.matcher,
-                          embeddings=self.spec.mode == "correct")
+                          embeddings=self.spec.mode == "correct",
+                          min_confidence=self.spec.min_confidence,
+                          seconds=self.spec.annotation_seconds if self.spec.cost_aware else None)
 
     def split_candidates(self, hashes: Sequence[int] | np.ndarray
                          ) -> tuple[list[int], np.ndarray]:
