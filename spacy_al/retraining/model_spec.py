@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import DEFAULT_SELECTOR
+from ..errors import ConfigError
 from ..training.trainer import TrainingRule
 
 MODES = ("correct", "teach")
 NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer": "transformer",
               "tok2vec": "tok2vec"}
 """MODEL values that build a fresh pipeline instead of loading one from disk."""
+TRAININGS = ("live", "benchmark")
+BENCHMARK_RULE = TrainingRule(epochs=3, min_steps=150, min_steps_fresh_only=True, batch_size=32,
+                              learn_rate=1e-4, retrain="continue", holdout=0.1, patience=1)
+"""The offline transformer benchmark's rule (``benchmarks/al_transformer_args.sh``): 3
+passes, a 150-update warm-up of the fresh model, early stopping on a tenth held out."""
 ANNOTATION_SECONDS = (3.795, 12.57)
 """Seconds per token and per sentence of an annotation: the cost model of the Ringger et
 al. 2008 user study (Haertel et al. 2008: 3.795 l + 5.387 c + 12.57 seconds for l
@@ -70,6 +76,9 @@ class ModelSpec:
     those re-scored first (0 with ``rerank_sample`` 0: the whole pool at once)."""
     rerank_sample: int = 200
     """... plus a seeded random sample of at least R of the other unanswered sentences."""
+    training: str = "live"
+    """How each update trains: ``live`` (the fields above) or ``benchmark`` (the offline
+    transformer benchmark's rule, to measure what the lighter live rule costs)."""
     patterns: str | None = None
     """A pattern file (``--patterns``), loaded in the worker by ``matcher_factory``."""
     matcher_factory: Callable[[str, str], Any] | None = None
@@ -77,7 +86,15 @@ class ModelSpec:
     (the recipe runtime's ``PatternMatcher``; a module-level class, so it pickles)."""
 
     def training_rule(self, architecture: str) -> TrainingRule:
-        """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least."""
+        """The trainer's rule for answers: continued fine-tuning, ``min_steps`` at least
+        (``training = "benchmark"``: :data:`BENCHMARK_RULE`, the learning rate by
+        architecture)."""
+        if self.training not in TRAININGS:
+            raise ConfigError(f"Unknown training rule {self.training!r}.",
+                              fix=f"Use one of {', '.join(TRAININGS)}.")
+        if self.training == "benchmark":
+            return replace(BENCHMARK_RULE, learn_rate=1e-3 if architecture == "tok2vec"
+                           else BENCHMARK_RULE.learn_rate)
         rate = self.learn_rate
         if rate is None:
             rate = 1e-3 if architecture == "tok2vec" else 1e-4

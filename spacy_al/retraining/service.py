@@ -232,7 +232,8 @@ class ModelService:
         if self.version == 0:
             self.watch_stop_set()  # the model before any update: the first kappa's baseline
         losses: dict[str, float] = {}
-        result = fit(self.nlp, train, self.rule, seed=self.spec.seed * 1000 + self.version,
+        rule = self.rule.for_model(fresh=self.untrained)
+        result = fit(self.nlp, train, rule, seed=self.spec.seed * 1000 + self.version,
                      optimizer=self._optimizer, losses=losses)
         release_training_memory(self.nlp)  # before saving: no gradients under the copy
         report["train_seconds"] = round(result.seconds, 3)

@@ -63,6 +63,11 @@ class TrainingRule:
     training call): up linearly over the first tenth of the call's planned updates
     (``n_epochs`` passes), then down linearly towards 0 at the last planned update."""
 
+    def for_model(self, fresh: bool) -> TrainingRule:
+        """The rule of one training call on a fresh or a continued model (``min_steps``
+        dropped for a continued one when it binds a fresh one only)."""
+        return replace(self, min_steps=0) if self.min_steps_fresh_only and not fresh else self
+
     def __post_init__(self) -> None:
         if self.lr_schedule not in LR_SCHEDULES:
             raise ConfigError(f"Unknown learning-rate schedule {self.lr_schedule!r}.",
@@ -254,8 +259,7 @@ class Trainer:
             self.nlp = self.factory(self.labels, self.seed)
             self.optimizer = make_optimizer(self.rule.learn_rate)
         assert self.nlp is not None
-        rule = (replace(self.rule, min_steps=0)
-                if self.rule.min_steps_fresh_only and not fresh else self.rule)
+        rule = self.rule.for_model(fresh)
         examples = [doc_to_example(self.nlp, doc) for doc in docs if len(doc)]
         told = None if after_pass is None else (
             lambda progress: after_pass(replace(progress, fresh=fresh)))
