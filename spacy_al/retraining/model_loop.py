@@ -236,6 +236,16 @@ class ModelLoop:
             self._maybe_train()
 
     # -- status ---------------------------------------------------------------
+    def dev_trend(self) -> list[dict[str, Any]]:
+        """Per model version: its dev F1 (or decision accuracy, ``ner.al-teach``) and the
+        number of held-out answers it is measured on (``n_eval``: they grow with the
+        answers, so an early F1 on a handful of sentences says little)."""
+        return [{"version": h.get("version"), "dev_f1": h.get("dev_f1"),
+                 "dev_accuracy": h.get("dev_accuracy"), "n_eval": h.get("n_eval"),
+                 "n_train": h.get("n_train")}
+                for h in self.history if h.get("dev_f1") is not None
+                or h.get("dev_accuracy") is not None]
+
     def stats(self) -> dict[str, Any]:
         """What the UI shows about the model (``/progress`` → ``model``): ``kappas`` is the
         trend of Cohen's kappa between successive models' tags on the fixed stop set,
@@ -250,6 +260,8 @@ class ModelLoop:
             "answers_since_update": self._since_update,
             "n_accepted": len(self._accepted),
             "last_dev_f1": last.get("dev_f1"),
+            "last_dev_n": last.get("n_eval"),
+            "dev_trend": self.dev_trend(),
             "last_dev_accuracy": last.get("dev_accuracy"),
             "last_train_seconds": last.get("train_seconds"),
             "last_rescore_seconds": last.get("rescore_seconds"),

@@ -100,3 +100,17 @@ def test_recipe_components_refuse_an_unknown_selector_first() -> None:
     with pytest.raises(ConfigError, match="spacy-al.DiverseTopK.v1"):
         al_correct("d", "tok2vec", "nowhere.jsonl", label=["PER"], update_every=5,
                    selector="spacy-al.Nope.v1")
+
+
+def test_progress_says_what_the_dev_f1_is_measured_on(tok2vec_nlp_path: Path,
+                                                      source_jsonl: Path, tmp_path: Path) -> None:
+    loop = ModelLoop(PoolStream(load_source(source_jsonl)), _spec(tok2vec_nlp_path, tmp_path),
+                     worker="thread")  # not started: the status of a given history
+    loop.history = [
+        {"version": 1, "dev_f1": 0.25, "n_eval": 4, "n_train": 16, "dev_accuracy": None},
+        {"version": 2, "dev_f1": None, "n_eval": 0, "n_train": 40, "dev_accuracy": None},
+        {"version": 3, "dev_f1": 0.5, "n_eval": 12, "n_train": 48, "dev_accuracy": None}]
+    stats = loop.stats()
+    assert stats["last_dev_f1"] == 0.5 and stats["last_dev_n"] == 12
+    assert [(p["version"], p["dev_f1"], p["n_eval"]) for p in stats["dev_trend"]] == [
+        (1, 0.25, 4), (3, 0.5, 12)]
