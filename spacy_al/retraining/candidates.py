@@ -29,19 +29,23 @@ def scoring_order(hashes: np.ndarray, last: np.ndarray, rng: np.random.Generator
 
 
 def split_candidates(hashes: np.ndarray, last: np.ndarray, rng: np.random.Generator, *,
-                     best: int, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+                     best: int, capacity: int, reserved: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """The sentences to re-score first and the rest (in :func:`scoring_order`): all of
-    them when they fit in ``capacity``; else the ``best`` by last score plus a random
-    sample of the others up to ``capacity``."""
+    them when they fit in ``capacity``; else the ``reserved`` ones (out with an
+    annotator), the ``best`` by last score and a random sample of the others up to
+    ``capacity``."""
     hashes = np.asarray(hashes, dtype=np.int64)
     order = scoring_order(hashes, last, rng)
     if len(hashes) <= capacity:
         return order, order[:0]
-    best = min(best, capacity)
     picked = np.zeros(len(order), dtype=bool)
-    picked[:best] = True
+    picked[:min(best, capacity)] = True
+    if reserved is not None and len(reserved):
+        picked |= np.isin(order, reserved)
     others = np.flatnonzero(~picked)
-    picked[rng.choice(others, size=capacity - best, replace=False)] = True
+    size = min(len(others), max(0, capacity - int(picked.sum())))
+    picked[rng.choice(others, size=size, replace=False)] = True
     return order[picked], order[~picked]
 
 

@@ -159,6 +159,7 @@ class ModelLoop:
         self.state = "training"
         self.worker.submit("train", {"answers": list(self._accepted.values()),
                                      "hashes": self.stream.unanswered_items(),
+                                     "reserved": self.stream.reserved_inputs(),
                                      "chunk": self.score_chunk})
 
     # -- results in -----------------------------------------------------------
@@ -218,7 +219,8 @@ class ModelLoop:
         self._model_version = int(payload.get("version", self._model_version + 1))
         self._scoring = False  # an initial scoring still under way was left for this one
         partial = bool(payload.get("partial", False))
-        tasks = self.book.new_model(payload["tasks"], payload.get("hashes"), keep_rest=partial)
+        tasks = self.book.new_model(payload["tasks"], payload.get("hashes"), keep_rest=partial,
+                                    version=self._model_version)
         self.stream.set_ranking(tasks, complete=not partial, truncated=self.book.dropped > 0)
         entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
                      rescored=payload.get("rescored"), pool=payload.get("pool"),

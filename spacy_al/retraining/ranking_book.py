@@ -39,6 +39,10 @@ class RankingBook:
         self.fresh: set[int] = set()
         self.dropped = 0
         """Sentences whose tasks were dropped for the capacity (they may come back)."""
+        self.version = 0
+        """The current model's version: tasks of a model two versions older are kept
+        out of the ranking (their spans would be stale; the sentence is served unranked
+        until it is re-scored)."""
 
     def add(self, tasks: Iterable[dict[str, Any]],
             hashes: Iterable[int] | None = None) -> list[dict[str, Any]]:
@@ -71,14 +75,18 @@ class RankingBook:
         """Every kept task best first: the fresh ones, then the older ones below them."""
         fresh = [t for h, group in self.tasks.items() if h in self.fresh for t in group]
         stale = [dict(t, _rank=float(t.get("_rank", 0.0)) - STALE_OFFSET)
-                 for h, group in self.tasks.items() if h not in self.fresh for t in group]
+                 for h, group in self.tasks.items() if h not in self.fresh for t in group
+                 if t.get("meta", {}).get("model_version", self.version) >= self.version - 1]
         return sorted(fresh, key=_key) + sorted(stale, key=_key)
 
     def new_model(self, tasks: Iterable[dict[str, Any]], hashes: Iterable[int] | None = None,
-                  *, keep_rest: bool = True) -> list[dict[str, Any]]:
+                  *, keep_rest: bool = True, version: int | None = None
+                  ) -> list[dict[str, Any]]:
         """A new model's candidate tasks, then (``keep_rest``) the older tasks of every
-        other sentence below them, in their order: the ranking to swap in at once."""
+        other sentence below them, in their order (those of the previous model only):
+        the ranking to swap in at once."""
         self.fresh = set()
+        self.version = self.version + 1 if version is None else version
         if not keep_rest:
             self.add(tasks, hashes)
             return self.fresh_ranking()

@@ -189,18 +189,21 @@ class ModelService:
                           min_confidence=self.spec.min_confidence,
                           seconds=self.spec.annotation_seconds if self.spec.cost_aware else None)
 
-    def split_candidates(self, hashes: Sequence[int] | np.ndarray
-                         ) -> tuple[list[int], np.ndarray]:
+    def split_candidates(self, hashes: Sequence[int] | np.ndarray,
+                         reserved: Sequence[int] = ()) -> tuple[list[int], np.ndarray]:
         """The sentences to re-score first after an update, and the rest (an int64 array:
         a pool of millions stays a few megabytes): the whole pool when the measured
         throughput re-scores it within ``rescore_seconds``, else as many as fit in it (at
-        least ``rerank_candidates + rerank_sample``; see :mod:`.candidates`)."""
+        least ``rerank_candidates + rerank_sample``; see :mod:`.candidates`). ``reserved``:
+        sentences out with an annotator, always among the first (served again, they show
+        this model's spans)."""
         hashes = np.asarray(hashes, dtype=np.int64)
         m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
         capacity = (len(hashes) if m + r == 0
                     else self.throughput.capacity(self.spec.rescore_seconds, m + r))
         first, rest = split_candidates(hashes, self.last_scores(hashes), self.rng, best=m,
-                                       capacity=capacity)
+                                       capacity=capacity,
+                                       reserved=np.asarray(reserved, dtype=np.int64))
         return first.tolist(), rest
 
     def scoring_order(self, hashes: np.ndarray) -> np.ndarray:

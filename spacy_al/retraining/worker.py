@@ -8,7 +8,7 @@ when the server dies (``kill -9`` included) its stdin closes and the worker exit
 Messages are tuples ``(kind, payload)``:
 
 - jobs: ``("pool", items)``, ``("score", {"hashes", "chunk"})``,
-  ``("train", {"answers", "hashes", "chunk"})``, ``("stop", None)``
+  ``("train", {"answers", "hashes", "reserved", "chunk"})``, ``("stop", None)``
 - results: ``("ready", info)``, ``("scored", {"tasks", "hashes", "done", "version"})``,
   ``("trained", {"report", "tasks", "hashes", "partial", "rescored", "pool", "version",
   "rescore_seconds"})``, ``("error", {"message", "fatal"})``
@@ -129,7 +129,7 @@ def _train(service: ModelService, payload: Any, put_result: Callable[[Message], 
     report = service.train(payload["answers"])
     began = time.perf_counter()
     hashes = np.asarray(payload["hashes"], np.int64)
-    first, rest = service.split_candidates(hashes)
+    first, rest = service.split_candidates(hashes, payload.get("reserved", ()))
     tasks = service.rank(first)
     put_result(("trained", {"report": report, "tasks": tasks, "hashes": first,
                             "partial": len(rest) > 0,

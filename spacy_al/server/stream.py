@@ -98,11 +98,26 @@ class PoolStream(AnswerLedger):
         with self._lock:
             self._remember(tasks)
             self._order = tasks
+            self._refresh_reserved(tasks)
             self._first_open = 0
             self.complete = complete
             self.truncated = truncated
             self.version = self.version + 1 if version is None else version
         self.ready.set()
+
+    def _refresh_reserved(self, tasks: Sequence[dict[str, Any]]) -> None:
+        """Reserved tasks take the new ranking's task of their sentence, so a question
+        served again (a reloaded page) shows the current model's spans."""
+        if self._outstanding:
+            latest = {self._key(task): task for task in tasks}
+            for mine in self._outstanding.values():
+                mine.update((key, latest[key]) for key in list(mine) if key in latest)
+
+    def reserved_inputs(self) -> list[int]:
+        """Input hashes of the tasks reserved and not answered yet (re-scored first)."""
+        with self._lock:
+            return [int(task["_input_hash"]) for mine in self._outstanding.values()
+                    for task in mine.values()]
 
     def replace_items(self, items: Mapping[int, PoolItem]) -> None:
         """Move onto a pool holding every sentence of this one and more (the whole pool,
