@@ -93,7 +93,9 @@ def active_components(settings: LiveSettings) -> dict[str, Any]:
                      n_epochs=s.n_epochs, selector=s.selector,
                      patterns=None if s.patterns is None else str(Path(s.patterns).resolve()),
                      matcher_factory=PatternMatcher, rerank_candidates=s.rerank_candidates,
-                     rerank_sample=s.rerank_sample)
+                     rerank_sample=s.rerank_sample, rescore_seconds=s.rescore_seconds,
+                     cost_aware=s.cost_aware, min_confidence=s.min_confidence,
+                     training=s.training)
     loop = ModelLoop(stream, spec, update_every=s.update_every, worker=s.worker,
                      ranking_window=s.ranking_window)
     labels = loop.start()

@@ -104,6 +104,16 @@ class LiveSettings(SessionSettings):
                              "of the other sentences")
     ranking_window: int = arg(5000, "Ranked sentences the server keeps, best first (the rest "
                               "is reached by the next re-ranking)")
+    rescore_seconds: float = arg(
+        ModelSpec.rescore_seconds, "After an update, re-score the whole pool when the model "
+        "does it within this many seconds (else as many as fit, then the rest)")
+    cost_aware: bool = arg(ModelSpec.cost_aware, "Rank by informativeness per expected second "
+                           "of annotation (score x tokens / (3.8 s x tokens + 12.6 s)), not "
+                           "by the score alone")
+    min_confidence: float = arg(ModelSpec.min_confidence, "Pre-annotate only the model's spans "
+                                "of at least this confidence (0-1; 0: every span)")
+    training: str = arg(ModelSpec.training, "How each update trains: live (light, fast) or "
+                        "benchmark (the offline benchmark's rule)")
 
     HELP: ClassVar[dict[str, str]] = {
         "patterns": "Match patterns (JSONL, spaCy EntityRuler / Prodigy format): "

@@ -134,11 +134,16 @@ class ModelService:
         and scores every sentence alike. A loaded pipeline is trained already."""
         return self.version == 0 and self.spec.model in NEW_MODELS
 
+    @property
+    def reads_model(self) -> bool:
+        """Whether the strategy's scores come from the model (``random``'s do not)."""
+        return bool(getattr(self.strategy, "needs_probs", True))
+
     def active_selector(self, scores: np.ndarray | None = None) -> Selector:
         """The selector of this ranking's window: DiverseTopK while the model scores every
         sentence alike (untrained, or ``scores`` all tied), unless the strategy ignores
         the model (``random`` stays random)."""
-        if not getattr(self.strategy, "needs_probs", True):
+        if not self.reads_model:
             return self.selector
         tied = scores is not None and len(scores) > 1 and all_tied(scores)
         return self.cold_selector if self.untrained or tied else self.selector
@@ -154,8 +159,10 @@ class ModelService:
         starting order), a dict, or pool items."""
         if isinstance(items, ArrowItems):
             self.items = items
-            # stored scores fill in only what this session has not scored (a grown pool)
-            self.scores = {**saved_scores(items, self.spec.strategy), **self.scores}
+            # stored scores fill in only what this session has not scored (a grown pool);
+            # random's are no order to start from (the seed alone sets random's order)
+            if self.reads_model:
+                self.scores = {**saved_scores(items, self.spec.strategy), **self.scores}
         elif isinstance(items, Mapping):
             self.items = dict(items)
         else:

@@ -154,3 +154,36 @@ def test_annotations_per_task_reaches_the_controller(tok2vec_nlp_path: Path, tex
         assert not {t["_input_hash"] for t in third} & {t["_input_hash"] for t in first}
     finally:
         controller.close()
+
+
+def test_live_model_options_parse() -> None:
+    kwargs = parse_recipe_args(al_correct, [  # type: ignore[arg-type]
+        "ds", "tok2vec", "data", "--rescore-seconds", "5", "--cost-aware",
+        "--min-confidence", "0.6", "--training", "benchmark"])
+    assert kwargs["rescore_seconds"] == 5.0 and kwargs["cost_aware"] is True
+    assert kwargs["min_confidence"] == 0.6 and kwargs["training"] == "benchmark"
+
+
+def test_random_order_follows_the_seed(tok2vec_nlp_path: Path, tmp_path: Path) -> None:
+    """ner.al-correct --strategy random --seed N: one order per N, the same for the same N."""
+    from spacy_al.recipe_runtime.launch import build_controller
+
+    source = Path(__file__).resolve().parents[2] / "corpora" / "wikigold" / "train.conll"
+
+    def first_questions(seed: int, run: str) -> list[int]:
+        controller = build_controller("ner.al-correct", [
+            "ds", str(tok2vec_nlp_path), str(source), "--worker", "thread", "--limit", "100",
+            "--output", str(tmp_path / run), "--strategy", "random", "--seed", str(seed),
+            "--batch-size", "10", "--pool-cache", str(tmp_path / "pools")],
+            db_path=tmp_path / f"{run}.db")
+        try:
+            deadline = time.monotonic() + 60
+            while not controller.stream.complete:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            return [t["_input_hash"] for t in controller.get_questions("a")["tasks"]]
+        finally:
+            controller.close()
+
+    one, again, other = first_questions(1, "a"), first_questions(1, "b"), first_questions(2, "c")
+    assert one == again and one != other
