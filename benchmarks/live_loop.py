@@ -131,7 +131,7 @@ def recipe_args(corpus: PreparedCorpus, order: str, seed: int, work: Path,
 def trained_on(stats: dict[str, Any]) -> int:
     """Answers the current model was trained on (its training and held-out slices)."""
     last = (stats.get("history") or [{}])[-1]
-    return int(last.get("n_train", 0)) + int(last.get("n_eval", 0) or 0)
+    return int(last.get("n_train", 0)) + int(last.get("n_dev", 0) or 0)
 
 
 class Annotator:

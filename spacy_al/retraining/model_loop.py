@@ -240,10 +240,10 @@ class ModelLoop:
     # -- status ---------------------------------------------------------------
     def dev_trend(self) -> list[dict[str, Any]]:
         """Per model version: its dev F1 (or decision accuracy, ``ner.al-teach``) and the
-        number of held-out answers it is measured on (``n_eval``: they grow with the
+        number of held-out answers it is measured on (``n_dev``: they grow with the
         answers, so an early F1 on a handful of sentences says little)."""
         return [{"version": h.get("version"), "dev_f1": h.get("dev_f1"),
-                 "dev_accuracy": h.get("dev_accuracy"), "n_eval": h.get("n_eval"),
+                 "dev_accuracy": h.get("dev_accuracy"), "n_dev": h.get("n_dev"),
                  "n_train": h.get("n_train")}
                 for h in self.history if h.get("dev_f1") is not None
                 or h.get("dev_accuracy") is not None]
@@ -262,7 +262,7 @@ class ModelLoop:
             "answers_since_update": self._since_update,
             "n_accepted": len(self._accepted),
             "last_dev_f1": last.get("dev_f1"),
-            "last_dev_n": last.get("n_eval"),
+            "last_n_dev": last.get("n_dev"),
             "dev_trend": self.dev_trend(),
             "last_dev_accuracy": last.get("dev_accuracy"),
             "last_train_seconds": last.get("train_seconds"),

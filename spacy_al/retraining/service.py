@@ -238,7 +238,7 @@ class ModelService:
         held = [a for a in accepted if is_held_out(a, self.spec.eval_fraction)]
         train = [answer_to_example(self.nlp.vocab, a)
                  for a in accepted if not is_held_out(a, self.spec.eval_fraction)]
-        report: dict[str, Any] = {"n_train": len(train), "n_eval": len(held)}
+        report: dict[str, Any] = {"n_train": len(train), "n_dev": len(held)}
         if self.version == 0:
             self.watch_stop_set()  # the model before any update: the first kappa's baseline
         losses: dict[str, float] = {}

@@ -61,8 +61,8 @@ def test_train_evaluates_and_saves(tok2vec_nlp_path: Path, source_jsonl: Path,
                             tokens=service.items[t["_input_hash"]].tokens))
                for t in service.rank(list(service.items))]
     report = service.train(answers)
-    assert report["n_train"] + report["n_eval"] == len(answers)
-    assert report["n_eval"] > 0 and 0.0 <= report["dev_f1"] <= 1.0
+    assert report["n_train"] + report["n_dev"] == len(answers)
+    assert report["n_dev"] > 0 and 0.0 <= report["dev_f1"] <= 1.0
     assert report["version"] == 1 and report["train_seconds"] > 0
     saved = spacy.load(report["saved_to"])
     assert "al_ner" in saved.pipe_names

@@ -107,10 +107,10 @@ def test_progress_says_what_the_dev_f1_is_measured_on(tok2vec_nlp_path: Path,
     loop = ModelLoop(PoolStream(load_source(source_jsonl)), _spec(tok2vec_nlp_path, tmp_path),
                      worker="thread")  # not started: the status of a given history
     loop.history = [
-        {"version": 1, "dev_f1": 0.25, "n_eval": 4, "n_train": 16, "dev_accuracy": None},
-        {"version": 2, "dev_f1": None, "n_eval": 0, "n_train": 40, "dev_accuracy": None},
-        {"version": 3, "dev_f1": 0.5, "n_eval": 12, "n_train": 48, "dev_accuracy": None}]
+        {"version": 1, "dev_f1": 0.25, "n_dev": 4, "n_train": 16, "dev_accuracy": None},
+        {"version": 2, "dev_f1": None, "n_dev": 0, "n_train": 40, "dev_accuracy": None},
+        {"version": 3, "dev_f1": 0.5, "n_dev": 12, "n_train": 48, "dev_accuracy": None}]
     stats = loop.stats()
-    assert stats["last_dev_f1"] == 0.5 and stats["last_dev_n"] == 12
-    assert [(p["version"], p["dev_f1"], p["n_eval"]) for p in stats["dev_trend"]] == [
+    assert stats["last_dev_f1"] == 0.5 and stats["last_n_dev"] == 12
+    assert [(p["version"], p["dev_f1"], p["n_dev"]) for p in stats["dev_trend"]] == [
         (1, 0.25, 4), (3, 0.5, 12)]

@@ -45,4 +45,4 @@ def test_a_service_trains_with_the_benchmark_rule(tok2vec_nlp_path: Path, source
                             spans=[{"start": first["start"], "end": first["end"],
                                     "token_start": 0, "token_end": 0, "label": "PER"}]))
     report = service.train(answers)
-    assert report["version"] == 1 and report["n_train"] + report["n_eval"] == len(answers)
+    assert report["version"] == 1 and report["n_train"] + report["n_dev"] == len(answers)
