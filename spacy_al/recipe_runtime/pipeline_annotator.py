@@ -9,7 +9,7 @@ tokenizer that predicts nothing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +122,17 @@ def pipeline_correct_components(settings: SessionSettings) -> dict[str, Any]:
     if on_exit is not None:
         components["on_exit"] = on_exit
     return components
+
+
+def matched_tasks(items: Iterable[PoolItem], patterns: str, lang: str = "en"
+                  ) -> Iterator[dict[str, Any]]:
+    """The sentences of ``items`` a pattern file matches, as whole tasks with the matches
+    as spans (``filter-by-patterns``)."""
+    from .manual_pool import pattern_task
+    from .patterns import PatternMatcher
+
+    matcher = PatternMatcher(patterns, lang)
+    for item in items:
+        task = pattern_task(item, "sequential", matcher)
+        if task is not None:
+            yield {"text": item.text, "tokens": [dict(t) for t in item.tokens], **task}
