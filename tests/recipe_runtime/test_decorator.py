@@ -101,3 +101,17 @@ def test_label_file(tmp_path: Path) -> None:
 def test_bad_decorator_spec() -> None:
     with pytest.raises(RecipeError, match="kind"):
         recipe("test.bad", dataset=("Dataset", "weird", None, str))
+
+
+def test_cli_errors_are_one_message(tmp_path: Path) -> None:
+    """``spacy-al annotate`` with a bad recipe argument: exit 1, what and how to fix it."""
+    from typer.testing import CliRunner
+
+    from spacy_al.cli import app
+
+    result = CliRunner().invoke(app, ["annotate", "ner.manual", "ds", "--nope", "1", "--db",
+                                      str(tmp_path / "a.db")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "No such option '--nope'" in result.output
+    assert "spacy-al annotate ner.manual --help" in " ".join(result.output.split())
+    assert not (tmp_path / "a.db").exists()  # nothing written on a refusal
