@@ -16,6 +16,7 @@ from spacy_al.recipe_runtime.recipe_args import arg, arg_group
 from spacy_al.recipe_runtime.session_settings import SOURCE_HELP
 from spacy_al.recipe_runtime.sources import iter_source, source_recipe_args
 from spacy_al.recipes.review import VIEW_ID, picked_version, span_key
+from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.server.stream import PoolStream
 from spacy_al.tasks import PoolItem, hash32, set_hashes
 
@@ -36,7 +37,7 @@ class EvalABSettings:
                                   "either model predicts)", short="l")
     limit: int = arg(1000, "Read at most this many sentences from SOURCE")
     seed: int = arg(0, "Seed of the blind order of the two versions")
-    batch_size: int = arg(10, "Tasks per request", short="b")
+    batch_size: int = arg(DEFAULT_CONFIG["batch_size"], "Tasks per request", short="b")
     source_options: SourceOptions = arg_group(SourceOptions(), source_recipe_args(),
                                               from_mapping)
 

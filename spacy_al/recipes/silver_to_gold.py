@@ -8,6 +8,7 @@ from typing import Any
 from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime.decorator import recipe, split_string
 from spacy_al.recipe_runtime.pipeline_annotator import PipelineAnnotator
+from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.server.stream import PoolStream
 from spacy_al.store.export import read_datasets
 from spacy_al.tasks import PoolItem, is_complete, set_hashes
@@ -103,7 +104,7 @@ def silver_to_gold(
     silver_sets: list[str],
     spacy_model: str | None = None,
     label: list[str] | None = None,
-    batch_size: int = 10,
+    batch_size: int = DEFAULT_CONFIG["batch_size"],
 ) -> dict[str, Any]:
     """Take existing binary annotations and create gold-standard data by merging and
     correcting them (Prodigy's ner.silver-to-gold).

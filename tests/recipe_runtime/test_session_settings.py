@@ -14,7 +14,7 @@ import pytest
 import spacy_al
 from spacy_al.corpora.options import SourceOptions
 from spacy_al.errors import ConfigError
-from spacy_al.recipe_runtime import get_recipe, parse_recipe_args, recipe_help
+from spacy_al.recipe_runtime import get_recipe, list_recipes, parse_recipe_args, recipe_help
 from spacy_al.recipe_runtime.recipe_args import settings_values
 from spacy_al.recipe_runtime.session_settings import (
     CorrectSettings,
@@ -26,7 +26,7 @@ from spacy_al.recipe_runtime.session_settings import (
 RECIPES = {"ner.al-correct": CorrectSettings, "ner.al-teach": TeachSettings,
            "ner.manual": ManualSettings}
 PACKAGE = Path(spacy_al.__file__).parent
-GENERIC = {0, 1, "en", "auto"}
+GENERIC = {0, 1, "", "en", "auto"}
 """Defaults too common to tell one setting from another (``"auto"`` is also the default
 ``format``, ``scheme`` and ``fmt`` of the readers)."""
 
@@ -123,9 +123,9 @@ def written_defaults(tree: ast.AST) -> list[tuple[str, Any, int]]:
 
 
 def test_each_default_is_written_once() -> None:
-    """A distinctive default of a setting (not 0, 1, "en" or "auto") is written as a literal
-    once in spacy_al/ (its constant or its field), and any parameter or field of the same
-    name takes it from there rather than writing it again."""
+    """A distinctive default of a setting of any settings recipe (not 0, 1, "", "en" or
+    "auto") is written as a literal once in spacy_al/ (its constant or its field), and any
+    parameter or field of the same name takes it from there rather than writing it again."""
     by_value: dict[Any, list[str]] = defaultdict(list)
     by_name: dict[tuple[str, Any], list[str]] = defaultdict(list)
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -133,8 +133,10 @@ def test_each_default_is_written_once() -> None:
             where = f"{path.relative_to(PACKAGE.parent)}:{line} {name}"
             by_value[value].append(where)
             by_name[name, value].append(where)
-    settings = {(f.name, f.default) for cls in RECIPES.values()
-                for f in dataclasses.fields(cls)
+    classes = {get_recipe(name).settings for name in list_recipes()
+               if hasattr(get_recipe(name), "settings")}
+    assert set(RECIPES.values()) <= classes
+    settings = {(f.name, f.default) for cls in classes for f in dataclasses.fields(cls)
                 if isinstance(f.default, int | float | str) and not isinstance(f.default, bool)
                 and f.default not in GENERIC}
     assert settings, "no settings to check"
