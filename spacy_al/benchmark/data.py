@@ -33,9 +33,10 @@ class BenchmarkData:
 def load_data(settings: BenchmarkSettings) -> BenchmarkData:
     """Read the pool and the test split as the settings say."""
     vocab = spacy.blank("en").vocab
-    docs = [d for d in read_docs(settings.train, vocab, format=settings.format) if len(d)]
+    docs = [d for d in read_docs(settings.train, vocab, format=settings.format,
+                                          **settings.source) if len(d)]
     docs = sample_docs(docs, settings.pool_sample, seed=POOL_SAMPLE_SEED)
-    test = list(read_docs(settings.test, vocab, format=settings.format))
+    test = list(read_docs(settings.test, vocab, format=settings.format, **settings.source))
     if settings.test_limit:
         test = test[: settings.test_limit]
     labels = sorted({ent.label_ for doc in docs for ent in doc.ents})

@@ -68,6 +68,9 @@ class BenchmarkSettings:
     pool_sample: int = 0
     test_limit: int = 0
     format: str = "auto"
+    source: dict[str, Any] = field(default_factory=dict)
+    """How to read train and test besides the loader (``format``): the source options
+    given (``token_col``, ``tag_col``, ``sep``, ``scheme``, ...; ``spacy_al.corpora``)."""
     score_batch_size: int = 64
     strategy_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     full: bool = True

@@ -9,7 +9,9 @@ import typer
 
 from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..benchmark.settings import DEFAULT_STRATEGIES, BenchmarkSettings
+from ..corpora.options import SourceOptions
 from ._app import app
+from .source_flags import with_source_options
 
 
 def _csv(value: str) -> list[str]:
@@ -17,6 +19,7 @@ def _csv(value: str) -> list[str]:
 
 
 @app.command("benchmark")
+@with_source_options
 def benchmark_cli(
     train: Path = typer.Argument(..., help="Pool: the train split (CoNLL, OntoNotes, JSONL, "
                                  ".spacy)", exists=True),
@@ -56,7 +59,6 @@ def benchmark_cli(
     pool_sample: int = typer.Option(0, "--pool-sample", help="Sample N pool sentences "
                                     "(seed 0; 0: all)"),
     test_limit: int = typer.Option(0, "--test-limit", help="First N test sentences (0: all)"),
-    fmt: str = typer.Option("auto", "--format", "-f", help="conll, ontonotes, jsonl, spacy"),
     corpus: str = typer.Option("", "--corpus", help="Name in the report (default: folder)"),
     options: str = typer.Option("{}", "--strategy-options",
                                 help='JSON, e.g. {"bald": {"n_samples": 10}}'),
@@ -86,6 +88,8 @@ def benchmark_cli(
                                      "continue: keep each run's latest round in OUTPUT/"
                                      ".checkpoints, so a resumed run does not retrain it"),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU to train and score on (-1: CPU)"),
+    *,
+    source_options: SourceOptions,
 ) -> None:
     """Benchmark acquisition strategies against random sampling (and a full-data run).
 
@@ -110,7 +114,9 @@ def benchmark_cli(
         budget=budget, max_rounds=max_rounds, epochs=epochs, min_steps=min_steps,
         full_epochs=full_epochs,
         batch_size=batch_size, learn_rate=learn_rate, retrain=retrain, pool_sample=pool_sample,
-        test_limit=test_limit, format=fmt, strategy_options=json.loads(options), full=full,
+        test_limit=test_limit, format=source_options.loader,
+        source={k: v for k, v in source_options.given().items() if k != "loader"},
+        strategy_options=json.loads(options), full=full,
         holdout=holdout, patience=patience, score_subsample=score_subsample, quantize=quantize,
         mixed_precision=bf16, lr_schedule=lr_schedule,
         min_steps_fresh_only=warmup_only, selector=selector,

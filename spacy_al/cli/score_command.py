@@ -16,8 +16,10 @@ from typing import Annotated, Any
 import typer
 
 from ..acquisition.lookup import DEFAULT_STRATEGY
+from ..corpora import SourceOptions, duplicates_note
 from ..errors import SpacyALError
 from ._app import app
+from .source_flags import with_source_options
 
 
 def strategy_options(n_samples: int | None, dropout: float | None,
@@ -28,12 +30,14 @@ def strategy_options(n_samples: int | None, dropout: float | None,
 
 
 @app.command("score")
+@with_source_options
 def score_cli(
     model: Annotated[Path, typer.Argument(help="Pipeline folder with an al_ner component.",
                                           exists=True, file_okay=False)],
     source: Annotated[str, typer.Argument(help="The pool: text, JSONL, CoNLL, .spacy or a "
                                           "Hugging Face dataset (see --loader).")],
     output: Annotated[Path, typer.Argument(help="Where to write the ranked tasks (JSONL).")],
+    source_options: SourceOptions,
     strategy: Annotated[str, typer.Option("--strategy", "-s", help="mnlp, bald, "
                                           "token_entropy, least_confidence, margin, random "
                                           "or a registered name.")] = DEFAULT_STRATEGY,
@@ -41,8 +45,6 @@ def score_cli(
                                             "(default: every non-empty entry).")] = None,
     selector: Annotated[str | None, typer.Option("--selector", help="A registered selector, "
                                                  "e.g. spacy-al.DiverseTopK.v1.")] = None,
-    loader: Annotated[str, typer.Option("--loader", "-lo", help="auto, text, jsonl, conll, "
-                                        "ontonotes, spacy, hf.")] = "auto",
     batch_size: Annotated[int, typer.Option("--batch-size", "-b",
                                             help="Entries per model call (one chunk).")] = 64,
     engine: Annotated[str, typer.Option("--engine", help="local, or ray (Ray Data).")] = "local",
@@ -66,7 +68,8 @@ def score_cli(
     try:
         report = score_to_jsonl(
             model, source, output, strategy=strategy, top=top, selector=selector,
-            options=strategy_options(n_samples, dropout, mc_dropout), loader=loader,
+            options=strategy_options(n_samples, dropout, mc_dropout),
+            source_options=source_options,
             batch_size=batch_size, engine=engine, address=address, num_workers=num_workers,
             cpus_per_worker=cpus_per_worker,
             pool_cache=pool_cache, seed=seed)
@@ -74,6 +77,8 @@ def score_cli(
         typer.echo(str(err), err=True)
         raise typer.Exit(code=1) from None
     reused = " (pool cache reused)" if report.pool_reused else ""
+    skipped = duplicates_note(report.duplicates, "kept")
+    reused += f" ({skipped})" if skipped else ""
     typer.echo(f"Scored {report.entries} sentences, {report.words} words{reused} with "
                f"{report.engine}: {report.words_per_second:,.0f} words/s; wrote "
                f"{report.written} tasks to {report.output}")

@@ -28,6 +28,7 @@ from .dispatch import (
 )
 from .formats import SourceFormat, loader_names, register_format
 from .hf_datasets import read_hf
+from .items import SourceTally, duplicates_note, source_items
 from .jsonl import read_jsonl
 from .ontonotes import read_ontonotes
 from .options import OPTION_FLAGS, SourceOptions
@@ -42,9 +43,11 @@ __all__ = [
     "SOURCE_KEY",
     "SourceFormat",
     "SourceOptions",
+    "SourceTally",
     "corpus_stats",
     "detect_conll_scheme",
     "detect_format",
+    "duplicates_note",
     "first_content_line",
     "group_documents",
     "iter_lines",
@@ -61,4 +64,5 @@ __all__ = [
     "register_format",
     "resolve",
     "resolve_loader",
+    "source_items",
 ]

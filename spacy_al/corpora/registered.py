@@ -1,11 +1,13 @@
-"""spaCy readers ``spacy-al.Conll.v1``, ``spacy-al.OntoNotes.v1`` and ``spacy-al.Jsonl.v1``.
+"""spaCy readers ``spacy-al.Source.v1`` (any format, the options every command takes),
+``spacy-al.Conll.v1``, ``spacy-al.OntoNotes.v1`` and ``spacy-al.Jsonl.v1``.
 
 Use them like ``spacy.Corpus.v1`` in a training config::
 
     [corpora.train]
-    @readers = "spacy-al.Conll.v1"
-    path = "corpora/wikigold/train.conll"
-    scheme = "IO"
+    @readers = "spacy-al.Source.v1"
+    path = "corpora/mit_restaurant/train.bio"
+    # loader, token_col, tag_col, sep, scheme, repair, split, text_column as the CLI's
+    # --loader, --token-col, ... (spacy_al.corpora.options); left out: detected
 
 Each returns a callable ``(nlp) -> Iterator[Example]``: the reference doc carries the
 gold ``doc.ents``; the predicted doc has the same tokens (the data is pre-tokenised).
@@ -30,8 +32,12 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from .conll import read_conll
+from .dispatch import read_source, resolve
 from .jsonl import read_jsonl
 from .ontonotes import read_ontonotes
+from .options import SourceOptions
+
+_DEFAULT = SourceOptions()
 
 Loader = Callable[[Vocab], Iterable[Doc]]
 
@@ -62,6 +68,35 @@ def doc_to_example(nlp: Language, reference: Doc) -> Example:
     words = [token.text for token in reference]
     spaces = [bool(token.whitespace_) for token in reference]
     return Example(Doc(nlp.vocab, words=words, spaces=spaces), reference)
+
+
+@spacy.registry.readers("spacy-al.Source.v1")
+def create_source_reader(
+    path: str,
+    limit: int = 0,
+    shuffle: bool = False,
+    seed: int | None = None,
+    loader: str = _DEFAULT.loader,
+    token_col: int | str | None = _DEFAULT.token_col,
+    tag_col: int | str | None = _DEFAULT.tag_col,
+    sep: str | None = _DEFAULT.sep,
+    scheme: str = _DEFAULT.scheme,
+    repair: bool = _DEFAULT.repair,
+    split: str | None = _DEFAULT.split,
+    text_column: str | None = _DEFAULT.text_column,
+) -> Callable[[Language], Iterable[Example]]:
+    """Any source :func:`spacy_al.corpora.read_source` reads, with the CLI's source options
+    (checked at once: a bad option fails when the config is loaded)."""
+    options = SourceOptions.from_flags(
+        loader=loader, token_col=token_col, tag_col=tag_col, sep=sep, scheme=scheme,
+        repair=repair, split=split, text_column=text_column)
+    resolve(path, options)  # an unknown loader, a missing file, a wrong option: now
+    load = partial(_load_source, path, options)
+    return DocReader(load, limit=limit, shuffle=shuffle, seed=seed)
+
+
+def _load_source(path: str, options: SourceOptions, vocab: Vocab) -> Iterator[Doc]:
+    return read_source(path, vocab, options)
 
 
 @spacy.registry.readers("spacy-al.Conll.v1")

@@ -19,6 +19,7 @@ from ..store.database import connect, default_db_path
 from .decorator import get_recipe, import_file
 from .pool_cache import database_in_use
 from .recipe_args import parse_recipe_args
+from .sources import sentences_line
 
 TOKEN_ENV = "SPACY_AL_TOKEN"
 
@@ -98,7 +99,7 @@ def _print_start(controller: Controller, recipe_name: str, urls: list[str],
     from ..server.guard import is_loopback
 
     print(f"\n✨ Recipe {recipe_name}: dataset '{controller.dataset}', "
-          f"{len(controller.stream.items)} sentences, database {controller.db.path}")
+          f"{sentences_line(controller.stream.items)}, database {controller.db.path}")
     output = controller.config.get("output")
     if output:
         print(f"   Retrained models are saved to {output}")

@@ -22,10 +22,11 @@ import hashlib
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..corpora.items import SourceTally
 from ..store.arrow_pool import cached_or_written, cached_pool, source_info, write_pool
 from ..store.database import default_db_path
 from ..store.pool_items import ArrowItems
@@ -71,6 +72,9 @@ class PoolPlan:
     info: dict[str, Any]
     read_with: dict[str, Any]
     """``lang``, ``limit`` and the reader's options."""
+    tally: SourceTally = field(default_factory=SourceTally)
+    """Sentences read and duplicates skipped by the last :meth:`items` (stored in the
+    pool's ``pool.json``)."""
 
     @classmethod
     def of(cls, source: str | Path, *, lang: str = "en", limit: int | None = None,
@@ -89,11 +93,13 @@ class PoolPlan:
 
     def items(self) -> Iterator[Any]:
         options = dict(self.read_with)
+        self.tally.update(SourceTally())
         return iter_source(self.path, lang=options.pop("lang"), limit=options.pop("limit"),
-                           loader=self.loader, **options)
+                           loader=self.loader, tally=self.tally, **options)
 
     def write(self) -> ArrowItems:
-        return ArrowItems(write_pool(self.items(), self.folder, **self.info))
+        items = self.items()
+        return ArrowItems(write_pool(items, self.folder, counts=self.tally, **self.info))
 
     def to_json(self) -> str:
         return json.dumps({"source": str(self.path), "loader": self.loader,
@@ -108,7 +114,8 @@ def source_pool(
     source streamed into it (each distinct text once, in source order)."""
     plan = PoolPlan.of(source, lang=lang, limit=limit, loader=loader, pool_cache=pool_cache,
                        **options)
-    return ArrowItems(cached_or_written(plan.folder, plan.info, plan.items)[0])
+    return ArrowItems(cached_or_written(plan.folder, plan.info, plan.items,
+                                        counts=plan.tally)[0])
 
 
 def open_or_start(
@@ -127,7 +134,7 @@ def open_or_start(
         return cached, None
     first = list(itertools.islice(plan.items(), head + 1))
     if len(first) <= head:
-        return ArrowItems(write_pool(first, plan.folder, **plan.info)), None
+        return ArrowItems(write_pool(first, plan.folder, counts=plan.tally, **plan.info)), None
     head_folder = plan.folder.with_name(plan.folder.name + ".head")
     items = ArrowItems(write_pool(first[:head], head_folder, **plan.info, head=True))
     return items, PoolWriter(plan)

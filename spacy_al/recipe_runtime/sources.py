@@ -19,12 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..corpora import read_source, resolve
-from ..corpora.formats import loader_names
+from ..corpora import resolve
+from ..corpora.formats import FORMATS, loader_names
+from ..corpora.items import SourceTally, duplicates_note, source_items
 from ..corpora.locations import CORPORA_ENV, corpus_dirs
 from ..corpora.options import OPTION_FLAGS, from_mapping
 from ..errors import CorpusFormatError
-from ..tasks import PoolItem, doc_item
+from ..tasks import PoolItem
 
 SAMPLES: dict[str, tuple[str, ...]] = {
     "wikigold": ("PER", "ORG", "LOC", "MISC"),
@@ -37,10 +38,10 @@ SAMPLE_FILES = ("train.conll", "train.txt", "train", "dev.conll")
 def resolve_source(source: str | Path, loader: str = "auto") -> Path:
     """The file a source names: a path, or a bundled sample by alias (``wikigold``).
 
-    With ``loader="hf"`` a name that is no path is a Hugging Face hub name (kept as is).
+    A loader that reads names (``hf``: a Hugging Face hub name) keeps one that is no path.
     """
     path = Path(source).expanduser()
-    if loader == "hf" and not path.exists():
+    if loader in FORMATS and FORMATS[loader].names and not path.exists():
         return Path(str(source))
     if path.exists() or str(source) not in SAMPLES:
         if not path.exists():
@@ -85,21 +86,30 @@ def load_source(
 
 def iter_source(
     source: str | Path, *, lang: str = "en", limit: int | None = None, loader: str = "auto",
-    **options: Any,
+    tally: SourceTally | None = None, **options: Any,
 ) -> Iterator[PoolItem]:
-    """:func:`load_source` one item at a time (a pool streamed to Arrow is never a list);
-    only the input hashes seen so far are kept, to drop repeated texts."""
+    """:func:`load_source` one item at a time (a pool streamed to Arrow is never a list):
+    :func:`spacy_al.corpora.items.source_items` with the pool's language; ``tally``
+    (optional) counts the sentences read and the duplicates skipped."""
+    import spacy
+
     path = resolve_source(source, check_loader(source, loader))
-    seen: set[int] = set()
-    for item in _read_items(path, lang, loader, options):
-        if item.tokens and item.input_hash not in seen:
-            seen.add(item.input_hash)
-            yield item
-            if limit is not None and len(seen) >= limit:
-                break
-    if not seen:
+    nlp = spacy.blank(lang)  # raw text is tokenised for the pool's language
+    chosen = from_mapping({**options, "loader": loader})
+    tally = SourceTally() if tally is None else tally
+    yield from source_items(path, nlp.vocab, chosen, tokenizer=nlp.make_doc, limit=limit,
+                            tally=tally)
+    if not tally.kept:
         raise CorpusFormatError(path, None, "the source holds no text to annotate.",
-                                fix="Check the file and its format.")
+                                fix="Check the file and its format (--loader).")
+
+
+def sentences_line(items: Any) -> str:
+    """``"1913 sentences (88 duplicate sentences skipped)"`` for a pool (the skipped ones
+    from its ``pool.json`` counts, where the pool has them)."""
+    info = getattr(getattr(items, "pool", None), "info", None) or {}
+    note = duplicates_note((info.get("counts") or {}).get("duplicates"))
+    return f"{len(items)} sentences" + (f" ({note})" if note else "")
 
 
 def check_loader(source: str | Path, loader: str) -> str:
@@ -114,17 +124,6 @@ def source_format(path: str | Path, loader: str = "auto", **options: Any) -> str
     """The format name ``path`` is read with (``options``: Python names of the source
     options, as :func:`iter_source` takes them)."""
     return resolve(path, from_mapping({**options, "loader": loader})).format.name
-
-
-def _read_items(
-    path: Path, lang: str, loader: str, options: dict[str, Any]
-) -> Iterator[PoolItem]:
-    import spacy
-
-    nlp = spacy.blank(lang)  # raw text is tokenised for the pool's language
-    chosen = from_mapping({**options, "loader": loader})
-    for doc in read_source(path, nlp.vocab, chosen, tokenizer=nlp.make_doc):
-        yield doc_item(doc)
 
 
 # -- the recipes' source arguments -------------------------------------------------

@@ -14,13 +14,11 @@ from spacy.language import Language
 
 from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import Selector, needs_embeddings
-from ..corpora import read_docs
-from ..corpora.dispatch import resolve_loader
+from ..corpora import SourceOptions, SourceTally, resolve, source_items
 from ..errors import ConfigError
 from ..loop.engine import get_selector
 from ..pipeline.pool_scoring import get_ner_pipe
 from ..store.arrow_pool import ArrowPool, cached_or_written, source_info
-from ..tasks import doc_item
 from .chunks import ScoreSpec
 from .local_engine import PoolResult, score_local
 from .ranked_tasks import ranking, write_tasks
@@ -40,6 +38,9 @@ class ScoreReport:
     engine: str
     output: str
     pool_reused: bool = False
+    duplicates: int = 0
+    """Sentences of the source that repeat an earlier one (scored and ranked all the same:
+    ``entries`` counts them)."""
 
     @property
     def words_per_second(self) -> float:
@@ -52,7 +53,7 @@ def score_to_jsonl(
     selector: str | None = None, loader: str = "auto", batch_size: int = 64,
     engine: str = "local", address: str | None = None, num_workers: int = 1,
     cpus_per_worker: int = 1, pool_cache: str | Path | None = None, seed: int = 0,
-    progress: bool = False,
+    progress: bool = False, source_options: SourceOptions | None = None,
 ) -> ScoreReport:
     """Score every entry of ``source`` with ``model``'s al_ner and write the ranked tasks.
 
@@ -62,6 +63,7 @@ def score_to_jsonl(
     engine: ``local`` or ``ray`` (``address``, ``num_workers``, ``cpus_per_worker``): the
         same output.
     pool_cache: Keep the Arrow pool in this folder (reused while the source is unchanged).
+    source_options: How to read ``source`` (default: ``loader`` and the rest detected).
     """
     import spacy
 
@@ -74,7 +76,8 @@ def score_to_jsonl(
     spec = ScoreSpec(str(Path(model).resolve()), strategy, dict(options or {}), batch_size,
                      seed, embeddings=chosen is not None and needs_embeddings(chosen))
     with pool_folder(pool_cache) as folder:
-        pool, reused = load_pool(nlp, source, loader, folder, cache=pool_cache is not None)
+        pool, reused = load_pool(nlp, source, source_options or SourceOptions(loader=loader),
+                                 folder, cache=pool_cache is not None)
         started = time.perf_counter()
         result = run_engine(engine, pool, spec, address, (num_workers, cpus_per_worker),
                             progress)
@@ -84,8 +87,9 @@ def score_to_jsonl(
         order = ranking(result.scores, n_tokens, top, chosen, result.embeddings)
         meta = {"strategy": strategy, "model": str(model)}
         written = write_tasks(output, pool, order, result.scores, meta)
+    duplicates = int((pool.info.get("counts") or {}).get("duplicates", 0))
     return ScoreReport(len(result.scores), int(n_tokens.sum()), written, scoring,
-                       time.perf_counter() - began, engine, str(output), reused)
+                       time.perf_counter() - began, engine, str(output), reused, duplicates)
 
 
 def run_engine(engine: str, pool: ArrowPool, spec: ScoreSpec, address: str | None,
@@ -99,16 +103,19 @@ def run_engine(engine: str, pool: ArrowPool, spec: ScoreSpec, address: str | Non
     return score_local(pool, spec, progress=progress)
 
 
-def load_pool(nlp: Language, source: str | Path, loader: str, folder: Path, *,
+def load_pool(nlp: Language, source: str | Path, options: SourceOptions, folder: Path, *,
               cache: bool) -> tuple[ArrowPool, bool]:
     """The Arrow pool of ``source`` in ``folder``: the cached one if it is still current,
-    else read with the loader and written anew. Also says whether it was reused."""
-    fmt = resolve_loader(source, loader=loader)
-    options: dict[str, Any] = {"tokenizer": nlp.make_doc} if fmt == "text" else {}
+    else read (every sentence, duplicates counted: :func:`~spacy_al.corpora.source_items`)
+    and written anew. Also says whether it was reused."""
+    found = resolve(source, options)
+    tally = SourceTally()
+    info = {**source_info(source, found.format.name), "read_with": options.given()}
     return cached_or_written(
-        folder, source_info(source, fmt),
-        lambda: (doc_item(doc) for doc in read_docs(source, nlp.vocab, loader=fmt, **options)),
-        reuse=cache)
+        folder, info,
+        lambda: source_items(source, nlp.vocab, options, tokenizer=nlp.make_doc, tally=tally,
+                             keep_duplicates=True),
+        reuse=cache, counts=tally)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,10 +111,13 @@ def entry_row(item: PoolItem) -> dict[str, Any]:
     }
 
 
-def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> ArrowPool:
+def write_pool(items: Iterable[PoolItem], folder: str | Path, *,
+               counts: Mapping[str, int] | None = None, **info: Any) -> ArrowPool:
     """Write ``items`` to a pool folder (replacing one there) batch by batch and open it.
 
     info: Where the pool came from (stored in ``pool.json``; see :func:`source_info`).
+    counts: Filled while ``items`` are read (sentences read, duplicates skipped:
+        :class:`spacy_al.corpora.SourceTally`); stored as ``pool.json``'s ``counts``.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,7 +140,8 @@ def write_pool(items: Iterable[PoolItem], folder: str | Path, **info: Any) -> Ar
         shutil.rmtree(folder / old, ignore_errors=True)
     _save_index(folder, np.asarray(hashes, np.int64), np.asarray(lengths, np.int64),
                 np.full(len(hashes), np.nan))
-    _write_info(folder, {**info, "rows": len(hashes), "layout": LAYOUT})
+    tally = {} if counts is None else {"counts": dict(counts)}
+    _write_info(folder, {**info, "rows": len(hashes), "layout": LAYOUT, **tally})
     return open_pool(folder)
 
 
@@ -190,15 +194,15 @@ def cached_pool(folder: str | Path, info: dict[str, Any]) -> ArrowPool | None:
 
 
 def cached_or_written(folder: str | Path, info: dict[str, Any],
-                      items: Callable[[], Iterable[PoolItem]], *, reuse: bool = True
-                      ) -> tuple[ArrowPool, bool]:
+                      items: Callable[[], Iterable[PoolItem]], *, reuse: bool = True,
+                      counts: Mapping[str, int] | None = None) -> tuple[ArrowPool, bool]:
     """The pool in ``folder`` while it is current for the source ``info`` names (see
     :func:`cached_pool`; never with ``reuse`` off), else ``items()`` written there (with
     ``info``). Also says whether the cached one was reused."""
     existing = cached_pool(folder, info) if reuse else None
     if existing is not None:
         return existing, True
-    return write_pool(items(), folder, **info), False
+    return write_pool(items(), folder, counts=counts, **info), False
 
 
 def _save_index(folder: Path, hashes: np.ndarray, n_tokens: np.ndarray,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..corpora import duplicates_note
 from ..errors import ConfigError
 from ..tasks import ANSWERS, set_hashes
 from .database import Database
@@ -35,6 +36,8 @@ class DatasetStats:
     second_sentences: int = 0
     paces: dict[str, Pace] = field(default_factory=dict)
     """Per session: seconds per answer and answers per hour (answers' _annotation_ms)."""
+    duplicates_skipped: int = 0
+    """Duplicate sentences ``db-in`` skipped (stored in its sessions' meta)."""
 
     def lines(self) -> list[str]:
         """Key-value lines, as Prodigy's ``stats DATASET`` prints them."""
@@ -48,6 +51,9 @@ class DatasetStats:
         lines = [f"{key:<14}{value}" for key, value in rows]
         lines += [f"  {session}: {count}{self.paces.get(session, Pace()).describe()}"
                   for session, count in sorted(self.sessions.items())]
+        if self.duplicates_skipped:
+            lines.append(f"{'Skipped':<14}{duplicates_note(self.duplicates_skipped)} on "
+                         "import (db-in)")
         if self.second_answers:
             lines.append(f"Second answers: {self.second_answers} answer(s) to "
                          f"{self.second_sentences} sentence(s) another session had answered "
@@ -59,14 +65,17 @@ def dataset_stats(db: Database, name: str) -> DatasetStats:
     """The :class:`DatasetStats` of ``name`` (an error naming the datasets if it is absent)."""
     examples = read_datasets(db, [name])
     second = [eg for eg in examples if eg.get(SECOND)]
+    sessions = Counter(str(eg.get("_session_id") or "-") for eg in examples)
     return DatasetStats(
         name=name, created=(db.get_meta(name) or {}).get("created"), answers=len(examples),
         kinds=dict(Counter(str(eg.get("answer")) for eg in examples)),
-        sessions=dict(Counter(str(eg.get("_session_id") or "-") for eg in examples)),
+        sessions=dict(sessions),
         sentences=len({eg.get("_input_hash") for eg in examples}),
         second_answers=len(second),
         second_sentences=len({eg.get("_input_hash") for eg in second}),
-        paces=pace_by_session(examples))
+        paces=pace_by_session(examples),
+        duplicates_skipped=sum(int((db.get_meta(session) or {}).get("duplicates_skipped", 0))
+                               for session in sessions))
 
 
 @dataclass

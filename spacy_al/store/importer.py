@@ -15,6 +15,7 @@ task hash and session: importing the same file again adds nothing.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ..corpora import iter_lines, read_docs, resolve_loader
+from ..corpora import Resolved, SourceOptions, iter_lines, resolve
+from ..corpora.options import from_mapping
 from ..errors import ConfigError, CorpusFormatError
 from ..tasks import ANSWERS, doc_tokens, set_hashes, span_to_dict
 from .database import Database
@@ -30,11 +32,18 @@ from .database import Database
 
 @dataclass
 class ImportResult:
-    """What :func:`import_file` stored: answers read, new ones, answers per session."""
+    """What :func:`import_file` stored: answers read, new ones, answers per session, and
+    the duplicates skipped (``conflicting``: of those, copies with other entities)."""
 
     read: int = 0
     new: int = 0
     sessions: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    conflicting: int = 0
+
+    @property
+    def kept(self) -> int:
+        return self.read - self.duplicates
 
 
 def import_file(
@@ -47,34 +56,49 @@ def import_file(
     session: str | None = None,
     rehash: bool = False,
     lang: str = "en",
+    source_options: SourceOptions | None = None,
     **options: Any,
 ) -> ImportResult:
     """Read ``path`` (any loader but ``text``) and add its answers to ``dataset``.
 
-    Everything is read and checked before anything is written. ``options`` go to the
-    corpus reader (``split``, ``tokens_column``, ... for ``hf``).
+    Everything is read and checked before anything is written. ``source_options`` (or
+    ``loader`` and ``options``, their Python names) say how to read it. A sentence of a
+    corpus file that came before (same text) is skipped, as the annotation pool skips
+    it; a JSONL task that came before in the same session is replaced, as the store
+    does. Both are counted (``duplicates``) and stored in the session's meta.
     """
     if answer not in ANSWERS:
         raise ConfigError(f"Unknown answer {answer!r}.", fix=f"Use one of {', '.join(ANSWERS)}.")
-    fmt = resolve_loader(path, loader=loader)
-    if fmt == "text":
-        raise ConfigError(f"{path} is plain text: it holds no annotations to import.",
-                          fix="Import Prodigy JSONL, a .spacy DocBin or CoNLL; annotate text "
-                          "with `spacy-al annotate ner.manual`.")
+    found = resolve(path, source_options or from_mapping({**options, "loader": loader}))
+    if not found.format.annotated:
+        raise ConfigError(f"{path} is read as {found.format.name}: it holds no annotations "
+                          "to import.", fix="Import Prodigy JSONL, a .spacy DocBin or CoNLL "
+                          "(--loader); annotate text with `spacy-al annotate ner.manual`.")
     default = f"{dataset}-{session or Path(str(path)).stem}"
-    tasks = list(_jsonl_tasks(Path(path), lang, answer) if fmt == "jsonl"
-                 else _corpus_tasks(path, fmt, lang, answer, options))
-    by_session: dict[str, list[dict[str, Any]]] = {}
+    jsonl = found.format.name == "jsonl"
+    tasks = list(_jsonl_tasks(Path(path), lang, answer) if jsonl
+                 else _corpus_tasks(found, lang, answer))
+    result = ImportResult(read=len(tasks))
+    by_session: dict[str, dict[tuple[int, str], dict[str, Any]]] = {}
+    skipped: Counter[str] = Counter()
     for task in tasks:
         set_hashes(task, overwrite=rehash)
         task["_session_id"] = str(task.get("_session_id") or default)
-        by_session.setdefault(task["_session_id"], []).append(task)
-    result = ImportResult(read=len(tasks))
+        key = (task["_task_hash" if jsonl else "_input_hash"], task["_session_id"])
+        group = by_session.setdefault(task["_session_id"], {})
+        if key in group:
+            result.duplicates += 1
+            skipped[task["_session_id"]] += 1
+            result.conflicting += group[key]["_task_hash"] != task["_task_hash"]
+            if not jsonl:
+                continue
+        group[key] = task
     db.add_dataset(dataset)
-    for name, group in by_session.items():
-        result.new += db.add_examples(group, datasets=[dataset, name],
-                                      sessions={name: {"dataset": dataset}})
-        result.sessions[name] = len(group)
+    for name, kept in by_session.items():
+        meta = {"dataset": dataset, "source": str(path), "duplicates_skipped": skipped[name]}
+        result.new += db.add_examples(list(kept.values()), datasets=[dataset, name],
+                                      sessions={name: meta})
+        result.sessions[name] = len(kept)
     return result
 
 
@@ -147,11 +171,12 @@ def _aligned(path: Path, number: int, tokens: list[Mapping[str, Any]],
     return {**span, "token_start": first, "token_end": last}
 
 
-def _corpus_tasks(path: str | Path, fmt: str, lang: str, answer: str,
-                  options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _corpus_tasks(found: Resolved, lang: str, answer: str) -> Iterator[dict[str, Any]]:
     import spacy
 
-    for doc in read_docs(path, spacy.blank(lang).vocab, loader=fmt, **options):
+    nlp = spacy.blank(lang)
+    docs = found.format.read(found.source, nlp.vocab, found.options, nlp.make_doc)
+    for doc in docs:
         for sentence in _sentences(doc):
             yield _doc_task(sentence, answer, doc.user_data.get("source"))
 

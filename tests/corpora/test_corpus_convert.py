@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from spacy_al.cli import app
 from spacy_al.cli.convert_command import convert
-from spacy_al.corpora.options import parse_sep
 from spacy_al.corpora import corpus_stats, read_conll
+from spacy_al.corpora.options import parse_sep
 from spacy_al.errors import ConfigError
 
 CONLL = (

@@ -76,7 +76,7 @@ def test_jsonl_errors_name_the_line(db: Database, tmp_path: Path) -> None:
     source.write_text('{"text": "a"}\n{"text": \n')
     with pytest.raises(CorpusFormatError, match="line 2: invalid JSON"):
         import_file(db, "ds", source)
-    with pytest.raises(ConfigError, match="plain text"):
+    with pytest.raises(ConfigError, match="read as text: it holds no annotations"):
         (tmp_path / "t.txt").write_text("Some prose here .\nAnd more prose .\n")
         import_file(db, "ds", tmp_path / "t.txt")
     with pytest.raises(ConfigError, match="Unknown answer"):
