@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from spacy_al.cli import app
 from spacy_al.errors import CorpusFormatError
-from spacy_al.recipe_runtime.decorator import get_recipe, parse_recipe_args
+from spacy_al.recipe_runtime import parse_recipe_args
+from spacy_al.recipe_runtime.decorator import get_recipe
 from spacy_al.recipe_runtime.pool_cache import database_in_use, source_pool
 from spacy_al.recipe_runtime.sources import sentences_line
 from tests.corpora.odd_files import CONLLU_LIKE, ODD_FILES, TAG_FIRST, write_odd_files
