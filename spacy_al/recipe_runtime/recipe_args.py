@@ -155,6 +155,9 @@ def assign_positionals(args: Sequence[RecipeArg], values: Sequence[Any]) -> dict
     """Positional values by name, in order; skippable positionals are left out while fewer
     values than positionals are given."""
     names = [a.name for a in args if a.kind == "positional"]
+    if len(values) > len(names):
+        raise TypeError(f"{len(values)} positional arguments given, {len(names)} taken "
+                        f"({', '.join(names)}).")
     for skippable in [a.name for a in args if a.kind == "positional" and a.skippable]:
         if len(names) > len(values):
             names.remove(skippable)

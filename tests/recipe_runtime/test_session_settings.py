@@ -75,6 +75,8 @@ def test_prodigy_manual_signature() -> None:
     assert three == {"dataset": "ds", "spacy_model": "blank:de", "source": "data.jsonl",
                      "label": ["PER"]}
     assert ManualSettings(**three).tokenizer_lang == "de"
+    with pytest.raises(TypeError, match="4 positional arguments given, 3 taken"):
+        func("ds", "blank:de", "data.jsonl", "more")
     assert ManualSettings(lang="nl").tokenizer_lang == "nl"
 
 
