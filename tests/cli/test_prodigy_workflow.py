@@ -106,7 +106,8 @@ def test_prodigy_ner_workflow_on_a_column_file(tmp_path: Path, ner_pipeline: Pat
     assert "Annotations   6 (accept 6" in run("stats", "news_final", "--db", str(db))
     # 6. train-curve, 7. train (eval: prefix), on the reviewed and corrected sets
     steps = ["--training.max_steps", "20", "--training.eval_frequency", "10"]
-    curve = run("train-curve", "--ner", "news_final,eval:news_correct", "--n-samples", "2",
+    curve = run("train-curve", "--ner", "news_final,news_gold,eval:news_correct",
+                "--n-samples", "2",
                 "--db", str(db), *steps)
     assert "100%" in curve and "Accuracy" in curve
     out = tmp_path / "model"
