@@ -6,10 +6,10 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime.decorator import recipe, split_string
 from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.server.stream import PoolStream
+from spacy_al.store.dataset_report import check_inputs_and_output
 from spacy_al.store.export import read_datasets
 from spacy_al.tasks import PoolItem, is_complete, set_hashes
 
@@ -155,12 +155,8 @@ def review(
     [[...] per version], "picked": the version's number, "edited" or "rejected"}.
     Sentences already in DATASET are not asked again.
     """
-    if not in_sets:
-        raise ConfigError("review needs the datasets to review (IN_SETS).",
-                          fix="e.g. spacy-al annotate review final ner_news --label PER,ORG")
-    if dataset in in_sets:
-        raise ConfigError(f"The output dataset {dataset!r} is one of the reviewed datasets.",
-                          fix="Save the review to a new dataset.")
+    check_inputs_and_output(in_sets, dataset, "reviewed",
+                            "spacy-al annotate review final ner_news --label PER,ORG")
     stream = PoolStream([], exclude_by="input")
     versions: dict[int, list[dict[str, Any]]] = {}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime.decorator import recipe, split_string
 from spacy_al.recipe_runtime.pipeline_annotator import PipelineAnnotator
 from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.server.stream import PoolStream
+from spacy_al.store.dataset_report import check_inputs_and_output
 from spacy_al.store.export import read_datasets
 from spacy_al.tasks import PoolItem, is_complete, set_hashes
 
@@ -116,12 +116,8 @@ def silver_to_gold(
     accepted as a complete annotation in DATASET; sentences already in DATASET are not
     asked again.
     """
-    if not silver_sets:
-        raise ConfigError("ner.silver-to-gold needs the binary datasets (SILVER_SETS).",
-                          fix="e.g. spacy-al annotate ner.silver-to-gold news_gold news_teach")
-    if dataset in silver_sets:
-        raise ConfigError(f"The output dataset {dataset!r} is one of the silver datasets.",
-                          fix="Save the gold annotations to a new dataset.")
+    check_inputs_and_output(silver_sets, dataset, "silver",
+                            "spacy-al annotate ner.silver-to-gold news_gold news_teach")
     annotator = None if spacy_model is None else PipelineAnnotator(spacy_model, label)
     stream = PoolStream([], exclude_by="input")
 

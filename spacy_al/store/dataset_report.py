@@ -123,14 +123,22 @@ def progress(db: Database, names: Sequence[str], interval: str = "month") -> lis
     return list(rows.values())
 
 
+def check_inputs_and_output(in_sets: Sequence[str], output: str, kind: str, usage: str) -> None:
+    """A command that reads ``in_sets`` and writes ``output`` (review, ner.silver-to-gold,
+    db-merge): some inputs, and an output that is none of them."""
+    if not in_sets:
+        raise ConfigError(f"No {kind} datasets given.", fix=f"e.g. {usage}")
+    if output in in_sets:
+        raise ConfigError(f"The output dataset {output!r} is one of the {kind} datasets.",
+                          fix="Write to a new dataset.")
+
+
 def merge_datasets(db: Database, in_sets: Sequence[str], output: str, *,
                    rehash: bool = False, dry: bool = False) -> tuple[int, int]:
     """Copy the answers of ``in_sets`` into ``output`` (sessions and hashes kept, or the
     hashes recomputed with ``rehash``); return ``(read, new in output)``. ``dry``: count,
     store nothing."""
-    if output in in_sets:
-        raise ConfigError(f"The output dataset {output!r} is one of the datasets to merge.",
-                          fix="Merge into a new dataset.")
+    check_inputs_and_output(in_sets, output, "merged", "spacy-al db-merge news_a,news_b news")
     examples = read_datasets(db, in_sets)
     if rehash:
         examples = [set_hashes(dict(eg), overwrite=True) for eg in examples]

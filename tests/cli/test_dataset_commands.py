@@ -62,7 +62,7 @@ def test_db_merge_keeps_every_answer_and_refuses_its_input(db: Database) -> None
     assert "Merged 3 answers from news into final (3 new)." in out
     assert db.get_dataset_examples("final") == db.get_dataset_examples("news")
     assert merge_datasets(db, ["news"], "final") == (3, 0)  # nothing twice
-    with pytest.raises(ConfigError, match="one of the datasets to merge"):
+    with pytest.raises(ConfigError, match="one of the merged datasets"):
         merge_datasets(db, ["news", "final"], "final")
     result = CliRunner().invoke(app, ["db-merge", "news,nope", "x", "--db", str(db.path)])
     assert result.exit_code == 1 and "Dataset 'nope' is not in" in result.output
