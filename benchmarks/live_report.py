@@ -72,26 +72,23 @@ class Run:
         return float(series[n - 1]) if 0 < n <= len(series) else None
 
 
-def load_runs(results: Path) -> tuple[list[Run], dict[str, str]]:
+def load_runs(results: Path) -> tuple[list[Run], list[Run]]:
+    """The finished runs, and the runs in progress or cut short (meta: their first row)."""
     metas = {r["run_id"]: r for r in read_jsonl(results / "runs.jsonl")}
     checkpoints: dict[str, list[dict[str, Any]]] = defaultdict(list)
     answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in read_jsonl(results / "checkpoints.jsonl"):
         checkpoints[row["run_id"]].append(row)
-    unfinished: dict[str, str] = {}
     for row in read_jsonl(results / "answers.jsonl"):
         answers[row["run_id"]].append(row)
+    finished, unfinished = [], []
     for run_id, rows in answers.items():
-        if run_id not in metas:
-            first = rows[0]
-            f1 = ", ".join(f"F1 @{c['n']} {c['f1']:.3f}"
-                           for c in sorted(checkpoints[run_id], key=lambda c: c["n"]))
-            unfinished[f"{first['corpus']} {first['order']} seed {first['seed']} "
-                       f"({first['pace']}, {first['variant']}, {first['commit']})"] = (
-                f"{len(rows)} answers" + (f", {f1}" if f1 else ""))
-    runs = [Run(meta, sorted(checkpoints[i], key=lambda c: c["n"]), answers[i])
-            for i, meta in metas.items()]
-    return runs, unfinished
+        done = sorted(checkpoints[run_id], key=lambda c: c["n"])
+        if run_id in metas:
+            finished.append(Run(metas[run_id], done, rows))
+        else:
+            unfinished.append(Run(rows[0], done, rows))
+    return finished, unfinished
 
 
 def mean_range(values: list[float], digits: int = 3) -> str:
@@ -218,37 +215,49 @@ def plot_corpus(corpus: str, orders: dict[str, list[Run]], path: Path, title: st
     plt.close(fig)
 
 
-def write_report(results: Path, out: Path) -> Path:
-    runs, unfinished = load_runs(results)
+def group_sections(runs: list[Run], out: Path, findings: list[str] | None) -> list[str]:
+    """Tables and plots per (commit, variant, pace, answers); the findings of finished runs
+    appended to ``findings`` (None: runs in progress, no findings, no wall time)."""
     checkpoints = sorted({int(n) for r in runs for n in r.n})
-    findings: list[str] = []
     body: list[str] = []
     for group, corpora in sorted(group_runs(runs).items(), key=lambda g: str(g[0])):
         commit, variant, pace, answers = group
         title = f"commit {commit}, variant {variant!r}, pace {pace}, {answers} answers"
+        if findings is None:
+            title = "in progress or cut short: " + title
         body += ["", f"### {title}", ""]
         table: list[str] = []
         plots: list[str] = []
         for corpus, orders in sorted(corpora.items()):
             lines = corpus_tables(corpus, orders, checkpoints)
             table += lines if not table else lines[2:]
-            if (text := finding(corpus, orders, checkpoints)) is not None:
+            if findings is not None and (text := finding(corpus, orders, checkpoints)):
                 findings.append(f"- {text} ({title})")
-            name = f"{slug(corpus)}_{slug(pace)}_{slug(variant)}_{slug(str(commit))}.png"
+            name = (f"{'partial_' if findings is None else ''}{slug(corpus)}_{slug(pace)}_"
+                    f"{slug(variant)}_{slug(str(commit))}.png")
             plot_corpus(corpus, orders, out / name, title)
             plots.append(f"![{corpus}]({name})")
         body += table + [""] + plots
-        walls = [r.meta["wall_seconds"] / 60 for rs in corpora.values() for o in rs.values()
-                 for r in o]
-        body.append(f"\nWall time per run: {mean_range(walls, 1)} min "
-                    f"({len(walls)} runs; {runs[0].meta['hardware'] if runs else ''}).")
+        if findings is not None:
+            walls = [r.meta["wall_seconds"] / 60 for rs in corpora.values()
+                     for o in rs.values() for r in o]
+            hardware = next(iter(corpora.values()))
+            body.append(f"\nWall time per run: {mean_range(walls, 1)} min ({len(walls)} runs; "
+                        f"{next(iter(hardware.values()))[0].meta['hardware']}).")
+    return body
+
+
+def write_report(results: Path, out: Path) -> Path:
+    runs, unfinished = load_runs(results)
+    findings: list[str] = []
+    body = group_sections(runs, out, findings) + group_sections(unfinished, out, None)
     head = ["# Live-loop benchmark: AL order against random order through the real server",
             "", "Written by `python benchmarks/live_loop.py report`; how the runs are made: "
             "the docstring of `benchmarks/live_loop.py`.", "", "## Findings", ""]
     head += findings or ["- No corpus has finished runs of both orders yet."]
     if unfinished:
-        head += ["", "Runs in progress or cut short (not counted above):", ""]
-        head += [f"- {k}: {v}" for k, v in sorted(unfinished.items())]
+        head += ["", f"{len(unfinished)} runs in progress or cut short: their rows so far are "
+                 "in the last tables (not in the findings)."]
     head += ["", "## Cost models (seconds per sentence = a·tokens + b·corrections + c)", ""]
     head += [f"- `{m.name}`: a = {m.a}, b = {m.b}, c = {m.c}. {m.source}."
              for m in COST_MODELS.values()]
