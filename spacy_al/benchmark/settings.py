@@ -35,7 +35,7 @@ def base_strategy(name: str) -> str:
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
                                 "quantize": False, "min_steps_fresh_only": False,
                                 "mixed_precision": False, "lr_schedule": "constant",
-                                "selector": "spacy-al.TopK.v1", "selector_options": {}}
+                                "selector": DEFAULT_SELECTOR, "selector_options": {}}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from spacy_al.recipe_runtime.manual_pool import manual_stream, manual_task
 from spacy_al.recipe_runtime.recipe_args import arg, arg_group
 from spacy_al.recipe_runtime.session_settings import SOURCE_HELP
 from spacy_al.recipe_runtime.sources import source_recipe_args
+from spacy_al.server.controller import DEFAULT_CONFIG
 from spacy_al.tasks import PoolItem
 
 VIEWS = ("ner", "ner_manual")
@@ -35,7 +36,7 @@ class MarkSettings:
     exclude: list[str] | None = arg(None, "Comma-separated datasets whose examples are not "
                                     "shown again", short="e")
     lang: str = arg("en", "Language of the tokenizer for raw text")
-    batch_size: int = arg(10, "Tasks per request", short="b")
+    batch_size: int = arg(DEFAULT_CONFIG["batch_size"], "Tasks per request", short="b")
     pool_cache: str | None = arg(None, "Folder of the pool's Arrow cache")
     source_options: SourceOptions = arg_group(SourceOptions(), source_recipe_args(),
                                               from_mapping)

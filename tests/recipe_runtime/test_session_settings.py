@@ -112,11 +112,11 @@ def written_defaults(tree: ast.AST) -> list[tuple[str, Any, int]]:
                              strict=True)) + list(zip(args.kwonlyargs, args.kw_defaults,
                                                       strict=True))
             found += [(a.arg, default, default) for a, default in pairs]
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            found.append((node.target.id, node.value, node.value))
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            found.append((node.targets[0].id, node.value, node.value))
-            if isinstance(node.value, ast.Dict):
+        elif isinstance(node, ast.AnnAssign | ast.Assign):
+            target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+            if isinstance(target, ast.Name):
+                found.append((target.id, node.value, node.value))
+            if isinstance(node.value, ast.Dict):  # e.g. the server's DEFAULT_CONFIG
                 found += [(k.value, v, v) for k, v in zip(node.value.keys, node.value.values,
                                                            strict=True)
                           if isinstance(k, ast.Constant)]
