@@ -36,6 +36,7 @@ from spacy.training import Example
 from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import NamedSelector
 from ..corpora import read_docs
+from ..corpora.options import from_mapping
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
 from .engine import derive_seed
@@ -67,6 +68,7 @@ def create_active_learning_corpus(
     resume: bool = True,
     dev_path: Path | None = None,
     format: str = "auto",
+    source: dict[str, Any] | None = None,
     limit: int = 0,
     oracle: str = "simulation",
     db: Path | None = None,
@@ -82,6 +84,9 @@ def create_active_learning_corpus(
     """Active-learning train corpus (see the module docstring).
 
     path: The pool: any format :func:`spacy_al.corpora.read_docs` reads (``format``).
+    source: How to read the pool and ``dev_path`` besides the loader: a
+        ``[corpora.train.source]`` block with the CLI's source options by name
+        (``token_col``, ``tag_col``, ``sep``, ``scheme``, ``repair``, ...).
     strategy, strategy_options: A registered or short strategy name and its options.
     unit: ``"tokens"`` or ``"sentences"``: how seed_size, query_size and budget count.
     seed_size, query_size, budget: Below 1 a share of the pool, from 1 a count.
@@ -115,8 +120,8 @@ def create_active_learning_corpus(
     )
     return ActiveLearningCorpus(
         Path(path), settings, output_dir=output_dir, resume=resume, dev_path=dev_path,
-        format=format, limit=limit, oracle=oracle, db=db, dataset=dataset, labels=labels,
-        stopper=stopper,
+        format=format, source=dict(source or {}), limit=limit, oracle=oracle, db=db,
+        dataset=dataset, labels=labels, stopper=stopper,
     )
 
 
@@ -148,7 +153,8 @@ class ActiveLearningCorpus:
 
     def __init__(self, path: Path, settings: LoopSettings, *, output_dir: Path | None = None,
                  resume: bool = True, dev_path: Path | None = None, format: str = "auto",
-                 limit: int = 0, oracle: str = "simulation", db: Path | None = None,
+                 source: dict[str, Any] | None = None, limit: int = 0,
+                 oracle: str = "simulation", db: Path | None = None,
                  dataset: str | None = None, labels: list[str] | None = None,
                  stopper: Any | None = None) -> None:
         self.path = path
@@ -157,6 +163,8 @@ class ActiveLearningCorpus:
         self.resume = resume
         self.dev_path = dev_path
         self.format = format
+        self.source = from_mapping({**(source or {}), "loader": format}).given()
+        """The source options (checked now: a wrong one fails when the config loads)."""
         self.limit = limit
         self.oracle_kind = oracle
         self.db = db
@@ -189,7 +197,7 @@ class ActiveLearningCorpus:
     def _ensure_session(self, nlp: Language) -> ALSession:
         if self.session is not None:
             return self.session
-        docs = list(read_docs(self.path, nlp.vocab, format=self.format))
+        docs = list(read_docs(self.path, nlp.vocab, **self.source))
         docs = docs[: self.limit] if self.limit > 0 else docs
         if not docs:
             raise ConfigError(f"The pool {self.path} holds no sentences.", fix="check the path.")
@@ -243,7 +251,8 @@ class ActiveLearningCorpus:
         from ..pipeline.evaluation import evaluate_docs
 
         if self._dev is None:
-            self._dev = list(read_docs(self.dev_path, nlp.vocab))
+            dev_options = {**self.source, "loader": "auto"}  # its own format, the same columns
+            self._dev = list(read_docs(self.dev_path, nlp.vocab, **dev_options))
         result = evaluate_docs(nlp, self._dev)
         return {"f1": result.f1, "precision": result.precision, "recall": result.recall}
 

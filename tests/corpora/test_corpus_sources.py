@@ -165,3 +165,20 @@ def test_no_option_combination_escapes_as_a_traceback(odd_files: dict[str, Path]
         assert "_col=" not in str(err) and "sep=" not in str(err)  # flags, not Python names
         return
     assert all(len(doc) for doc in docs)
+
+
+def test_active_learning_corpus_takes_a_source_block(write_file) -> None:
+    """``[corpora.train.source]`` of ``spacy-al.ActiveLearningCorpus.v1``: the same options,
+    checked when the config is loaded; the pool is read with them."""
+    from spacy_al.loop import create_active_learning_corpus
+    from spacy_al.pipeline.build import create_al_nlp
+
+    path = write_file("mit.txt", "steve\tB-Actor\nmovies\tO\n\nshow\tO\n\ncomedy\tB-Genre\n")
+    with pytest.raises(ConfigError, match="--scheme 'xyz' is not a tag scheme"):
+        create_active_learning_corpus(path=path, source={"scheme": "xyz"})
+    corpus = create_active_learning_corpus(
+        path=path, source={"token_col": 1, "tag_col": 0, "sep": "tab"}, strategy="random",
+        unit="sentences", seed_size=2, query_size=1, max_rounds=1)
+    nlp = create_al_nlp(["Actor", "Genre"], "tok2vec", tok2vec_width=16)
+    with pytest.raises(CorpusFormatError, match="unknown tag 'steve'.*--token-col 0 --tag-col 1"):
+        list(corpus(nlp))
