@@ -3,7 +3,6 @@ and every public name resolves in a fresh interpreter."""
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
