@@ -14,7 +14,7 @@ import typer
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
-from ..corpora import group_documents, read_source
+from ..corpora import duplicates_note, group_documents, read_source
 from ..corpora.options import SourceOptions, from_mapping
 from ..corpora.stats import CorpusCounter
 from ..errors import SpacyALError
@@ -70,7 +70,9 @@ def convert_cli(
     except SpacyALError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(code=1) from None
-    typer.echo(f"Wrote {output_path}: {stats['docs']} docs, {stats['sentences']} sentences, "
-               f"{stats['tokens']} tokens, {stats['entities']} entities")
+    kept = duplicates_note(stats["duplicates"], "kept")
+    typer.echo(f"Wrote {output_path}: {stats['docs']} docs, {stats['sentences']} sentences"
+               f"{f' ({kept})' if kept else ''}, {stats['tokens']} tokens, "
+               f"{stats['entities']} entities")
     for label, count in stats["per_type"].items():
         typer.echo(f"  {label}: {count}")

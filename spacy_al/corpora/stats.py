@@ -16,7 +16,10 @@ class CorpusCounter:
         self.docs = 0
         self.sentences = 0
         self.tokens = 0
+        self.duplicates = 0
+        """Sentences whose text came before (counted, kept)."""
         self.per_type: Counter[str] = Counter()
+        self._seen: set[int] = set()
 
     def add(self, doc: Doc) -> Doc:
         """Count one doc and return it unchanged (handy inside a generator)."""
@@ -24,6 +27,11 @@ class CorpusCounter:
         self.sentences += count_sentences(doc)
         self.tokens += len(doc)
         self.per_type.update(ent.label_ for ent in doc.ents)
+        sentences = doc.sents if len(doc) and doc.has_annotation("SENT_START") else [doc]
+        for sentence in sentences:
+            key = hash(sentence.text.strip())
+            self.duplicates += key in self._seen
+            self._seen.add(key)
         return doc
 
     def as_dict(self) -> dict[str, Any]:
@@ -32,6 +40,7 @@ class CorpusCounter:
             "sentences": self.sentences,
             "tokens": self.tokens,
             "entities": sum(self.per_type.values()),
+            "duplicates": self.duplicates,
             "per_type": dict(sorted(self.per_type.items())),
         }
 
@@ -44,7 +53,8 @@ def count_sentences(doc: Doc) -> int:
 
 
 def corpus_stats(docs: Iterable[Doc]) -> dict[str, Any]:
-    """Counts for ``docs``: ``docs``, ``sentences``, ``tokens``, ``entities`` and ``per_type``.
+    """Counts for ``docs``: ``docs``, ``sentences``, ``tokens``, ``entities``, ``duplicates``
+    (sentences whose text came before) and ``per_type``.
 
     A doc counts as one sentence unless it carries sentence boundaries (e.g. a
     document-level doc written by ``spacy-al convert``), then each sentence counts.

@@ -62,6 +62,8 @@ def test_counts_agree_and_duplicates_are_reported(write_file, tmp_path: Path) ->
     assert sentences_line(pool) == "3 sentences (2 duplicate sentences skipped)"
     again = invoke("db-in", "ds", str(path), "--db", db).output
     assert "(0 new, 3 already there)" in again
+    converted = invoke("convert", str(path), str(tmp_path / "d.spacy")).output
+    assert "5 sentences (2 duplicate sentences kept)" in converted  # a corpus keeps them
 
 
 def _recipe(name: str, argv: list[str], db: Path) -> dict:

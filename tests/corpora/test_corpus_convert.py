@@ -77,7 +77,7 @@ def test_convert_function_other_formats(write_file, tmp_path) -> None:
                       "d 0 0 Paris NNP * - - - - (GPE) -\n\n"
                       "d 0 0 ok UH * - - - - * -\n#end document\n")
     stats = convert(onto, tmp_path / "d.spacy")
-    assert stats == {"docs": 1, "sentences": 2, "tokens": 2, "entities": 1,
+    assert stats == {"docs": 1, "sentences": 2, "tokens": 2, "entities": 1, "duplicates": 0,
                      "per_type": {"GPE": 1}}
     assert corpus_stats(read_back(tmp_path / "d.spacy")) == stats
     jsonl = write_file("t.jsonl", '{"text": "Paris", "answer": "accept", '

@@ -76,7 +76,7 @@ def test_read_docs_errors(write_file, vocab, tmp_path) -> None:
 
 def test_corpus_stats_and_grouping(write_file, vocab) -> None:
     docs = list(read_conll(write_file("a.conll", CONLL), vocab))
-    expected = {"docs": 3, "sentences": 3, "tokens": 5, "entities": 2,
+    expected = {"docs": 3, "sentences": 3, "tokens": 5, "entities": 2, "duplicates": 0,
                 "per_type": {"LOC": 1, "ORG": 1}}
     assert corpus_stats(docs) == expected
     grouped = list(group_documents(docs))
