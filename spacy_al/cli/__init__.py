@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (each registers its commands on app)
     evaluate_command,
     iaa_command,
     score_command,
+    spacy_config_command,
     stream_commands,
     train_command,
     train_curve_command,

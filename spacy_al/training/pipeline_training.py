@@ -63,10 +63,14 @@ def training_data(ner: Sequence[str], *, eval_datasets: Sequence[str] = (),
                   db: str | Path | None = None, gpu_id: int = -1,
                   seed: int = 0) -> TrainingData:
     """The sentences of ``ner`` (``eval:NAME`` entries evaluated on), split as asked."""
-    ner, prefixed = split_eval_names(ner)
+    from spacy.util import get_lang_class, load_config
+
     config_path = Path(config) if config is not None else default_config(gpu_id)
-    train_docs, dev_docs = _split(db, ner, [*eval_datasets, *prefixed], eval_split, seed,
-                                  config_path)
+    if not config_path.is_file():
+        raise ConfigError(f"No config file {config_path}.", fix="Check the --config path.")
+    vocab = get_lang_class(load_config(config_path)["nlp"]["lang"])().vocab
+    train_docs, dev_docs = split_datasets(db, ner, vocab, eval_datasets=eval_datasets,
+                                          eval_split=eval_split, seed=seed)
     return TrainingData(train_docs, dev_docs, config_path)
 
 
@@ -111,19 +115,20 @@ def train_docs(output: str | Path, data: TrainingData, *, base_model: str | Path
     return scores(Path(output))
 
 
-def _split(db: str | Path | None, ner: Sequence[str], eval_datasets: Sequence[str],
-           eval_split: float, seed: int, config_path: Path) -> tuple[list[Any], list[Any]]:
-    from spacy.util import get_lang_class, load_config
-
+def split_datasets(db: str | Path | None, ner: Sequence[str], vocab: Any, *,
+                   eval_datasets: Sequence[str] = (), eval_split: float = 0.2,
+                   seed: int = 0) -> tuple[list[Any], list[Any]]:
+    """Training and evaluation docs of the datasets ``ner`` (``eval:NAME`` entries and
+    ``eval_datasets`` evaluated on, else a seeded ``eval_split``), answers merged per
+    sentence."""
     from ..store.database import connect
     from ..store.export import examples_to_docs, read_datasets, resolve_second_answers, split_docs
 
+    ner, prefixed = split_eval_names(ner)
+    eval_datasets = [*eval_datasets, *prefixed]
     if not ner:
         raise ConfigError("No datasets to train on.", fix="Pass --ner DATASET[,DATASET].")
     database = connect(db)
-    if not config_path.is_file():
-        raise ConfigError(f"No config file {config_path}.", fix="Check the --config path.")
-    vocab = get_lang_class(load_config(config_path)["nlp"]["lang"])().vocab
 
     def docs_of(names: Sequence[str]) -> list[Any]:
         return examples_to_docs(resolve_second_answers(read_datasets(database, names))[0], vocab)
@@ -150,7 +155,7 @@ def _write_config(config_path: Path, folder: Path, base_model: str | Path | None
         cfg["corpora"][name] = {"@readers": "spacy.Corpus.v1",
                                 "path": str(folder / f"{name}.spacy")}
     if base_model is not None:
-        _source_base(cfg, Path(base_model))
+        source_base(cfg, Path(base_model))
     path = folder / "config.cfg"
     cfg.to_disk(path)
     return path
@@ -171,7 +176,7 @@ def _base_config(base: Path) -> Any:
     return base_cfg
 
 
-def _source_base(cfg: Any, base: Path) -> None:
+def source_base(cfg: Any, base: Path) -> None:
     """al_ner: sourced into our config. Another pipeline with ``ner``: all its components
     sourced (as Prodigy's --base-model), trained with our [training] settings."""
     base_cfg = _base_config(base)

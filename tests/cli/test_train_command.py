@@ -118,3 +118,22 @@ def test_curve_verdict_follows_the_last_step() -> None:
     assert up.lines()[1:] == ["  50%          2          0.300 ▲",
                               " 100%          4          0.500 ▲"]
     assert flat.lines()[2].endswith("▼") and "did not improve" in flat.verdict()
+
+
+def test_spacy_config_trains_from_the_database(db: Database, tmp_path: Path) -> None:
+    from spacy.cli.train import train as spacy_train
+
+    cfg = tmp_path / "config.cfg"
+    result = CliRunner().invoke(app, ["spacy-config", str(cfg), "--ner", "news,eval:news",
+                                      "--db", str(db.path)])
+    assert result.exit_code == 0, result.output
+    assert f"python -m spacy train {cfg}" in result.output
+    assert cfg.read_text().count("spacy-al.Datasets.v1") == 2
+    spacy_train(cfg, tmp_path / "out", overrides={"training.max_steps": 10,
+                                                  "training.eval_frequency": 5})
+    nlp = spacy.load(tmp_path / "out" / "model-best")
+    assert {"PER", "ORG", "LOC"} <= set(nlp.get_pipe("al_ner").labels)
+    missing = CliRunner().invoke(app, ["spacy-config", str(tmp_path / "x.cfg"), "--ner",
+                                       "nope", "--db", str(db.path)])
+    assert missing.exit_code == 1 and "Dataset 'nope' is not in" in missing.output
+    assert not (tmp_path / "x.cfg").exists()
