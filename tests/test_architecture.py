@@ -95,3 +95,19 @@ def test_the_import_graph_covers_the_recipes() -> None:
     graph = grimp.build_graph("spacy_al")
     assert "spacy_al.recipes.ner_al" in graph.modules
     assert graph.find_modules_directly_imported_by("spacy_al.recipes.ner_al")
+
+
+SERVER_IMPORTS = """
+import sys
+import spacy_al.server.app, spacy_al.server.controller, spacy_al.store.database
+import spacy_al.store.export, spacy_al.tasks
+print(sorted(m for m in ("spacy", "thinc", "torch", "transformers") if m in sys.modules))
+"""
+
+
+def test_the_server_and_the_store_load_no_model_library() -> None:
+    """"The server never loads a model": importing it loads neither spaCy nor thinc/torch."""
+    result = subprocess.run([sys.executable, "-c", SERVER_IMPORTS], capture_output=True,
+                            text=True, timeout=300, cwd="/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -18,15 +18,17 @@ import math
 import random
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import srsly
-from spacy.tokens import Doc, DocBin
-from spacy.vocab import Vocab
 
 from ..errors import ConfigError
 from ..tasks import answer_doc, is_complete
 from .database import Database
+
+if TYPE_CHECKING:  # spaCy loads only for a DocBin or CoNLL export, not for the server
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 SECOND = "_answered_before_by"
 """The mark of an answer given after another session's (feed_overlap off)."""
@@ -111,6 +113,7 @@ def data_to_spacy(
 ) -> dict[str, Any]:
     """Write ``train.spacy`` and ``dev.spacy`` (and CoNLL files) to ``out_dir``."""
     import spacy
+    from spacy.tokens import DocBin
 
     vocab = spacy.blank(lang).vocab
     examples, n_second = resolve_second_answers(read_datasets(db, datasets))

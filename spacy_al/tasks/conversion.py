@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from spacy.tokens import Doc, Span
-from spacy.training import Example
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING, Any
 
 from .hashing import input_hash_of
 from .spans import TokenSpan
+
+if TYPE_CHECKING:  # spaCy is imported where a Doc is made, so that the server (which reads
+    # and writes tasks but never makes a Doc) does not load spaCy, thinc and torch
+    from spacy.tokens import Doc, Span
+    from spacy.training import Example
+    from spacy.vocab import Vocab
 
 
 @dataclass
@@ -52,6 +54,8 @@ def tokens_to_doc(vocab: Vocab, tokens: Sequence[Mapping[str, Any]]) -> Doc:
     """A Doc of Prodigy ``tokens`` (the one place tokens become a Doc). A token's
     trailing space is its ``ws``, or where ``ws`` is absent, whether the next token
     starts after this one ends."""
+    from spacy.tokens import Doc
+
     spaces = []
     for i, token in enumerate(tokens):
         ws = token.get("ws")
@@ -68,6 +72,8 @@ def set_entities(doc: Doc, spans: Iterable[TokenSpan], *, complete: bool) -> Doc
     complete (bool): Tokens outside the spans are ``O`` (a complete annotation);
         otherwise they are missing (a binary answer says nothing about them).
     """
+    from spacy.tokens import Span
+
     ents = [Span(doc, start, end, label=label) for start, end, label in spans]
     doc.set_ents(filter_overlaps(ents), default="outside" if complete else "missing")
     return doc
@@ -179,6 +185,9 @@ def answer_to_example(vocab: Vocab, task: Mapping[str, Any]) -> Example:
     """A training Example from an answer: an accepted one (binary answers give partial gold),
     or a rejected binary one: every entity tag missing, its spans in
     ``reference.spans["al_rejected"]`` (negative evidence)."""
+    from spacy.tokens import Span
+    from spacy.training import Example
+
     if is_rejected_span(task):
         reference = set_entities(tokens_to_doc(vocab, task["tokens"]), [], complete=False)
         reference.spans[REJECTED_SPANS] = [Span(reference, start, end, label=label)
