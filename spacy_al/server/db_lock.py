@@ -19,7 +19,7 @@ from ..errors import SpacyALError
 
 
 class DatabaseInUseError(SpacyALError):
-    code = "E103"
+    code = "E104"
 
 
 def lock_path(db_path: str | Path) -> Path:
