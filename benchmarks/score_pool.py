@@ -80,14 +80,14 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     import torch
     from spacy.tokens import Doc
 
-    from spacy_al.acquisition import get_strategy
+    from spacy_al.acquisition import build_strategy
     from spacy_al.pipeline.build import create_al_nlp
     from spacy_al.pipeline.pool_scoring import score_pool
 
     torch.set_num_threads(spec["threads"])
     nlp = create_al_nlp(LABELS, architecture=spec["architecture"], model_name=spec["model"],
                         quantize=bool(spec.get("quantize", False)))
-    strategy = get_strategy(spec["strategy"], **spec.get("options", {}))
+    strategy = build_strategy(spec["strategy"], spec.get("options", {}))
     path, n, batch = Path(spec["corpus"]), spec["n"], spec["batch_size"]
     warm = [Doc(nlp.vocab, words=w) for w in pool_words(path, batch)]
     score_pool(nlp, warm, strategy, batch_size=batch, progress=False)

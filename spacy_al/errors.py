@@ -59,8 +59,14 @@ class ModelNotFoundError(SpacyALError):
     code = "E003"
 
 
-class UnknownStrategyError(SpacyALError):
+class UnknownNameError(SpacyALError):
+    """A name that no registry holds (a strategy, selector or stopper): lists the known ones."""
+
     code = "E004"
+
+
+UnknownStrategyError = UnknownNameError
+"""The old name of :class:`UnknownNameError`, kept for code that catches it."""
 
 
 class ConfigError(SpacyALError):

@@ -2,49 +2,60 @@
 
 The built-in strategies, selectors and stopping criteria are declared in the entry
 point groups ``spacy_al_strategies``, ``spacy_al_selectors`` and ``spacy_al_stoppers``
-(they resolve in a fresh
-interpreter); importing this package also registers them. Running a pipeline over a
-pool is :mod:`spacy_al.pipeline.pool_scoring`'s job.
+(they resolve in a fresh interpreter), with short names (``mnlp``, ``bald``, ...) as
+aliases in the same groups; :func:`spacy_al.registry.build` builds any of them by name.
+Running a pipeline over a pool is :mod:`spacy_al.pipeline.pool_scoring`'s job.
 """
 
 from __future__ import annotations
 
-from .lookup import SHORT_NAMES, get_builder, get_strategy, resolve_name, strategy_names
+from ..registry import build
 from .selection import rank, top_by_token_budget, top_k
 from .selectors import (
+    DEFAULT_SELECTOR,
     DiverseTopK,
     NamedSelector,
     Selector,
     build_diverse_top_k,
     build_top_k,
+    named_selector,
     needs_embeddings,
     select_top_k,
 )
-from .stoppers import Stopper, cohen_kappa, get_stopper
-from .strategies import Sampling, ScoreFn, Strategy, make_strategy, sampling_of
+from .stoppers import Stopper, cohen_kappa
+from .strategies import (
+    DEFAULT_STRATEGY,
+    Sampling,
+    ScoreFn,
+    Strategy,
+    build_strategy,
+    make_strategy,
+    sampling_of,
+    seeded,
+)
 
 __all__ = [
-    "SHORT_NAMES",
+    "DEFAULT_SELECTOR",
+    "DEFAULT_STRATEGY",
     "DiverseTopK",
     "NamedSelector",
-    "Stopper",
-    "build_diverse_top_k",
-    "cohen_kappa",
-    "get_stopper",
-    "needs_embeddings",
     "Sampling",
-    "Selector",
     "ScoreFn",
+    "Selector",
+    "Stopper",
     "Strategy",
+    "build",
+    "build_diverse_top_k",
+    "build_strategy",
     "build_top_k",
-    "get_builder",
-    "get_strategy",
+    "cohen_kappa",
     "make_strategy",
+    "named_selector",
+    "needs_embeddings",
     "rank",
-    "resolve_name",
     "sampling_of",
+    "seeded",
     "select_top_k",
-    "strategy_names",
     "top_by_token_budget",
     "top_k",
 ]

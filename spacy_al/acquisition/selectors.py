@@ -25,9 +25,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..registry import al_selectors
+from ..registry import al_selectors, build, resolve
 from .diversity import diverse_top_k
 from .selection import top_by_token_budget
+
+DEFAULT_SELECTOR = "spacy-al.TopK.v1"
+"""The selector of every loop unless a setting names another: best first."""
 
 Selector = Callable[[np.ndarray, np.ndarray, int, "np.ndarray | None"], np.ndarray]
 """``select(scores, n_tokens, budget, embeddings) -> int64 indices``."""
@@ -40,14 +43,10 @@ def select_top_k(
     return top_by_token_budget(scores, n_tokens, budget)
 
 
-DEFAULT_SELECTOR = "spacy-al.TopK.v1"
-"""The selector used when none is named: best first."""
-
-
-@al_selectors.register(DEFAULT_SELECTOR)
-def build_top_k() -> Selector:
+@al_selectors.register("spacy-al.TopK.v1")
+def build_top_k() -> NamedSelector:
     """Best first until the budget is spent; a long entry never blocks shorter ones below."""
-    return select_top_k
+    return NamedSelector("spacy-al.TopK.v1", {}, select_top_k)
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class DiverseTopK:
 
 @al_selectors.register("spacy-al.DiverseTopK.v1")
 def build_diverse_top_k(candidates: float = 3.0, min_distance: float | None = None,
-                        fill: float = 0.95) -> Selector:
+                        fill: float = 0.95) -> NamedSelector:
     """From the best ``candidates`` x k entries, by score, each at least a cosine-distance
     floor from those chosen before it (``min_distance``, or the largest floor at which
     the walk still fills ``fill`` of the budget); exact duplicates are never chosen
@@ -78,13 +77,34 @@ def build_diverse_top_k(candidates: float = 3.0, min_distance: float | None = No
     if not 0 < fill <= 1:
         raise ConfigError(f"spacy-al.DiverseTopK.v1: fill must be in (0, 1], got {fill}.",
                           fix="use e.g. fill = 0.95, or set min_distance instead.")
-    return DiverseTopK(float(candidates), min_distance, float(fill))
+    options: dict[str, Any] = {"candidates": candidates, "fill": fill}
+    if min_distance is not None:
+        options["min_distance"] = min_distance
+    return NamedSelector("spacy-al.DiverseTopK.v1", options,
+                         DiverseTopK(float(candidates), min_distance, float(fill)))
+
+
+@al_selectors.register("spacy-al.Selector.v1")
+def build_selector_by_name(name: str = DEFAULT_SELECTOR,
+                           options: dict[str, Any] | None = None) -> NamedSelector:
+    """Any registered selector by name and options, remembering both (a third party's
+    builder may return a plain function, which a resumed loop could not check)."""
+    return named_selector(name, **dict(options or {}))
+
+
+def named_selector(name: str, **options: Any) -> NamedSelector:
+    """The registered selector ``name`` built with ``options``, remembering both (a third
+    party's builder may return a plain function)."""
+    built = build("selector", name, **options)
+    if isinstance(built, NamedSelector):
+        return built
+    return NamedSelector(resolve("selector", name), dict(options), built)
 
 
 @dataclass(frozen=True)
 class NamedSelector:
     """A built selector that remembers its registered name and options (a config
-    block, a fingerprint): what ``@misc = "spacy-al.DiverseTopK.v1"`` resolves to."""
+    block, a fingerprint): what ``@al_selectors = "spacy-al.DiverseTopK.v1"`` resolves to."""
 
     name: str
     options: dict[str, Any] = field(default_factory=dict)

@@ -25,7 +25,6 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import al_stoppers
-from .builders import build_registered
 
 Tags = Sequence[Sequence[str]]
 
@@ -143,8 +142,3 @@ def build_overall_uncertainty(threshold: float = 0.01) -> Stopper:
                           fix="use a threshold in (0, 1], e.g. 0.01.")
     return OverallUncertainty(threshold=float(threshold))
 
-
-def get_stopper(name: str, **options: object) -> Stopper:
-    """Build a registered stopping criterion, with a helpful error for an unknown name."""
-    stopper: Stopper = build_registered(al_stoppers, name, "stopping criterion", **options)
-    return stopper

@@ -15,14 +15,14 @@ attributes with defaults (1 sample, no dropout).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError
-from ..registry import al_strategies
+from ..registry import al_strategies, build
 from . import scores
 
 ScoreFn = Callable[[Sequence[np.ndarray]], np.ndarray]
@@ -202,7 +202,32 @@ def build_random(seed: int | None = 0) -> Strategy:
 
     The generator lives in the returned function, so successive calls continue
     one stream: the same seed over the same pool gives the same scores, whatever
-    the batch size. It never needs the model's probabilities.
+    the batch size. It never needs the model's probabilities. Loops give it their
+    seed through :func:`seeded`.
     """
     rng = np.random.default_rng(seed)
     return make_strategy("spacy-al.Random.v1", scores.random_scores, needs_probs=False, rng=rng)
+
+
+DEFAULT_STRATEGY = "mnlp"
+"""The strategy of every loop and recipe unless a setting names another."""
+
+
+def build_strategy(name: str, options: Mapping[str, Any] | None = None,
+                   seed: int | None = None) -> ScoreFn:
+    """The one way a loop builds its strategy: the registered ``name`` (or alias) with
+    ``options``, drawing (where it draws at all) from ``seed`` (see :func:`seeded`)."""
+    score_fn: ScoreFn = build("strategy", name, **dict(options or {}))
+    return score_fn if seed is None else seeded(score_fn, seed)
+
+
+def seeded(score_fn: ScoreFn, seed: int) -> ScoreFn:
+    """``score_fn`` drawing from a fresh ``numpy.random.default_rng(seed)`` where it draws
+    (a strategy with an ``rng`` keyword, as ``spacy-al.Random.v1``); else ``score_fn``
+    itself. The one seeding route of the loops, ``spacy-al score`` and the live worker."""
+    if not isinstance(score_fn, functools.partial) or "rng" not in score_fn.keywords:
+        return score_fn
+    keywords = {**score_fn.keywords, "rng": np.random.default_rng(seed)}
+    copy = type(score_fn)(score_fn.func, *score_fn.args, **keywords)
+    copy.__dict__.update(score_fn.__dict__)
+    return copy

@@ -16,14 +16,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from numpy.typing import ArrayLike  # noqa: E402
 
+from ..registry import is_registered, names, resolve  # noqa: E402
 from .curves import Curve  # noqa: E402
+from .settings import BASELINE, PEER, base_strategy  # noqa: E402
 
 PLOT_FILE = "learning_curve.png"
-COLORS = {
-    "mnlp": "tab:blue", "token_entropy": "tab:orange", "bald": "tab:green",
-    "least_confidence": "tab:purple", "margin": "tab:brown", "random": "black",
-    "beam_uncertainty": "tab:red",
-}
+PALETTE = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
+           "tab:olive", "tab:cyan", "tab:gray")
+"""Colours of the registered strategies, by their place in the registry's sorted names."""
+FIXED_COLORS = {BASELINE: "black", PEER: "tab:red"}
+
+
+def color_of(name: str) -> str:
+    """A strategy's colour: the same for a strategy in every plot, a third party's too
+    (``<name>-diverse`` takes its strategy's colour; the dashed random baseline is black)."""
+    base = base_strategy(name)
+    if base in FIXED_COLORS:
+        return FIXED_COLORS[base]
+    registered = names("strategy")
+    full = resolve("strategy", base) if is_registered("strategy", base) else base
+    index = registered.index(full) if full in registered else len(registered)
+    return PALETTE[index % len(PALETTE)]
 
 
 def plot_learning_curves(
@@ -37,7 +50,7 @@ def plot_learning_curves(
     """Draw the curves and save them to ``path``; return ``path``."""
     fig, ax = plt.subplots(figsize=(8, 5), dpi=120)
     for name, curve in curves.items():
-        color = COLORS.get(name)
+        color = color_of(name)
         style = "--" if name == "random" else "-"
         seeds = int(curve.n_seeds.max()) if len(curve.n_seeds) else 0
         ax.plot(curve.tokens, curve.f1, style, marker="o", markersize=3, color=color,

@@ -23,8 +23,8 @@ from spacy.language import Language
 from thinc.api import fix_random_seed
 from tqdm import tqdm
 
-from ..acquisition.selectors import Selector, needs_embeddings
-from ..loop.engine import RoundEngine, derive_seed, get_selector, resolve_size
+from ..acquisition.selectors import Selector, named_selector, needs_embeddings
+from ..loop.engine import RoundEngine, derive_seed, resolve_size
 from ..loop.scoring import pool_scorer
 from ..models.hf_encoder import int8_prediction
 from ..pipeline.build import create_al_nlp
@@ -100,8 +100,8 @@ class Benchmark:
     def selector_for(self, strategy: str) -> Selector:
         """``<name>-diverse``: ``spacy-al.DiverseTopK.v1``; else the settings' selector."""
         if strategy.endswith(DIVERSE):
-            return get_selector("spacy-al.DiverseTopK.v1")
-        return get_selector(self.settings.selector, **self.settings.selector_options)
+            return named_selector("spacy-al.DiverseTopK.v1")
+        return named_selector(self.settings.selector, **self.settings.selector_options)
 
     def run(self) -> Path:
         """Every seed: the full-data run, then every strategy. Returns the output folder."""

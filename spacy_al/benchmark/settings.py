@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..errors import ConfigError
-from ..loop.engine import Schedule
+from ..loop.engine import DEFAULT_ROUND_SIZE, Schedule
+from ..registry import help_names, is_registered
 from ..training.trainer import TrainingRule
 
 DEFAULT_STRATEGIES = ("mnlp", "token_entropy", "bald", "least_confidence", "random")
-ALL_STRATEGIES = (*DEFAULT_STRATEGIES, "margin", "beam_uncertainty")
+"""The strategies a benchmark runs unless told; any registered strategy (a third party's
+too, by its registered name or alias) and ``beam_uncertainty`` can be named."""
 BASELINE = "random"
 FULL = "full"
 PEER = "beam_uncertainty"
@@ -51,8 +53,8 @@ class BenchmarkSettings:
     model_name: str | None = None
     tok2vec_width: int = 96
     unit: str = "tokens"
-    seed_size: float = 0.02
-    query_size: float = 0.02
+    seed_size: float = DEFAULT_ROUND_SIZE
+    query_size: float = DEFAULT_ROUND_SIZE
     budget: float = 0.30
     max_rounds: int = 0
     epochs: int = 10
@@ -100,11 +102,13 @@ class BenchmarkSettings:
     def __post_init__(self) -> None:
         if self.baseline and BASELINE not in self.strategies:
             self.strategies = [*self.strategies, BASELINE]
-        unknown = [s for s in self.strategies if base_strategy(s) not in ALL_STRATEGIES]
+        unknown = [s for s in self.strategies
+                   if base_strategy(s) != PEER and not is_registered("strategy", base_strategy(s))]
         if unknown:
             raise ConfigError(f"Unknown benchmark strategies {unknown}.",
-                              fix=f"use some of {', '.join(ALL_STRATEGIES)}, each also as "
-                              f"<name>{DIVERSE} (e.g. mnlp{DIVERSE}).")
+                              fix=f"use some of {help_names('strategy')}, {PEER}, each also "
+                              f"as <name>{DIVERSE} (e.g. mnlp{DIVERSE}), or register yours "
+                              "in the 'spacy_al_strategies' entry point group.")
         if not self.strategies and not self.full:
             raise ConfigError("The benchmark has nothing to run: no strategy and no "
                               "full-data run.",
@@ -183,3 +187,37 @@ class BenchmarkSettings:
 
     def options_for(self, strategy: str) -> dict[str, Any]:
         return dict(self.strategy_options.get(base_strategy(strategy), {}))
+
+
+def default_of(name: str) -> Any:
+    """The default of the setting ``name``: CLI flags take theirs from here (written once)."""
+    for item in fields(BenchmarkSettings):
+        if item.name == name:
+            if item.default_factory is not MISSING:
+                return item.default_factory()
+            return None if item.default is MISSING else item.default
+    raise KeyError(name)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The ``[benchmark]`` section of a settings file (confection, as spaCy's configs):
+    keys are :class:`BenchmarkSettings` fields; a key that is not one is refused."""
+    from confection import Config, ConfigValidationError
+
+    try:
+        config = Config().from_disk(path)
+    except (OSError, ConfigValidationError, ValueError) as error:
+        raise ConfigError(f"{path}: cannot read the benchmark settings ({error}).",
+                          fix="pass a .cfg file with a [benchmark] section to --config, "
+                          "e.g. spacy_al/configs/benchmark/transformer.cfg.") from None
+    if "benchmark" not in config:
+        raise ConfigError(f"{path}: no [benchmark] section.",
+                          fix="put the settings under [benchmark] (see "
+                          "spacy_al/configs/benchmark/transformer.cfg).")
+    values = dict(config["benchmark"])
+    known = {item.name for item in fields(BenchmarkSettings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"{path}: [benchmark] has no setting {', '.join(unknown)}.",
+                          fix=f"use only {', '.join(sorted(known - {'train', 'test'}))}.")
+    return values

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 from spacy.language import Language
 
-from ..acquisition.stoppers import Stopper, cohen_kappa, flatten, get_stopper
+from ..acquisition.stoppers import Stopper, cohen_kappa, flatten
 from ..loop.pool_state import Pool
 from ..pipeline.pool_scoring import stop_set_tags
+from ..registry import build
 from .settings import BASELINE, FULL
 
 STOP_SET_SIZE = 1000
@@ -91,7 +92,7 @@ def _stop_row(strategy: str, seed: int, run: list[dict[str, Any]], label: str, n
     spent = max(int(r["labeled_tokens"]) for r in run)
     kappas = " ".join(f"{r['stop_kappa']:.3f}" for r in sorted(run, key=lambda r: r["round"])
                       if r.get("stop_kappa") is not None)
-    row = stop_round(run, get_stopper(name, **options))
+    row = stop_round(run, build("stopper", name, **options))
     if row is None:
         where = "not reached | – | –"
     else:

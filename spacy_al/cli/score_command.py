@@ -15,9 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..acquisition.lookup import DEFAULT_STRATEGY
+from ..acquisition import DEFAULT_STRATEGY
 from ..corpora import SourceOptions, duplicates_note
 from ..errors import SpacyALError
+from ..registry import help_names
 from ._app import app
 from .source_flags import with_source_options
 
@@ -38,8 +39,7 @@ def score_cli(
                                           "Hugging Face dataset (see --loader).")],
     output: Annotated[Path, typer.Argument(help="Where to write the ranked tasks (JSONL).")],
     source_options: SourceOptions,
-    strategy: Annotated[str, typer.Option("--strategy", "-s", help="mnlp, bald, "
-                                          "token_entropy, least_confidence, margin, random "
+    strategy: Annotated[str, typer.Option("--strategy", "-s", help=f"{help_names('strategy')} "
                                           "or a registered name.")] = DEFAULT_STRATEGY,
     top: Annotated[int | None, typer.Option("--top", "-n", help="Write the best N "
                                             "(default: every non-empty entry).")] = None,

@@ -11,7 +11,6 @@ from .engine import UNITS, RoundEngine, Schedule, derive_seed, resolve_size, sel
 from .oracle import DatabaseOracle, GoldOracle
 from .pool_state import Pool
 from .reader import ActiveLearningCorpus, create_active_learning_corpus
-from .scoring import strategy_scorer
 from .session import ALSession, LoopSettings
 from .state import STATE_FILE, LoopState, RoundRecord
 
@@ -32,5 +31,4 @@ __all__ = [
     "derive_seed",
     "resolve_size",
     "select_round",
-    "strategy_scorer",
 ]

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from ..acquisition.builders import build_registered
 from ..acquisition.scores import uniform_scores
 from ..acquisition.selection import rank, top_k
-from ..acquisition.selectors import DEFAULT_SELECTOR, Selector, select_top_k
+from ..acquisition.selectors import Selector, select_top_k
 from ..errors import ConfigError
-from ..registry import al_selectors
 
 UNITS = ("tokens", "sentences")
+
+DEFAULT_ROUND_SIZE = 0.02
+"""The seed set and each round's query: 2 % of the pool, in every loop unless set."""
 
 
 def check_unit(unit: str) -> str:
@@ -54,12 +54,6 @@ def costs(n_tokens: np.ndarray, unit: str) -> np.ndarray:
     """What each entry costs in ``unit``: its tokens, or 1 per (non-empty) sentence."""
     n_tokens = np.asarray(n_tokens, dtype=np.int64)
     return n_tokens if check_unit(unit) == "tokens" else (n_tokens > 0).astype(np.int64)
-
-
-def get_selector(name: str = DEFAULT_SELECTOR, **options: Any) -> Selector:
-    """Build a registered selector (``spacy-al.TopK.v1``, ``spacy-al.DiverseTopK.v1``, ...)."""
-    selector: Selector = build_registered(al_selectors, name, "selector", **options)
-    return selector
 
 
 def select_round(
@@ -127,8 +121,8 @@ class Schedule:
     """How a run grows its labelled set: sizes below 1 are shares of the pool."""
 
     unit: str = "tokens"
-    seed_size: float = 0.02
-    query_size: float = 0.02
+    seed_size: float = DEFAULT_ROUND_SIZE
+    query_size: float = DEFAULT_ROUND_SIZE
     budget: float = 0.0
     """When to stop acquiring (0: never; below 1 a share of the pool)."""
     max_rounds: int = 0

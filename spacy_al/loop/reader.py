@@ -33,23 +33,36 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..acquisition.lookup import DEFAULT_STRATEGY
 from ..acquisition.selectors import NamedSelector
+from ..acquisition.strategies import DEFAULT_STRATEGY
 from ..corpora import read_docs
 from ..corpora.options import from_mapping
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
-from .engine import derive_seed
-from .misc_blocks import misc_top_k  # noqa: F401 - registers the @misc blocks
+from ..registry import REGISTRIES
+from .engine import DEFAULT_ROUND_SIZE, derive_seed
 from .oracle import DatabaseOracle, GoldOracle, input_hash
 from .pool_state import Pool
 from .session import ALSession, LoopSettings
 from .state import STATE_FILE, LoopState, RoundRecord, load_or_create
 
 logger = logging.getLogger("spacy.al")
-"""A child of spaCy's logger (same handler and format), at INFO so rounds always show."""
-logger.setLevel(logging.INFO)
+"""A child of spaCy's logger (same handler and format), set to INFO when a loop is created,
+so that its rounds always show."""
 ORACLES = ("simulation", "database")
+
+
+def expose_registries() -> None:
+    """Put spacy-al's selector, stopper and strategy registries on ``spacy.registry``, as
+    ``spacy.registry.create`` would, so that config blocks name them directly
+    (``@al_selectors = "spacy-al.DiverseTopK.v1"``). spaCy loads this reader before it
+    resolves the blocks inside ``[corpora.train]``."""
+    for registry in REGISTRIES.values():
+        if not hasattr(spacy.registry, registry.namespace[-1]):
+            setattr(spacy.registry, registry.namespace[-1], registry)
+
+
+expose_registries()
 
 
 @spacy.registry.readers("spacy-al.ActiveLearningCorpus.v1")
@@ -58,8 +71,8 @@ def create_active_learning_corpus(
     strategy: str = DEFAULT_STRATEGY,
     strategy_options: dict[str, Any] | None = None,
     unit: str = "tokens",
-    seed_size: float = 0.02,
-    query_size: float = 0.02,
+    seed_size: float = DEFAULT_ROUND_SIZE,
+    query_size: float = DEFAULT_ROUND_SIZE,
     acquire_every: int = 1,
     max_rounds: int = 0,
     budget: float = 0.0,
@@ -99,13 +112,14 @@ def create_active_learning_corpus(
     oracle: ``"simulation"`` (the pool's gold) or ``"database"`` (accepted answers of
         ``dataset`` in the annotation database ``db``).
     labels: The label set; None: the oracle's.
-    selector: A ``[corpora.train.selector]`` block, e.g. ``@misc = "spacy-al.DiverseTopK.v1"``
-        (None: ``spacy-al.TopK.v1``).
-    stopper: A ``[corpora.train.stopper]`` block, e.g. ``@misc =
+    selector: A ``[corpora.train.selector]`` block, e.g.
+        ``@al_selectors = "spacy-al.DiverseTopK.v1"`` (None: ``spacy-al.TopK.v1``).
+    stopper: A ``[corpora.train.stopper]`` block, e.g. ``@al_stoppers =
         "spacy-al.StabilizingPredictions.v1"``: fed each round with the model's tags on a
         fixed stop set of ``stop_set_size`` pool sentences; its kappa is logged and stored
         in the round record. ``stop_acquiring``: stop the rounds once it fires.
     """
+    logger.setLevel(logging.INFO)
     if oracle not in ORACLES:
         raise ConfigError(f"Unknown oracle {oracle!r}.", fix=f"use one of {', '.join(ORACLES)}.")
     if oracle == "database" and (db is None or not dataset):
@@ -132,8 +146,9 @@ def selector_spec(selector: Callable[..., Any] | None) -> dict[str, Any]:
     if not isinstance(selector, NamedSelector):
         raise ConfigError(
             f"[corpora.train.selector] resolved to {selector!r}, not a registered selector.",
-            fix='use @misc = "spacy-al.TopK.v1", "spacy-al.DiverseTopK.v1", or '
-            '"spacy-al.Selector.v1" with name = "<a name registered in spacy_al_selectors>".')
+            fix='use @al_selectors = "spacy-al.TopK.v1", "spacy-al.DiverseTopK.v1", or '
+            '"spacy-al.Selector.v1" with name = "<a name registered in spacy_al_selectors>" '
+            '(it remembers the name, so that a resumed loop can check its settings).')
     return selector.spec()
 
 

@@ -18,13 +18,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from ..acquisition.lookup import DEFAULT_STRATEGY
-from ..acquisition.selectors import needs_embeddings
+from ..acquisition.selectors import DEFAULT_SELECTOR, named_selector, needs_embeddings
 from ..acquisition.stoppers import Stopper
+from ..acquisition.strategies import DEFAULT_STRATEGY
 from ..errors import ConfigError
 from ..pipeline.pool_scoring import stop_set_tags
 from ..tasks import doc_tokens
-from .engine import RoundEngine, Schedule, derive_seed, get_selector
+from .engine import DEFAULT_ROUND_SIZE, RoundEngine, Schedule, derive_seed
 from .oracle import DatabaseOracle, GoldOracle
 from .pool_state import Pool
 from .scoring import pool_scorer
@@ -41,8 +41,8 @@ class LoopSettings:
     strategy: str = DEFAULT_STRATEGY
     strategy_options: dict[str, Any] = field(default_factory=dict)
     unit: str = "tokens"
-    seed_size: float = 0.02
-    query_size: float = 0.02
+    seed_size: float = DEFAULT_ROUND_SIZE
+    query_size: float = DEFAULT_ROUND_SIZE
     acquire_every: int = 1
     max_rounds: int = 0
     budget: float = 0.0
@@ -88,7 +88,7 @@ class ALSession:
         self.state = state
         self.state_path = state_path
         options = dict(settings.selector)
-        selector = get_selector(options.pop("@selectors", "spacy-al.TopK.v1"), **options)
+        selector = named_selector(options.pop("@selectors", DEFAULT_SELECTOR), **options)
         self.engine = RoundEngine(pool.n_tokens, settings.schedule(), settings.seed, selector)
         self.stopper = stopper
         self.docs: list[Doc] = []

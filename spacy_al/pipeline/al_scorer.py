@@ -29,7 +29,7 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from ..acquisition.lookup import get_strategy
+from ..acquisition import DEFAULT_STRATEGY, build_strategy
 from ..acquisition.strategies import Sampling, ScoreFn, check_mc_dropout, sampling_of
 from ..errors import ConfigError
 from .pool_scoring import get_ner_pipe, predict_probs
@@ -40,7 +40,7 @@ SENTENCE_SOURCES = ("sents", "doc")
 @Language.factory(
     "al_scorer",
     default_config={
-        "strategies": ["mnlp"],
+        "strategies": [DEFAULT_STRATEGY],
         "strategy": None,
         "sentences": "sents",
         "ner_component": "al_ner",
@@ -97,7 +97,7 @@ class ALScorer(Pipe):
         nlp: Language,
         name: str = "al_scorer",
         *,
-        strategies: Sequence[str] = ("mnlp",),
+        strategies: Sequence[str] = (DEFAULT_STRATEGY,),
         strategy: str | None = None,
         sentences: str = "sents",
         ner_component: str = "al_ner",
@@ -113,7 +113,7 @@ class ALScorer(Pipe):
         self.ner_component = ner_component
         self.main_strategy = strategy or strategies[0]
         self.score_fns: dict[str, ScoreFn] = {
-            key: get_strategy(key, **options.get(key, {})) for key in strategies
+            key: build_strategy(key, options.get(key, {})) for key in strategies
         }
         self.samplings = {
             key: sampling_of(fn, **(sampling or {})) for key, fn in self.score_fns.items()

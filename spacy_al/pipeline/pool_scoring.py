@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from ..acquisition.lookup import DEFAULT_STRATEGY, get_strategy
+from ..acquisition import DEFAULT_STRATEGY, build_strategy
 from ..acquisition.selection import top_k as select_top_k
 from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
 from ..errors import ConfigError
@@ -144,7 +144,7 @@ def score_batches(
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size must be >= 1, got {batch_size}.")
-    score_fn = get_strategy(strategy) if isinstance(strategy, str) else strategy
+    score_fn = build_strategy(strategy) if isinstance(strategy, str) else strategy
     sampling = sampling_of(score_fn, n_samples=n_samples, dropout=dropout, mc_dropout=mc_dropout)
     pipe = get_ner_pipe(nlp, component)
     upstream = upstream_components(nlp, component)

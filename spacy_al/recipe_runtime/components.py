@@ -8,7 +8,7 @@ from typing import Any
 from ..corpora.dispatch import resolve_loader
 from ..corpora.hf_datasets import hf_entity_labels
 from ..errors import ConfigError, CorpusFormatError
-from ..loop.engine import get_selector
+from ..registry import resolve
 from ..retraining.model_loop import ModelLoop
 from ..retraining.service import NEW_MODELS, ModelSpec
 from ..server.stream import PoolStream
@@ -75,7 +75,7 @@ def active_components(settings: LiveSettings) -> dict[str, Any]:
     ranked sentences.
     """
     s, correct = settings, settings.mode == "correct"
-    get_selector(s.selector)  # an unknown name fails here, before the pool is loaded
+    resolve("selector", s.selector)  # an unknown name fails here, before the pool is loaded
     if s.patterns is not None:
         PatternMatcher(s.patterns, s.lang)
     labels = s.label

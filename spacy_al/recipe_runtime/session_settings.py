@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..acquisition.lookup import DEFAULT_STRATEGY, SHORT_NAMES
+from ..acquisition import DEFAULT_STRATEGY
 from ..acquisition.selectors import DEFAULT_SELECTOR
 from ..corpora.options import SourceOptions, from_mapping
 from ..errors import ConfigError
+from ..registry import help_names
 from ..retraining.model_loop import DEFAULT_UPDATE_EVERY, DEFAULT_WORKER
 from ..retraining.model_spec import ModelSpec
 from ..server.controller import DEFAULT_CONFIG
@@ -83,7 +84,7 @@ class LiveSettings(SessionSettings):
     spacy_model: str = arg(ModelSpec.model, "spaCy pipeline folder with al_ner, 'default' "
                            "(a new model on the embedded MiniLM encoder) or 'tok2vec' (a new "
                            "fast CPU model)", positional=True)
-    strategy: str = arg(DEFAULT_STRATEGY, "Acquisition strategy: " + ", ".join(SHORT_NAMES)
+    strategy: str = arg(DEFAULT_STRATEGY, "Acquisition strategy: " + help_names("strategy")
                         + ", or a registered name", short="s")
     selector: str = arg(DEFAULT_SELECTOR, "Batch selector: spacy-al.TopK.v1 (best first) or "
                         "spacy-al.DiverseTopK.v1 (by score, kept apart in the model's "

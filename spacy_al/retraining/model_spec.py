@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..acquisition.lookup import DEFAULT_STRATEGY
-from ..acquisition.selectors import DEFAULT_SELECTOR
+from ..acquisition import DEFAULT_SELECTOR, DEFAULT_STRATEGY
 from ..errors import ConfigError
 from ..training.trainer import TrainingRule
 

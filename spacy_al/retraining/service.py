@@ -18,13 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from ..acquisition.selectors import Selector, build_diverse_top_k
-from ..acquisition.stoppers import get_stopper
+from ..acquisition import build_strategy
+from ..acquisition.selectors import Selector, build_diverse_top_k, named_selector
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
-from ..loop.engine import get_selector
-from ..loop.scoring import build_strategy
 from ..pipeline.build import create_al_nlp
 from ..pipeline.pool_scoring import stop_set_tags
+from ..registry import build
 from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
 from ..training.memory import release_training_memory
@@ -99,8 +98,8 @@ class ModelService:
         self.labels = check_labels(self.nlp.get_pipe("al_ner").labels, spec.labels)
         self.strategy = build_strategy(spec.strategy, spec.strategy_options, spec.seed)
         """Seeded by ``spec.seed`` where it draws (``random``), the loops' one route."""
-        self.selector = get_selector(spec.selector, **spec.selector_options)
-        self.stopper = get_stopper(spec.stopper, **spec.stopper_options)
+        self.selector = named_selector(spec.selector, **spec.selector_options)
+        self.stopper = build("stopper", spec.stopper, **spec.stopper_options)
         self.cold_selector: Selector = build_diverse_top_k()
         """The selector of the first window while the model is untrained:
         every sentence scores alike then, so the first batches are a diverse sample."""

@@ -11,7 +11,6 @@ on ``batch_size``, which cuts the chunks.)
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -21,8 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import fix_random_seed
 
-from ..acquisition.lookup import DEFAULT_STRATEGY, get_strategy
-from ..acquisition.strategies import ScoreFn
+from ..acquisition import DEFAULT_STRATEGY, build_strategy, seeded
 from ..loop.engine import derive_seed
 from ..pipeline.pool_scoring import doc_embeddings, get_ner_pipe, score_batches, stack_rows
 
@@ -68,7 +66,7 @@ class ChunkScorer:
             torch.set_num_threads(self.spec.threads)
         self.nlp = spacy.load(self.spec.model)
         self.pipe = get_ner_pipe(self.nlp, self.spec.component)
-        self.score_fn = get_strategy(self.spec.strategy, **self.spec.options)
+        self.score_fn = build_strategy(self.spec.strategy, self.spec.options)
 
     @property
     def vocab(self) -> Vocab:
@@ -81,7 +79,7 @@ class ChunkScorer:
             return ChunkScores(start, np.zeros(0))
         seed = derive_seed(self.spec.seed, start)
         fix_random_seed(seed)
-        score_fn = reseeded(self.score_fn, seed)
+        score_fn = seeded(self.score_fn, seed)
         [(batch, scores)] = list(score_batches(self.nlp, docs, score_fn, batch_size=len(docs),
                                                component=self.spec.component))
         vectors = None
@@ -95,13 +93,3 @@ def token_doc(vocab: Vocab, tokens: Sequence[Mapping[str, Any]]) -> Doc:
     return Doc(vocab, words=[str(t["text"]) for t in tokens],
                spaces=[bool(t.get("ws", True)) for t in tokens])
 
-
-def reseeded(score_fn: ScoreFn, seed: int) -> ScoreFn:
-    """``score_fn`` with a fresh ``numpy`` generator from ``seed`` where it draws one
-    (a partial with an ``rng`` keyword, as ``spacy-al.Random.v1``); else itself."""
-    if not isinstance(score_fn, functools.partial) or "rng" not in score_fn.keywords:
-        return score_fn
-    keywords = {**score_fn.keywords, "rng": np.random.default_rng(seed)}
-    copy = type(score_fn)(score_fn.func, *score_fn.args, **keywords)
-    copy.__dict__.update(score_fn.__dict__)
-    return copy

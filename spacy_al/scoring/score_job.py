@@ -12,11 +12,10 @@ from typing import Any
 
 from spacy.language import Language
 
-from ..acquisition.lookup import DEFAULT_STRATEGY
-from ..acquisition.selectors import Selector, needs_embeddings
+from ..acquisition import DEFAULT_STRATEGY
+from ..acquisition.selectors import Selector, named_selector, needs_embeddings
 from ..corpora import SourceOptions, SourceTally, resolve, source_items
 from ..errors import ConfigError
-from ..loop.engine import get_selector
 from ..pipeline.pool_scoring import get_ner_pipe
 from ..store.arrow_pool import ArrowPool, cached_or_written, source_info
 from .chunks import ScoreSpec
@@ -72,7 +71,7 @@ def score_to_jsonl(
         raise ConfigError(f"Unknown engine {engine!r}.", fix=f"use one of {', '.join(ENGINES)}.")
     nlp = spacy.load(model)
     get_ner_pipe(nlp, "al_ner")
-    chosen: Selector | None = get_selector(selector) if selector else None
+    chosen: Selector | None = named_selector(selector) if selector else None
     spec = ScoreSpec(str(Path(model).resolve()), strategy, dict(options or {}), batch_size,
                      seed, embeddings=chosen is not None and needs_embeddings(chosen))
     with pool_folder(pool_cache) as folder:

@@ -12,8 +12,7 @@ import catalogue
 import numpy as np
 import pytest
 
-from spacy_al.acquisition import get_strategy, strategy_names
-from spacy_al.registry import al_strategies
+from spacy_al.registry import al_strategies, build, names
 
 from .contract import assert_contract
 
@@ -33,8 +32,8 @@ def plugin_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_plugin_is_found_through_the_entry_point(plugin_on_path: None) -> None:
     builder = al_strategies.get("test.Plugin.v1")
     assert builder.__module__ == "strategy_plugin_test"
-    assert "test.Plugin.v1" in strategy_names()
-    score = get_strategy("test.Plugin.v1")
+    assert "test.Plugin.v1" in names("strategy")
+    score = build("strategy", "test.Plugin.v1")
     result = score([np.zeros((1, 3, 2)), np.zeros((1, 0, 2))])
     assert result.tolist() == [3.0, 0.0]
 
@@ -44,14 +43,14 @@ def test_plugin_keeps_the_contract(plugin_on_path: None) -> None:
 
 
 def test_plugin_is_not_found_without_the_package() -> None:
-    assert "test.Plugin.v1" not in strategy_names()
+    assert "test.Plugin.v1" not in names("strategy")
 
 
 def test_plugin_is_found_in_a_fresh_interpreter() -> None:
     code = (
         "import numpy as np\n"
-        "from spacy_al.acquisition import get_strategy\n"
-        "print(get_strategy('test.Plugin.v1')([np.zeros((1, 4, 2))]).tolist())\n"
+        "from spacy_al.registry import build\n"
+        "print(build('strategy', 'test.Plugin.v1')([np.zeros((1, 4, 2))]).tolist())\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGIN_DIR), *sys.path])}
     result = subprocess.run(

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from spacy_al.acquisition import top_by_token_budget
 from spacy_al.acquisition.diversity import diverse_top_k, duplicate_groups
 from spacy_al.acquisition.selectors import NamedSelector, needs_embeddings
-from spacy_al.errors import ConfigError
-from spacy_al.loop.engine import get_selector, select_round
-from spacy_al.registry import al_selectors
+from spacy_al.errors import ConfigError, UnknownNameError
+from spacy_al.loop.engine import select_round
+from spacy_al.registry import al_selectors, build
 
 
 def clustered(n_clusters: int = 4, copies: int = 5, width: int = 8, seed: int = 0
@@ -25,7 +25,7 @@ def clustered(n_clusters: int = 4, copies: int = 5, width: int = 8, seed: int = 
 def test_top_k_keeps_the_ranking_order() -> None:
     scores = np.array([0.1, 0.9, 0.5, 0.9, 0.7])
     n_tokens = np.array([3, 4, 2, 4, 1])
-    chosen = get_selector("spacy-al.TopK.v1")(scores, n_tokens, 9, None)
+    chosen = build("selector", "spacy-al.TopK.v1")(scores, n_tokens, 9, None)
     assert chosen.dtype == np.int64
     assert chosen.tolist() == [1, 3, 4]  # ties by the lower index; 2 no longer fits
     assert chosen.tolist() == top_by_token_budget(scores, n_tokens, 9).tolist()
@@ -35,11 +35,11 @@ def test_diverse_never_takes_two_exact_duplicates() -> None:
     emb = clustered()  # 20 rows, 4 distinct
     scores = np.linspace(1.0, 0.0, len(emb))  # the duplicates of row 0 score high too
     n_tokens = np.ones(len(emb), dtype=np.int64)
-    chosen = get_selector("spacy-al.DiverseTopK.v1", candidates=5)(scores, n_tokens, 6, emb)
+    chosen = build("selector", "spacy-al.DiverseTopK.v1", candidates=5)(scores, n_tokens, 6, emb)
     groups = duplicate_groups(emb)[chosen]
     assert len(set(groups.tolist())) == len(chosen) == 4  # only 4 distinct sentences exist
     assert chosen.tolist() == [0, 1, 2, 3]  # the best of each, in score order
-    assert get_selector("spacy-al.TopK.v1")(scores, n_tokens, 6, emb).tolist() == [0, 1, 2, 3,
+    assert build("selector", "spacy-al.TopK.v1")(scores, n_tokens, 6, emb).tolist() == [0, 1, 2, 3,
                                                                                   4, 5]
 
 
@@ -59,30 +59,30 @@ def test_diverse_keeps_the_floor_then_fills_the_budget() -> None:
 def test_diverse_without_embeddings_is_top_k() -> None:
     scores = np.array([0.3, 0.8, 0.1, 0.5])
     n_tokens = np.array([2, 2, 2, 0])
-    select = get_selector("spacy-al.DiverseTopK.v1")
+    select = build("selector", "spacy-al.DiverseTopK.v1")
     assert select(scores, n_tokens, 4, None).tolist() == [1, 0]
-    assert needs_embeddings(select) and not needs_embeddings(get_selector())
+    assert needs_embeddings(select) and not needs_embeddings(build("selector", "spacy-al.TopK.v1"))
 
 
 def test_select_round_permutes_embeddings_with_scores() -> None:
     emb = clustered(n_clusters=3, copies=4)
     scores = np.ones(len(emb))
     chosen = select_round(scores, np.ones(len(emb), np.int64), 5, seed=7,
-                          selector=get_selector("spacy-al.DiverseTopK.v1", candidates=4),
+                          selector=build("selector", "spacy-al.DiverseTopK.v1", candidates=4),
                           embeddings=emb)
     assert len(set(duplicate_groups(emb)[chosen].tolist())) == len(chosen) == 3
 
 
 def test_bad_options_say_how_to_fix() -> None:
     with pytest.raises(ConfigError, match="candidates = 3"):
-        get_selector("spacy-al.DiverseTopK.v1", candidates=0.5)
-    with pytest.raises(ConfigError, match="spacy_al_selectors"):
-        get_selector("spacy-al.Nope.v1")
+        build("selector", "spacy-al.DiverseTopK.v1", candidates=0.5)
+    with pytest.raises(UnknownNameError, match="spacy_al_selectors"):
+        build("selector", "spacy-al.Nope.v1")
 
 
 def test_named_selector_keeps_its_config() -> None:
     named = NamedSelector("spacy-al.DiverseTopK.v1", {"candidates": 2},
-                          get_selector("spacy-al.DiverseTopK.v1", candidates=2))
+                          build("selector", "spacy-al.DiverseTopK.v1", candidates=2))
     assert named.spec() == {"@selectors": "spacy-al.DiverseTopK.v1", "candidates": 2}
     assert named.needs_embeddings
     assert named(np.array([1.0, 2.0]), np.array([1, 1]), 1, None).tolist() == [1]

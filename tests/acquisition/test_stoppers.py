@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from spacy_al.acquisition.stoppers import Stopper, cohen_kappa, get_stopper
-from spacy_al.errors import ConfigError
-from spacy_al.registry import al_stoppers
+from spacy_al.acquisition.stoppers import Stopper, cohen_kappa
+from spacy_al.errors import ConfigError, UnknownNameError
+from spacy_al.registry import al_stoppers, build
 
 
 def test_kappa_known_answers() -> None:
@@ -23,7 +23,7 @@ def test_kappa_known_answers() -> None:
 
 
 def test_stabilizing_predictions_fires_after_window_stable_kappas() -> None:
-    stopper = get_stopper("spacy-al.StabilizingPredictions.v1", threshold=0.99, window=2)
+    stopper = build("stopper", "spacy-al.StabilizingPredictions.v1", threshold=0.99, window=2)
     same = [["B-PER", "I-PER", "O"], ["O", "B-LOC"]]
     other = [["B-PER", "O", "O"], ["O", "B-LOC"]]
     assert stopper.update(other) is False and stopper.kappas == []
@@ -36,7 +36,7 @@ def test_stabilizing_predictions_fires_after_window_stable_kappas() -> None:
 
 
 def test_overall_uncertainty_fires_below_threshold() -> None:
-    stopper = get_stopper("spacy-al.OverallUncertainty.v1", threshold=0.05)
+    stopper = build("stopper", "spacy-al.OverallUncertainty.v1", threshold=0.05)
     assert stopper.update_uncertainty([0.2, 0.1]) is False
     assert stopper.update([["O"]]) is False  # tags alone never fire it
     assert stopper.update_uncertainty([0.06, 0.02]) is True  # mean 0.04
@@ -59,8 +59,8 @@ def test_every_registered_stopper_keeps_the_contract(name: str) -> None:
 
 def test_bad_options_say_how_to_fix() -> None:
     with pytest.raises(ConfigError, match="window >= 1"):
-        get_stopper("spacy-al.StabilizingPredictions.v1", window=0)
+        build("stopper", "spacy-al.StabilizingPredictions.v1", window=0)
     with pytest.raises(ConfigError, match="in \\(0, 1\\]"):
-        get_stopper("spacy-al.OverallUncertainty.v1", threshold=2.0)
-    with pytest.raises(ConfigError, match="spacy_al_stoppers"):
-        get_stopper("spacy-al.Nope.v1")
+        build("stopper", "spacy-al.OverallUncertainty.v1", threshold=2.0)
+    with pytest.raises(UnknownNameError, match="spacy_al_stoppers"):
+        build("stopper", "spacy-al.Nope.v1")

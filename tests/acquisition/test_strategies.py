@@ -8,20 +8,13 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from spacy_al.acquisition import (
-    SHORT_NAMES,
-    Sampling,
-    Strategy,
-    get_strategy,
-    sampling_of,
-    strategy_names,
-)
-from spacy_al.errors import ConfigError, UnknownStrategyError
-from spacy_al.registry import al_strategies
+from spacy_al.acquisition import Sampling, Strategy, sampling_of
+from spacy_al.errors import ConfigError, UnknownNameError
+from spacy_al.registry import al_strategies, aliases, build, names
 
 from .contract import assert_contract, contract_pool
 
-BUILT_IN = sorted(SHORT_NAMES.values())
+BUILT_IN = sorted(aliases("strategy").values())
 UNCERTAINTY = ["mnlp", "token_entropy", "least_confidence", "margin"]
 
 
@@ -31,8 +24,8 @@ def test_every_registered_strategy_keeps_the_contract(name: str) -> None:
 
 
 def test_all_built_in_names_are_registered() -> None:
-    assert set(BUILT_IN) <= set(strategy_names())
-    assert set(SHORT_NAMES) == {
+    assert set(BUILT_IN) <= set(names("strategy"))
+    assert set(aliases("strategy")) == {
         "mnlp",
         "token_entropy",
         "bald",
@@ -42,16 +35,16 @@ def test_all_built_in_names_are_registered() -> None:
     }
 
 
-@pytest.mark.parametrize("short, registered", sorted(SHORT_NAMES.items()))
+@pytest.mark.parametrize("short, registered", sorted(aliases("strategy").items()))
 def test_short_and_registered_names_build_the_same(short: str, registered: str) -> None:
-    probs = contract_pool(sampling_of(get_strategy(short)).n_samples)
-    assert np.array_equal(get_strategy(short)(probs), get_strategy(registered)(probs))
-    assert get_strategy(short).name == registered
+    probs = contract_pool(sampling_of(build("strategy", short)).n_samples)
+    assert np.array_equal(build("strategy", short)(probs), build("strategy", registered)(probs))
+    assert build("strategy", short).name == registered
 
 
 def test_unknown_strategy_lists_the_known_names() -> None:
-    with pytest.raises(UnknownStrategyError) as error:
-        get_strategy("entropy-ish")
+    with pytest.raises(UnknownNameError) as error:
+        build("strategy", "entropy-ish")
     message = str(error.value)
     assert "E004" in message and "'entropy-ish'" in message
     assert "token_entropy" in message and "spacy-al.BALD.v1" in message
@@ -60,29 +53,29 @@ def test_unknown_strategy_lists_the_known_names() -> None:
 def test_builder_options_are_passed() -> None:
     probs = [np.array([[[0.5, 0.5], [0.9, 0.1]]])]
     h_09 = -(0.9 * math.log(0.9) + 0.1 * math.log(0.1))
-    assert get_strategy("token_entropy", normalize=False)(probs) == pytest.approx(
+    assert build("strategy", "token_entropy", normalize=False)(probs) == pytest.approx(
         [math.log(2) + h_09]
     )
     with pytest.raises(TypeError):
-        get_strategy("mnlp", normalize=False)
+        build("strategy", "mnlp", normalize=False)
 
 
 def test_strategies_are_partials_with_sampling_needs() -> None:
-    mnlp = get_strategy("mnlp")
-    bald = get_strategy("bald")
+    mnlp = build("strategy", "mnlp")
+    bald = build("strategy", "bald")
     assert isinstance(mnlp, Strategy) and not mnlp.needs_samples
     assert (mnlp.n_samples, mnlp.dropout) == (1, 0.0)
     assert bald.needs_samples
     assert (bald.n_samples, bald.dropout, bald.mc_dropout) == (10, 0.1, "head")
-    assert get_strategy("random").needs_probs is False
+    assert build("strategy", "random").needs_probs is False
     assert mnlp.needs_probs is True
 
 
 def test_sampling_of_overrides_only_sampling_strategies() -> None:
-    bald = get_strategy("bald", n_samples=5, mc_dropout="full")
+    bald = build("strategy", "bald", n_samples=5, mc_dropout="full")
     assert sampling_of(bald) == Sampling(5, 0.1, "full")
     assert sampling_of(bald, n_samples=3, dropout=0.2) == Sampling(3, 0.2, "full")
-    assert sampling_of(get_strategy("mnlp"), n_samples=10, dropout=0.5) == Sampling()
+    assert sampling_of(build("strategy", "mnlp"), n_samples=10, dropout=0.5) == Sampling()
     assert sampling_of(lambda probs: probs) == Sampling()
     with pytest.raises(ConfigError, match="mc_dropout"):
         sampling_of(bald, mc_dropout="half")
@@ -99,7 +92,7 @@ def test_sampling_of_overrides_only_sampling_strategies() -> None:
 )
 def test_bald_rejects_bad_options(kwargs: dict, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
-        get_strategy("bald", **kwargs)
+        build("strategy", "bald", **kwargs)
 
 
 @pytest.mark.parametrize("name", UNCERTAINTY)
@@ -108,14 +101,14 @@ def test_uniform_outranks_peaked(name: str, n_tags: int) -> None:
     uniform = np.full((1, 4, n_tags), 1 / n_tags)
     peaked = np.full((1, 4, n_tags), 0.1 / (n_tags - 1))
     peaked[..., 0] = 0.9
-    score: Callable = get_strategy(name)
+    score: Callable = build("strategy", name)
     high, low = score([uniform, peaked])
     assert high > low
 
 
 def test_token_entropy_total_ranks_uniform_over_peaked() -> None:
     uniform, peaked = np.full((1, 3, 3), 1 / 3), np.array([[[0.8, 0.1, 0.1]] * 3])
-    high, low = get_strategy("token_entropy", normalize=False)([uniform, peaked])
+    high, low = build("strategy", "token_entropy", normalize=False)([uniform, peaked])
     assert high > low
 
 
@@ -126,21 +119,21 @@ def test_bald_disagreeing_samples_outrank_agreeing_ones(variant: str) -> None:
     disagree = np.eye(3)[rng.integers(0, 3, size=(10, 4))]
     disagree[0, :, :] = np.eye(3)[[0, 1, 2, 0]]  # at least two distinct votes per token
     disagree[1, :, :] = np.eye(3)[[1, 2, 0, 1]]
-    high, low = get_strategy("bald", variant=variant)([disagree, agree])
+    high, low = build("strategy", "bald", variant=variant)([disagree, agree])
     assert high > low
     assert low == pytest.approx(0.0)
 
 
 def test_bald_ignores_uncertainty_the_samples_agree_on() -> None:
     uniform = np.full((10, 3, 4), 0.25)
-    assert get_strategy("bald")([uniform]) == pytest.approx([0.0])
+    assert build("strategy", "bald")([uniform]) == pytest.approx([0.0])
 
 
 def test_random_is_seeded_and_uniform() -> None:
     probs = contract_pool(1) * 40
-    first = get_strategy("random", seed=7)(probs)
-    assert np.array_equal(first, get_strategy("random", seed=7)(probs))
-    assert not np.array_equal(first, get_strategy("random", seed=8)(probs))
+    first = build("strategy", "random", seed=7)(probs)
+    assert np.array_equal(first, build("strategy", "random", seed=7)(probs))
+    assert not np.array_equal(first, build("strategy", "random", seed=8)(probs))
     nonempty = first[[len(p[0]) > 0 for p in probs]]
     assert np.all((nonempty >= 0) & (nonempty < 1))
     assert len(set(nonempty.tolist())) == len(nonempty)
@@ -148,7 +141,7 @@ def test_random_is_seeded_and_uniform() -> None:
 
 def test_random_stream_does_not_depend_on_the_batch_split() -> None:
     probs = contract_pool(1) * 4
-    whole = get_strategy("random", seed=1)(probs)
-    score = get_strategy("random", seed=1)
+    whole = build("strategy", "random", seed=1)(probs)
+    score = build("strategy", "random", seed=1)
     split = np.concatenate([score(probs[:7]), score(probs[7:13]), score(probs[13:])])
     assert np.array_equal(whole, split)

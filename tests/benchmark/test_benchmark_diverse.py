@@ -10,13 +10,13 @@ import pytest
 from typer.testing import CliRunner
 
 from spacy_al.acquisition.selectors import DiverseTopK
-from spacy_al.acquisition.stoppers import get_stopper
 from spacy_al.benchmark.report import summary_markdown
 from spacy_al.benchmark.runner import Benchmark
 from spacy_al.benchmark.settings import BenchmarkSettings, base_strategy
 from spacy_al.benchmark.stopping import stop_round, stopping_lines
 from spacy_al.cli import app
 from spacy_al.errors import ConfigError
+from spacy_al.registry import build
 from tests.benchmark.test_benchmark_cli import DEV, TINY, TRAIN, rows
 
 
@@ -76,11 +76,11 @@ def _rows(kappas: list[float | None], f1: list[float], unc: list[float]) -> list
 def test_stop_round_and_summary_lines() -> None:
     run_rows = _rows([None, 0.8, 0.995, 0.991, 0.999, 0.999], [0.3, 0.5, 0.6, 0.65, 0.66, 0.7],
                      [0.2, 0.1, 0.05, 0.02, 0.005, 0.004])
-    stab = get_stopper("spacy-al.StabilizingPredictions.v1", threshold=0.99, window=3)
+    stab = build("stopper", "spacy-al.StabilizingPredictions.v1", threshold=0.99, window=3)
     assert stop_round(run_rows, stab)["round"] == 4  # kappas of rounds 2, 3, 4 >= 0.99
-    unc = get_stopper("spacy-al.OverallUncertainty.v1", threshold=0.01)
+    unc = build("stopper", "spacy-al.OverallUncertainty.v1", threshold=0.01)
     assert stop_round(run_rows, unc)["round"] == 4
-    never = get_stopper("spacy-al.StabilizingPredictions.v1", threshold=0.999, window=3)
+    never = build("stopper", "spacy-al.StabilizingPredictions.v1", threshold=0.999, window=3)
     assert stop_round(run_rows, never) is None
     lines = stopping_lines(run_rows)
     stab_line = next(line for line in lines if "stabilising" in line)

@@ -6,19 +6,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spacy_al.errors import ConfigError
+from spacy_al.errors import ConfigError, UnknownNameError
 from spacy_al.loop.engine import (
     RoundEngine,
     Schedule,
     costs,
     derive_seed,
-    get_selector,
     next_round_size,
     rank_candidates,
     ranking_keys,
     resolve_size,
     select_round,
 )
+from spacy_al.registry import build
 
 
 def select(scores: np.ndarray, n_tokens: np.ndarray, size: int, unit: str, seed: int
@@ -133,10 +133,10 @@ def test_live_ranking_puts_the_selectors_pick_first_and_keys_keep_the_order() ->
 
 
 def test_unknown_selector_names_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match="spacy-al.TopK.v1"):
-        get_selector("nope")
-    assert get_selector("spacy-al.TopK.v1")(np.array([0.1, 0.2]), np.array([1, 1]), 1).tolist() \
-        == [1]
+    with pytest.raises(UnknownNameError, match="spacy-al.TopK.v1"):
+        build("selector", "nope")
+    top_k = build("selector", "spacy-al.TopK.v1")
+    assert top_k(np.array([0.1, 0.2]), np.array([1, 1]), 1).tolist() == [1]
 
 
 def test_subsample_is_seeded_and_falls_back_to_all() -> None:

@@ -67,12 +67,12 @@ def test_transformer_config_runs_the_loop(tmp_path: Path, tiny_bert_path: Path) 
 
 
 DIVERSE_BLOCKS = """[corpora.train.selector]
-@misc = "spacy-al.DiverseTopK.v1"
+@al_selectors = "spacy-al.DiverseTopK.v1"
 candidates = 2
 min_distance = 0.05
 
 [corpora.train.stopper]
-@misc = "spacy-al.StabilizingPredictions.v1"
+@al_stoppers = "spacy-al.StabilizingPredictions.v1"
 threshold = 0.9
 window = 1
 """

@@ -1,7 +1,8 @@
-"""Sentence embeddings from the scoring pass, the @misc selector/stopper blocks, stop sets."""
+"""Sentence embeddings from the scoring pass, the selector/stopper config blocks, stop sets."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -57,22 +58,28 @@ def test_stop_set_tags_are_the_decoded_tags(tok2vec_nlp: Language) -> None:
         assert {(e.start, e.end, e.label_) for e in doc.ents} == set(tags_to_spans(sentence))
 
 
-def test_misc_blocks_resolve_in_a_spacy_config() -> None:
-    config = Config().from_str("""
+BLOCKS = """
 [selector]
-@misc = "spacy-al.DiverseTopK.v1"
+@al_selectors = "spacy-al.DiverseTopK.v1"
 candidates = 2
 
 [any]
-@misc = "spacy-al.Selector.v1"
+@al_selectors = "spacy-al.Selector.v1"
 name = "spacy-al.TopK.v1"
 
 [stopper]
-@misc = "spacy-al.StabilizingPredictions.v1"
+@al_stoppers = "spacy-al.StabilizingPredictions.v1"
 threshold = 0.95
 window = 2
-""")
-    resolved = spacy.registry.resolve(config)
+"""
+
+
+@pytest.mark.parametrize("registry", ["al", "misc"])
+def test_selector_and_stopper_blocks_resolve_in_a_spacy_config(registry: str) -> None:
+    """Blocks name spacy-al's registries directly; the old ``@misc`` names of the same
+    builders still resolve, for configs written before."""
+    text = BLOCKS if registry == "al" else re.sub(r"@al_\w+", "@misc", BLOCKS)
+    resolved = spacy.registry.resolve(Config().from_str(text))
     selector = resolved["selector"]
     assert isinstance(selector, NamedSelector) and selector.needs_embeddings
     assert selector_spec(selector) == {"@selectors": "spacy-al.DiverseTopK.v1",

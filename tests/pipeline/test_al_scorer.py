@@ -11,9 +11,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from spacy_al.acquisition import get_strategy
-from spacy_al.errors import ConfigError, UnknownStrategyError
+from spacy_al.errors import ConfigError, UnknownNameError
 from spacy_al.pipeline.al_scorer import ALScorer
+from spacy_al.registry import build
 from tests.pipeline.conftest import load_fake_ner
 
 LN3, PEAKED = math.log(3), -math.log(0.9)
@@ -105,7 +105,7 @@ def test_random_is_seeded_from_options() -> None:
 @pytest.mark.parametrize(
     "config, error, match",
     [
-        ({"strategies": ["nope"]}, UnknownStrategyError, "nope"),
+        ({"strategies": ["nope"]}, UnknownNameError, "nope"),
         ({"strategies": []}, ConfigError, "at least one"),
         ({"strategies": ["mnlp"], "strategy": "bald"}, ConfigError, "not among"),
         ({"sentences": "paragraphs"}, ConfigError, "sentence source"),
@@ -147,7 +147,7 @@ def test_with_real_al_ner(tok2vec_nlp: Language, tmp_path: Path) -> None:
     assert all(s["bald"] > 0 for s in sentence_scores), "distinct MC-dropout samples"
     doc = docs[0]
     assert doc._.al_score == pytest.approx(
-        float(get_strategy("mnlp")(tok2vec_nlp.get_pipe("al_ner").predict_proba([doc]))[0]),
+        float(build("strategy", "mnlp")(tok2vec_nlp.get_pipe("al_ner").predict_proba([doc]))[0]),
         rel=1e-4,
     )
     assert docs[1]._.al_score == 0.0
@@ -177,7 +177,7 @@ def test_scorer_reuses_the_encodings_of_al_ner(
     assert sum(encoded) == len(texts), "one encoder pass per doc for al_ner and al_scorer"
     assert all(d.tensor.shape[0] == len(d) for d in docs), "the vectors live on the Doc"
     fresh = [tok2vec_nlp.make_doc(t) for t in texts]
-    expected = get_strategy("mnlp")(pipe.predict_proba(fresh))
+    expected = build("strategy", "mnlp")(pipe.predict_proba(fresh))
     assert [d._.al_score for d in docs] == pytest.approx(list(expected), rel=1e-5)
 
 

@@ -13,9 +13,9 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from spacy_al.acquisition import get_strategy
 from spacy_al.errors import ConfigError
 from spacy_al.pipeline.pool_scoring import LENGTH_WINDOW_BATCHES, score_batches, score_pool
+from spacy_al.registry import build
 
 TEXTS = [
     "the cat sat",  # 3 peaked tokens
@@ -117,7 +117,7 @@ def test_overrides_leave_single_sample_strategies_alone(fake_nlp: Language) -> N
 
 
 def test_random_needs_no_model(fake_nlp: Language) -> None:
-    result = score_pool(fake_nlp, TEXTS, get_strategy("random", seed=3), progress=False)
+    result = score_pool(fake_nlp, TEXTS, build("strategy", "random", seed=3), progress=False)
     expected = np.random.default_rng(3).random(len(TEXTS))
     expected[2] = 0.0
     assert result.scores.tolist() == expected.tolist()

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from spacy_al.acquisition.selectors import DiverseTopK
-from spacy_al.errors import ConfigError
-from spacy_al.loop.engine import get_selector
+from spacy_al.errors import UnknownNameError
 from spacy_al.recipe_runtime.sources import load_source
 from spacy_al.recipes.ner_al import al_correct
+from spacy_al.registry import build
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.predictions import rerank, task_vectors
 from spacy_al.retraining.service import ModelService, ModelSpec
@@ -57,15 +57,15 @@ def test_rerank_never_puts_duplicates_in_the_window() -> None:
                4: np.array([-1.0, 0.0])}
     rows = task_vectors(tasks, vectors)
     assert rows is not None and rows.shape == (4, 2)
-    floor = get_selector("spacy-al.DiverseTopK.v1", min_distance=0.5)
+    floor = build("selector", "spacy-al.DiverseTopK.v1", min_distance=0.5)
     ranked = rerank([dict(t) for t in tasks], floor, 2, vectors)
     assert [t["_input_hash"] for t in ranked] == [1, 3, 2, 4]  # 2 duplicates 1: after the window
     keys = [t["_rank"] for t in ranked]
     assert keys == sorted(keys, reverse=True)
-    spread = rerank([dict(t) for t in tasks], get_selector("spacy-al.DiverseTopK.v1"), 2,
+    spread = rerank([dict(t) for t in tasks], build("selector", "spacy-al.DiverseTopK.v1"), 2,
                     vectors)  # the largest floor that fills the window: 1 and its opposite
     assert [t["_input_hash"] for t in spread] == [1, 4, 2, 3]
-    plain = rerank([dict(t) for t in tasks], get_selector("spacy-al.DiverseTopK.v1"), 2, None)
+    plain = rerank([dict(t) for t in tasks], build("selector", "spacy-al.DiverseTopK.v1"), 2, None)
     assert [t["_input_hash"] for t in plain] == [1, 2, 3, 4]
 
 
@@ -97,7 +97,7 @@ def test_model_spec_defaults_watch_a_stop_set() -> None:
 
 
 def test_recipe_components_refuse_an_unknown_selector_first() -> None:
-    with pytest.raises(ConfigError, match="spacy-al.DiverseTopK.v1"):
+    with pytest.raises(UnknownNameError, match="spacy-al.DiverseTopK.v1"):
         al_correct("d", "tok2vec", "nowhere.jsonl", label=["PER"], update_every=5,
                    selector="spacy-al.Nope.v1")
 
