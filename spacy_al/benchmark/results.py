@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +61,3 @@ def load_results(output: Path) -> list[dict[str, Any]]:
     path = output / RESULTS_FILE
     return read_rows(path) if path.is_file() else []
 
-
-def strategies_in(rows: Iterable[dict[str, Any]]) -> list[str]:
-    """Strategy names in first-seen order."""
-    seen: dict[str, None] = {}
-    for row in rows:
-        seen.setdefault(str(row["strategy"]), None)
-    return list(seen)

@@ -94,7 +94,7 @@ class BenchmarkSettings:
     """Transformer: train under bfloat16 autocast (weights, evaluation and scoring as above)."""
     lr_schedule: str = "constant"
     """The training rule's learning-rate schedule per round (``constant`` or
-    ``warmup_linear``: see :class:`~spacy_al.training.TrainingRule`)."""
+    ``warmup_linear``: see :class:`~spacy_al.training.trainer.TrainingRule`)."""
     baseline: bool = True
     """Add the random baseline to ``strategies`` (off: one process per strategy, as the
     GPU script runs them side by side)."""

@@ -32,10 +32,6 @@ class PieceBatch:
     n_tokens: int
     casing: torch.Tensor | None = None
 
-    @property
-    def n_pieces(self) -> int:
-        return int(self.piece_token.shape[0])
-
     def chunks(self, max_pieces_per_chunk: int, slack: int = BUCKET_SLACK,
                growth: float = BUCKET_GROWTH) -> list[list[int]]:
         """Row indices grouped by similar length (length buckets): rows sorted by length,
