@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import subprocess
@@ -18,6 +19,7 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+@functools.cache
 def describe_hardware() -> str:
     """``"GPU <name>"`` when torch sees one, else ``"CPU <model>, N threads of M cores"``."""
     import torch
@@ -28,6 +30,7 @@ def describe_hardware() -> str:
             f"{os.cpu_count()} cores")
 
 
+@functools.cache
 def code_version() -> str:
     """The git commit of the checkout spacy_al runs from (``+dirty`` with uncommitted
     changes to tracked files), or ``spacy-al <version>`` when it is not a checkout."""

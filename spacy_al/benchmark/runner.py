@@ -39,9 +39,6 @@ from .results import RESULTS_FILE, SELECTIONS_FILE, JsonlLog
 from .settings import DIVERSE, FULL, PEER, BenchmarkSettings, base_strategy
 from .stopping import stop_columns
 
-HARDWARE = describe_hardware()
-CODE = code_version()
-
 
 def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings) -> Language:
     """A freshly initialised ``al_ner`` pipeline; the same ``seed`` gives the same weights."""
@@ -286,7 +283,7 @@ class Benchmark:
             "eval_seconds": round(result.seconds, 2),
             "per_type_f1": {k: round(v["f1"], 4) for k, v in result.per_type.items()},
             "architecture": self.settings.architecture, "corpus": self.settings.corpus,
-            "hardware": HARDWARE, "code": CODE,
+            "hardware": describe_hardware(), "code": code_version(),
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 

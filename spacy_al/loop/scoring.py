@@ -6,9 +6,7 @@ the round engine's (:mod:`.engine`).
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -36,29 +34,9 @@ def pool_scorer(
     holds the sentence embeddings a diversity selector uses."""
 
     def scorer(nlp: Language, docs: Iterable[Doc]) -> PoolScores:
-        strategy = build_strategy(name, options, seed)
-        with seeded_generators(seed):
-            return score_pool(nlp, docs, strategy, batch_size=batch_size, progress=False,
-                              component=component, embeddings=embeddings)
+        strategy = build_strategy(name, options)
+        return score_pool(nlp, docs, strategy, batch_size=batch_size, progress=False,
+                          component=component, embeddings=embeddings, seed=seed)
 
     return scorer
-
-
-@contextmanager
-def seeded_generators(seed: int) -> Iterator[None]:
-    """Seed Python's, numpy's and torch's global generators, restoring them afterwards,
-    so scoring is reproducible and leaves the training's random streams untouched."""
-    import torch
-
-    py_state, np_state, torch_state = random.getstate(), np.random.get_state(), None
-    torch_state = torch.random.get_rng_state()
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
-        torch.random.set_rng_state(torch_state)
 

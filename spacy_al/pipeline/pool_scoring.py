@@ -10,7 +10,9 @@ read ``LENGTH_WINDOW_BATCHES`` batches ahead and scored in batches of similar le
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from ..acquisition import DEFAULT_STRATEGY, build_strategy
+from ..acquisition import DEFAULT_STRATEGY, build_strategy, seeded
 from ..acquisition.selection import top_k as select_top_k
 from ..acquisition.strategies import Sampling, ScoreFn, sampling_of
 from ..errors import ConfigError
@@ -59,6 +61,7 @@ def score_pool(
     dropout: float | None = None,
     mc_dropout: str | None = None,
     embeddings: bool = False,
+    seed: int | None = None,
 ) -> PoolScores:
     """Score every entry of a pool and select the top ``k``.
 
@@ -73,6 +76,8 @@ def score_pool(
         needs MC-dropout samples (None keeps the strategy's own).
     embeddings (bool): Also return each entry's sentence embedding: the mean of the token
         vectors the encoder computed while scoring (see :func:`doc_embeddings`).
+    seed (int | None): Seeds the MC-dropout masks and a strategy that draws (``random``)
+        for this call, leaving the global generators as they were (None: as they are).
     RETURNS (PoolScores): Scores, selected indices, token counts (and embeddings).
     """
     score_chunks: list[np.ndarray] = []
@@ -87,6 +92,7 @@ def score_pool(
         n_samples=n_samples,
         dropout=dropout,
         mc_dropout=mc_dropout,
+        seed=seed,
     )
     vectors: list[np.ndarray | None] = []
     pipe = get_ner_pipe(nlp, component) if embeddings else None
@@ -137,14 +143,29 @@ def score_batches(
     n_samples: int | None = None,
     dropout: float | None = None,
     mc_dropout: str | None = None,
+    seed: int | None = None,
 ) -> Iterator[tuple[list[Doc], np.ndarray]]:
-    """Lazily yield ``(docs, scores)`` batch by batch: the streaming core of pool scoring.
+    """Lazily yield ``(docs, scores)`` batch by batch: the one function that scores docs
+    (the ``spacy train`` loop, the benchmark and ``spacy-al score`` all call it).
 
     Arguments as :func:`score_pool`. Useful where a recipe re-ranks a stream.
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size must be >= 1, got {batch_size}.")
-    score_fn = build_strategy(strategy) if isinstance(strategy, str) else strategy
+    score_fn = build_strategy(strategy, seed=seed) if isinstance(strategy, str) else strategy
+    if seed is None:
+        yield from _score_batches(nlp, docs, score_fn, batch_size, progress, component,
+                                  n_samples, dropout, mc_dropout)
+        return
+    with seeded_generators(seed):
+        yield from _score_batches(nlp, docs, seeded(score_fn, seed), batch_size, progress,
+                                  component, n_samples, dropout, mc_dropout)
+
+
+def _score_batches(nlp: Language, docs: PoolSource, score_fn: ScoreFn, batch_size: int,
+                   progress: bool, component: str, n_samples: int | None,
+                   dropout: float | None, mc_dropout: str | None
+                   ) -> Iterator[tuple[list[Doc], np.ndarray]]:
     sampling = sampling_of(score_fn, n_samples=n_samples, dropout=dropout, mc_dropout=mc_dropout)
     pipe = get_ner_pipe(nlp, component)
     upstream = upstream_components(nlp, component)
@@ -292,3 +313,23 @@ def stop_set_tags(nlp: Language, docs: PoolSource, *, batch_size: int = 64,
             tags.append([names[i] for i in best])
             uncertainty.append(float((1.0 - dist.max(axis=1)).mean()) if len(doc) else 0.0)
     return tags, np.asarray(uncertainty, dtype=np.float64)
+
+
+@contextmanager
+def seeded_generators(seed: int) -> Iterator[None]:
+    """Seed Python's, numpy's and torch's global generators (as thinc's ``fix_random_seed``),
+    restoring them afterwards, so scoring is reproducible and leaves the training's random
+    streams untouched."""
+    import torch
+
+    py_state, np_state = random.getstate(), np.random.get_state()
+    torch_state = torch.random.get_rng_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        torch.random.set_rng_state(torch_state)

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
-from thinc.api import fix_random_seed
 
-from ..acquisition import DEFAULT_STRATEGY, build_strategy, seeded
+from ..acquisition import DEFAULT_STRATEGY, build_strategy
 from ..loop.engine import derive_seed
 from ..pipeline.pool_scoring import doc_embeddings, get_ner_pipe, score_batches, stack_rows
 
@@ -77,11 +76,10 @@ class ChunkScorer:
         docs = [token_doc(self.nlp.vocab, entry) for entry in tokens]
         if not docs:
             return ChunkScores(start, np.zeros(0))
-        seed = derive_seed(self.spec.seed, start)
-        fix_random_seed(seed)
-        score_fn = seeded(self.score_fn, seed)
-        [(batch, scores)] = list(score_batches(self.nlp, docs, score_fn, batch_size=len(docs),
-                                               component=self.spec.component))
+        [(batch, scores)] = list(score_batches(self.nlp, docs, self.score_fn,
+                                               batch_size=len(docs),
+                                               component=self.spec.component,
+                                               seed=derive_seed(self.spec.seed, start)))
         vectors = None
         if self.spec.embeddings:
             vectors = stack_rows(doc_embeddings(self.pipe, batch))

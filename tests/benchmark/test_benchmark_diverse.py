@@ -61,8 +61,8 @@ def test_settings_names_and_selectors() -> None:
     assert settings.options_for("bald-diverse") == {"n_samples": 4}
     bench = Benchmark.__new__(Benchmark)
     bench.settings = settings
-    assert isinstance(bench.selector_for("bald-diverse"), DiverseTopK)
-    assert not isinstance(bench.selector_for("bald"), DiverseTopK)
+    assert isinstance(bench.selector_for("bald-diverse").select, DiverseTopK)
+    assert not isinstance(bench.selector_for("bald").select, DiverseTopK)
     with pytest.raises(ConfigError, match="mnlp-diverse"):
         BenchmarkSettings(train="a", test="b", strategies=["nope-diverse"])
 

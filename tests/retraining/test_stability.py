@@ -44,7 +44,7 @@ def test_diverse_ranking_uses_the_scoring_vectors(tok2vec_nlp_path: Path, source
                                                   tmp_path: Path) -> None:
     service = ModelService(_spec(tok2vec_nlp_path, tmp_path,
                                  selector="spacy-al.DiverseTopK.v1", window=3))
-    assert isinstance(service.selector, DiverseTopK)
+    assert isinstance(service.selector.select, DiverseTopK)
     service.set_pool(load_source(source_jsonl))
     tasks = service.rank(list(service.items))
     assert len(tasks) == len(service.items)
