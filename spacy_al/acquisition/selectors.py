@@ -43,10 +43,10 @@ def select_top_k(
     return top_by_token_budget(scores, n_tokens, budget)
 
 
-@al_selectors.register("spacy-al.TopK.v1")
+@al_selectors.register(DEFAULT_SELECTOR)
 def build_top_k() -> NamedSelector:
     """Best first until the budget is spent; a long entry never blocks shorter ones below."""
-    return NamedSelector("spacy-al.TopK.v1", {}, select_top_k)
+    return NamedSelector(DEFAULT_SELECTOR, {}, select_top_k)
 
 
 @dataclass(frozen=True)
