@@ -17,7 +17,7 @@ NEW_MODELS = {"default": "transformer", "embedded": "transformer", "transformer"
 TRAININGS = ("live", "benchmark")
 BENCHMARK_RULE = TrainingRule(epochs=3, min_steps=150, min_steps_fresh_only=True, batch_size=32,
                               learn_rate=1e-4, retrain="continue", holdout=0.1, patience=1)
-"""The offline transformer benchmark's rule (``benchmarks/al_transformer_args.sh``): 3
+"""The offline transformer benchmark's rule (``spacy_al/configs/benchmark/transformer.cfg``): 3
 passes, a 150-update warm-up of the fresh model, early stopping on a tenth held out."""
 ANNOTATION_SECONDS = (3.795, 12.57)
 """Seconds per token and per sentence of an annotation: the cost model of the Ringger et
