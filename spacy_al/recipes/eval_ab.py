@@ -86,14 +86,13 @@ def results(examples: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 @settings_recipe("ner.eval-ab", EvalABSettings)
 def eval_ab(settings: EvalABSettings) -> dict[str, Any]:
-    """Evaluate two NER models by comparing their predictions and building an evaluation
-    set from the stream (Prodigy's ner.eval-ab).
+    """Evaluate two NER models blind by comparing their predictions (Prodigy's ner.eval-ab).
 
-    The sentences of SOURCE (up to --limit) on which MODEL_A and MODEL_B predict
-    different entities are shown with both versions, in a random order and without
-    their names: take the better one (keys 1 and 2), edit it, or reject both. The
-    answer is saved as a corrected, complete annotation with meta.eval_ab (which model
-    was A and B, and the winner); at exit the tally is printed.
+    Builds an evaluation set from the stream: the sentences of SOURCE (up to --limit) on
+    which MODEL_A and MODEL_B predict different entities are shown with both versions, in a
+    random order and without their names: take the better one (keys 1 and 2), edit it, or
+    reject both. The answer is saved as a corrected, complete annotation with meta.eval_ab
+    (which model was A and B, and the winner); at exit the tally is printed.
     """
     if not settings.model_a or not settings.model_b or not settings.source:
         raise ConfigError("ner.eval-ab needs two models and a source.",

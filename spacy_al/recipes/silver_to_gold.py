@@ -106,15 +106,14 @@ def silver_to_gold(
     label: list[str] | None = None,
     batch_size: int = DEFAULT_CONFIG["batch_size"],
 ) -> dict[str, Any]:
-    """Take existing binary annotations and create gold-standard data by merging and
-    correcting them (Prodigy's ner.silver-to-gold).
+    """Create gold-standard data from binary annotations by merging and correcting them.
 
-    The accepted and rejected spans of each sentence of SILVER_SETS are merged into the
-    best analysis they allow: accepted spans are kept, rejected ones are never suggested,
-    and with SPACY_MODEL the model's other entities fill in the rest (a span overlapping
-    an accepted one is dropped). Each sentence is then shown once to be corrected and
-    accepted as a complete annotation in DATASET; sentences already in DATASET are not
-    asked again.
+    As Prodigy's ner.silver-to-gold: the accepted and rejected spans of each sentence of
+    SILVER_SETS are merged into the best analysis they allow: accepted spans are kept,
+    rejected ones are never suggested, and with SPACY_MODEL the model's other entities fill
+    in the rest (a span overlapping an accepted one is dropped). Each sentence is then shown
+    once to be corrected and accepted as a complete annotation in DATASET; sentences already
+    in DATASET are not asked again.
     """
     check_inputs_and_output(silver_sets, dataset, "silver",
                             "spacy-al annotate ner.silver-to-gold news_gold news_teach")
