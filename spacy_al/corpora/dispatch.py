@@ -229,7 +229,7 @@ register_format(SourceFormat(
     "spacy", _read_spacy, "spaCy DocBin (.spacy)", suffixes=(".spacy",),
     folder=_has("*.spacy")))
 register_format(SourceFormat(
-    "text", _read_text, "plain text, one sentence per line", annotated=False))
+    "text", _read_text, "plain text, one sentence per line", annotated=False, aliases=("txt",)))
 
 LOADERS = loader_names()
 """The built-in loader names (``loader_names()`` lists formats registered later too)."""

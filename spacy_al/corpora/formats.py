@@ -43,6 +43,8 @@ class SourceFormat:
     """Whether it can hold annotations (``db-in`` refuses formats that cannot)."""
     names: bool = False
     """Whether a source that is no path is a name it understands (a hub dataset)."""
+    aliases: tuple[str, ...] = ()
+    """Other ``--loader`` names of it (Prodigy's ``txt`` for ``text``)."""
 
 
 FORMATS: dict[str, SourceFormat] = {}
@@ -68,6 +70,9 @@ def get_format(name: str, source: str | Path | None = None) -> SourceFormat:
     """The registered format ``name``, or a :class:`ConfigError` listing the loaders."""
     if name in FORMATS:
         return FORMATS[name]
+    for fmt in FORMATS.values():
+        if name in fmt.aliases:
+            return fmt
     fix = f"Pass --loader with one of {', '.join(loader_names())}."
     if source is not None:
         raise CorpusFormatError(source, None, f"unknown loader {name!r}.", fix=fix)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpora import resolve
-from ..corpora.formats import FORMATS, loader_names
+from ..corpora.formats import FORMATS, get_format, loader_names
 from ..corpora.items import SourceTally, duplicates_note, source_items
 from ..corpora.locations import CORPORA_ENV, corpus_dirs
 from ..corpora.options import OPTION_FLAGS, from_mapping
@@ -114,10 +114,7 @@ def sentences_line(items: Any) -> str:
 
 def check_loader(source: str | Path, loader: str) -> str:
     """``loader`` if it is ``auto`` or a registered format, else a clear error."""
-    if loader not in loader_names():
-        raise CorpusFormatError(str(source), None, f"unknown loader {loader!r}.",
-                                fix=f"Pass --loader with one of {', '.join(loader_names())}.")
-    return loader
+    return loader if loader == "auto" else get_format(loader, source).name
 
 
 def source_format(path: str | Path, loader: str = "auto", **options: Any) -> str:

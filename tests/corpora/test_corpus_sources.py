@@ -67,6 +67,12 @@ def test_given_columns_win_over_detection(write_file) -> None:
         list(read_source(path, Vocab(), SourceOptions.from_flags(token_col=0, tag_col=0)))
 
 
+def test_prodigy_loader_names_are_aliases(write_file) -> None:
+    path = write_file("t.txt", "The EU rejects it.\n")
+    docs = list(read_source(path, Vocab(), SourceOptions.from_flags(loader="txt")))
+    assert [d.text for d in docs] == ["The EU rejects it."]
+
+
 def test_text_loader_refuses_column_files(write_file) -> None:
     path = write_file("u.txt", CONLLU_LIKE)
     with pytest.raises(CorpusFormatError, match="column file.*--loader conll") as info:
