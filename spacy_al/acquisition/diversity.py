@@ -20,6 +20,11 @@ STEPS = 20
 """Bisection steps of the adaptive floor (cosine distances lie in [0, 2])."""
 
 
+CANDIDATES = 3.0
+"""DiverseTopK's default pool: the best ``candidates`` x k entries."""
+FILL = 0.95
+"""DiverseTopK's default share of the budget the chosen distance floor must still fill."""
+
 def unit_rows(embeddings: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1 (zero rows stay zero)."""
     vectors = np.asarray(embeddings, dtype=np.float64)
@@ -63,9 +68,9 @@ def diverse_top_k(
     budget: int,
     embeddings: np.ndarray | None,
     *,
-    candidates: float = 3.0,
+    candidates: float = CANDIDATES,
     min_distance: float | None = None,
-    fill: float = 0.95,
+    fill: float = FILL,
 ) -> np.ndarray:
     """Indices (int64, in selection order) of a score-ordered, spread-out batch.
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import al_selectors, build, resolve
-from .diversity import diverse_top_k
+from .diversity import CANDIDATES, FILL, diverse_top_k
 from .selection import top_by_token_budget
 
 DEFAULT_SELECTOR = "spacy-al.TopK.v1"
@@ -53,9 +53,9 @@ def build_top_k() -> NamedSelector:
 class DiverseTopK:
     """``spacy-al.DiverseTopK.v1``'s selector (see :mod:`.diversity`)."""
 
-    candidates: float = 3.0
+    candidates: float = CANDIDATES
     min_distance: float | None = None
-    fill: float = 0.95
+    fill: float = FILL
     needs_embeddings: bool = True
 
     def __call__(self, scores: np.ndarray, n_tokens: np.ndarray, budget: int,
@@ -65,8 +65,8 @@ class DiverseTopK:
 
 
 @al_selectors.register("spacy-al.DiverseTopK.v1")
-def build_diverse_top_k(candidates: float = 3.0, min_distance: float | None = None,
-                        fill: float = 0.95) -> NamedSelector:
+def build_diverse_top_k(candidates: float = CANDIDATES, min_distance: float | None = None,
+                        fill: float = FILL) -> NamedSelector:
     """From the best ``candidates`` x k entries, by score, each at least a cosine-distance
     floor from those chosen before it (``min_distance``, or the largest floor at which
     the walk still fills ``fill`` of the budget); exact duplicates are never chosen

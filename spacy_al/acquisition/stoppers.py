@@ -124,7 +124,8 @@ class OverallUncertainty(Stopper):
 
 
 @al_stoppers.register("spacy-al.StabilizingPredictions.v1")
-def build_stabilizing_predictions(threshold: float = 0.99, window: int = 3) -> Stopper:
+def build_stabilizing_predictions(threshold: float = StabilizingPredictions.threshold,
+                                  window: int = StabilizingPredictions.window) -> Stopper:
     """Cohen's kappa between successive models' tags on the stop set; stop once the last
     ``window`` kappas are all >= ``threshold``."""
     if not 0 < threshold <= 1 or window < 1:
@@ -135,7 +136,7 @@ def build_stabilizing_predictions(threshold: float = 0.99, window: int = 3) -> S
 
 
 @al_stoppers.register("spacy-al.OverallUncertainty.v1")
-def build_overall_uncertainty(threshold: float = 0.01) -> Stopper:
+def build_overall_uncertainty(threshold: float = OverallUncertainty.threshold) -> Stopper:
     """Stop once the mean per-sentence uncertainty of the stop set is below ``threshold``."""
     if not 0 < threshold <= 1:
         raise ConfigError(f"spacy-al.OverallUncertainty.v1 got threshold={threshold}.",

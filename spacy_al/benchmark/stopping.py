@@ -19,17 +19,25 @@ from typing import Any
 import numpy as np
 from spacy.language import Language
 
-from ..acquisition.stoppers import Stopper, cohen_kappa, flatten
+from ..acquisition.stoppers import (
+    OverallUncertainty,
+    StabilizingPredictions,
+    Stopper,
+    cohen_kappa,
+    flatten,
+)
 from ..loop.pool_state import Pool
 from ..pipeline.pool_scoring import stop_set_tags
 from ..registry import build
 from .settings import BASELINE, FULL
 
 STOP_SET_SIZE = 1000
-CRITERIA = {"stabilising predictions (kappa >= 0.99 three rounds running)":
-            ("spacy-al.StabilizingPredictions.v1", {"threshold": 0.99, "window": 3}),
-            "overall uncertainty (stop-set mean < 0.01)":
-            ("spacy-al.OverallUncertainty.v1", {"threshold": 0.01})}
+CRITERIA = {f"stabilising predictions (kappa >= {StabilizingPredictions.threshold} "
+            f"{StabilizingPredictions.window} rounds running)":
+            ("spacy-al.StabilizingPredictions.v1", {}),
+            f"overall uncertainty (stop-set mean < {OverallUncertainty.threshold})":
+            ("spacy-al.OverallUncertainty.v1", {})}
+"""The stopping criteria the report reads, each with its registered defaults."""
 
 
 def stop_set(pool: Pool, size: int = STOP_SET_SIZE) -> np.ndarray:
