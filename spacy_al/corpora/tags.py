@@ -224,12 +224,3 @@ def _biluo_error(index: int, message: str) -> NoReturn:
         "an unclosed entity ends before the next tag).",
     )
 
-
-def spans_to_iob2(spans: Sequence[Span], length: int) -> list[str]:
-    """IOB2 tag strings for ``length`` tokens from non-overlapping spans."""
-    tags = ["O"] * length
-    for start, end, label in spans:
-        tags[start] = f"B-{label}"
-        for i in range(start + 1, end):
-            tags[i] = f"I-{label}"
-    return tags

@@ -11,7 +11,6 @@ from spacy_al.corpora.tags import (
     detect_scheme,
     normalize_scheme,
     parse_tag,
-    spans_to_iob2,
 )
 
 
@@ -127,6 +126,3 @@ def test_scheme_scan_counts_chunk_initial_i() -> None:
     assert scan.i_starts == 1 and scan.first_i_start == 4
     assert scan.decide() == "IOB1"
 
-
-def test_spans_to_iob2() -> None:
-    assert spans_to_iob2([(0, 2, "PER"), (3, 4, "LOC")], 5) == ["B-PER", "I-PER", "O", "B-LOC", "O"]
