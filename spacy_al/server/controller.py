@@ -5,6 +5,10 @@ The web layer only parses JSON and calls :meth:`Controller.get_questions`,
 :meth:`Controller.project`. ``give_answers`` validates the whole batch, commits it
 (durable), and only then marks the tasks answered and calls the recipe's
 ``update``; it returns once the commit is done, never waiting for the model.
+Whether an answer is the first to its task or a later one (``_answered_before_by``)
+is decided, committed and recorded under one lock, so the answer committed first is
+the first answer under any interleaving of sessions (the README's rule:
+``data-to-spacy`` keeps it).
 
 Recipe components it reads besides ``dataset``, ``stream`` and ``view_id`` (Prodigy's
 names): ``config`` (``annotations_per_task``: sessions per question, default 1),
@@ -63,6 +67,9 @@ class Controller:
         self.started = datetime.datetime.now()
         self.default_session = f"{self.dataset}-{self.started:%Y-%m-%d_%H-%M-%S}"
         self._lock = threading.Lock()
+        self._answer_lock = threading.Lock()
+        """Held from the first-or-later decision to its record in the ledger, around the
+        commit: two answers to one task, at any interleaving, are decided in commit order."""
         self._sessions: set[str] = set(db.sessions)
         self._seen_sessions: set[str] = set()
         db.add_dataset(self.dataset, {"recipe": recipe, "view_id": self.view_id,
@@ -168,9 +175,10 @@ class Controller:
         clean = self._recipe_checks(clean)
         self._ensure_session(session_id)
         if clean:
-            self._mark_second_answers(clean, session_id)
-            self._commit(clean, session_id)
-            self.stream.mark_answered(clean, session_id)
+            with self._answer_lock:  # decide first/later, commit, record: one step
+                self._mark_second_answers(clean, session_id)
+                self._commit(clean, session_id)
+                self.stream.mark_answered(clean, session_id)
             self._call_update(clean)
         return {"total": self._total, "progress": self._progress(session_id),
                 "session_id": session_id, "saved": len(clean)}
