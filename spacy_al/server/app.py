@@ -12,10 +12,15 @@ Endpoints, named as Prodigy's:
   answer and answers per hour from the answers' ``_annotation_ms``) and the model's status
 - ``GET /health`` ``{"status": "ok"}`` (recipe and dataset too with the token, if any)
 
+Every endpoint that takes a session reads it the same way (:func:`requested_session`):
+the body's ``session_id``, else ``?session_id=``, else ``?session=``.
+
 Who may call what is decided in front of the app by :class:`~.guard.Guard` (Host
 allow-list, same-origin writes, the token, security headers); request bodies are
 read and checked by :mod:`.json_body` (bounded, strict JSON). Every user error is a
-4xx that names the problem, and nothing is written; a 500 never happens by design,
+4xx that names the problem, and nothing is written; a storage fault (full disk: 507,
+read-only or damaged database: 503) names the file and the fix, and the answers are
+not acknowledged; a 500 never happens by design,
 and if one does its response closes the connection cleanly.
 
 Blocking work (SQLite, the stream lock) runs in the thread pool; the event loop
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -35,10 +41,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from ..store.database import StorageFaultError
+from ..store.validation import AnswerError
 from .controller import Controller
 from .guard import Access, Guard
 from .json_body import MAX_BODY, read_json
-from .validation import AnswerError
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -52,6 +59,17 @@ def error_response(message: str, status: int = 400, errors: list[str] | None = N
     headers = {"Connection": "close"} if close else None
     return JSONResponse({"error": message, "errors": errors or []}, status_code=status,
                         headers=headers)
+
+
+def requested_session(request: Request, body: dict[str, Any] | None = None) -> Any:
+    """The session a request names, one rule for every endpoint: the body's
+    ``session_id``, else the query's ``session_id``, else its ``session`` (the page URL's
+    ``?session=NAME``, as Prodigy's); None for the server's default session."""
+    for value in ((body or {}).get("session_id"), request.query_params.get("session_id"),
+                  request.query_params.get("session")):
+        if value not in (None, ""):
+            return value
+    return None
 
 
 def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
@@ -72,19 +90,19 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
         body = await read_json(request, optional=True)
         if not isinstance(body, dict):
             raise AnswerError("The request body must be a JSON object.")
-        session = body.get("session_id", request.query_params.get("session_id"))
+        session = requested_session(request, body)
         if controller.knows_session(session):  # no database access: answer on the loop
             return JSONResponse(controller.get_questions(session))
         return JSONResponse(await run_in_threadpool(controller.get_questions, session))
 
     async def give_answers(request: Request) -> Response:
         body = await read_json(request)
-        if isinstance(body, dict) and "session_id" not in body:
-            body["session_id"] = request.query_params.get("session_id")
+        if isinstance(body, dict):
+            body["session_id"] = requested_session(request, body)
         return JSONResponse(await run_in_threadpool(controller.give_answers, body))
 
     async def progress(request: Request) -> Response:
-        session = request.query_params.get("session_id") or request.query_params.get("session")
+        session = requested_session(request)
         return JSONResponse(await run_in_threadpool(controller.progress, session))
 
     async def health(request: Request) -> Response:
@@ -96,6 +114,12 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
         assert isinstance(exc, AnswerError)
         message = exc.message + (f" Fix: {exc.fix}" if exc.fix else "")
         return error_response(message, exc.status, exc.errors, close=exc.status == 413)
+
+    async def storage_fault(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StorageFaultError)
+        logger.warning("spacy-al: %s %s not stored: %s", request.method, request.url.path,
+                       exc.message)
+        return error_response(f"{exc.message} Fix: {exc.fix}", 507 if exc.full else 503)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         logger.exception("spacy-al: %s %s failed", request.method, request.url.path,
@@ -113,7 +137,8 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
         Mount("/static", app=StaticFiles(directory=static_dir, check_dir=False), name="static"),
     ]
     app = Starlette(routes=routes,
-                    exception_handlers={AnswerError: bad_request, Exception: server_error})
+                    exception_handlers={AnswerError: bad_request, StorageFaultError: storage_fault,
+                                        Exception: server_error})
     return Guard(app, access)
 
 

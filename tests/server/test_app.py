@@ -157,3 +157,23 @@ def test_resent_answers_are_stored_once(manual_server: tuple) -> None:
         assert client.post("/give_answers", json=body).json()["total"] == first
     stored = Database(db).get_dataset_examples("api_test", session_id="api_test-resend")
     assert len(stored) == 3 and stored[0]["answer"] == "reject"
+
+
+def test_the_session_query_parameter_works_on_every_endpoint(manual_server: tuple) -> None:
+    server, db = manual_server
+    with server.client() as client:
+        for key in ("session", "session_id"):
+            name = f"query-{key}"
+            asked = client.post("/get_session_questions", params={key: name}, json={})
+            assert asked.json()["session_id"] == f"api_test-{name}", asked.text
+            task = asked.json()["tasks"][0]
+            given = client.post("/give_answers", params={key: name},
+                                json={"answers": [dict(task, answer="accept", spans=[])]})
+            assert given.json()["session_id"] == f"api_test-{name}", given.text
+            progress = client.get("/progress", params={key: name}).json()
+            assert progress["session_id"] == f"api_test-{name}"
+            assert progress["session_total"] == 1
+        body_wins = client.post("/get_session_questions", params={"session": "q"},
+                                json={"session_id": "body"})
+        assert body_wins.json()["session_id"] == "api_test-body"
+    assert Database(db).count("api_test", session_id="api_test-query-session") == 1
