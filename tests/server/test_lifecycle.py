@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import srsly
 
-from spacy_al.server.db_lock import ServerLock
+from spacy_al.server.db_lock import DatabaseInUseError, ServerLock
 from spacy_al.store.database import Database
 from tests.server.conftest import LABELS, MORE, free_port
 
@@ -94,3 +95,37 @@ def test_a_signal_while_the_recipe_loads_stops_it_cleanly(tmp_path: Path,
     assert "stopped while the recipe was loading" in err
     with ServerLock(db, {"url": "test", "recipe": "slow.load"}):
         pass  # the database lock went with it: a new server may start on the same file
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink", "dotdot"])
+def test_the_lock_holds_through_any_path_to_the_file(tmp_path: Path, link: str) -> None:
+    db = tmp_path / "real" / "shared.db"
+    db.parent.mkdir()
+    Database(db).close()
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    alias = {"symlink": other / "alias.db", "hardlink": other / "alias.db",
+             "dotdot": other / ".." / "real" / "shared.db"}[link]
+    if link == "symlink":
+        alias.symlink_to(db)
+    elif link == "hardlink":
+        alias.hardlink_to(db)
+    with ServerLock(db, {"url": "http://127.0.0.1:1", "recipe": "ner.manual"}):
+        with pytest.raises(DatabaseInUseError) as caught:
+            ServerLock(alias, {"url": "second", "recipe": "ner.manual"}).acquire()
+        assert str(alias) in str(caught.value) and f"pid {os.getpid()}" in str(caught.value)
+    ServerLock(alias, {"url": "second", "recipe": "ner.manual"}).acquire().release()
+
+
+def test_a_second_server_through_a_hard_link_refuses(tmp_path: Path, server_factory) -> None:
+    db = tmp_path / "shared.db"
+    first = server_factory(_args(tmp_path), db)
+    alias = tmp_path / "other" / "alias.db"
+    alias.parent.mkdir()
+    alias.hardlink_to(db)
+    command = [sys.executable, "-m", "spacy_al", "annotate", *_args(tmp_path), "--db",
+               str(alias), "--port", str(free_port())]
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "in use by another spacy-al server" in second.stderr
+    assert f"pid {first.proc.pid}" in second.stderr
