@@ -91,14 +91,13 @@ def db_stats_cli(
     from ..store.database import connect
     from ..store.dataset_report import dataset_stats
 
-    database = connect(db)
-    if dataset is None:
-        typer.echo(f"Database {database.path}")
-        for name in database.datasets:
-            typer.echo(f"  {name:<30} {database.count(name):>7} answers")
-        return
     try:
-        lines = dataset_stats(database, dataset).lines()
+        database = connect(db)
+        if dataset is None:
+            lines = [f"Database {database.path}"] + [
+                f"  {name:<30} {database.count(name):>7} answers" for name in database.datasets]
+        else:
+            lines = dataset_stats(database, dataset).lines()
     except SpacyALError as err:
         raise _fail(err) from None
     for line in lines:
@@ -114,7 +113,11 @@ def db_drop_cli(
     also: spacy-al drop)."""
     from ..store.database import connect
 
-    if not connect(db).drop_dataset(dataset):
+    try:
+        dropped = connect(db).drop_dataset(dataset)
+    except SpacyALError as err:
+        raise _fail(err) from None
+    if not dropped:
         typer.echo(f"No dataset {dataset!r}.", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"Dropped {dataset}.")

@@ -21,20 +21,19 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ConfigError
-from ..store.database import Database, DatabaseError
+from ..store.database import Database, DatabaseError, StorageFaultError
 from ..store.pace import Pace
+from ..store.sessions import session_dataset
+from ..store.validation import AnswerError, check_answers_body, validate_answers
 from .stream import PoolStream
 from .task_pool import pool_from_tasks
-from .validation import AnswerError, check_answers_body, short, validate_answers
 
 logger = logging.getLogger(__name__)
-SESSION_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,80}$")
 DEFAULT_CONFIG: dict[str, Any] = {"batch_size": 10, "feed_overlap": False,
                                   "reservation_timeout": 600.0, "max_sessions": 32,
                                   "annotations_per_task": 1}
@@ -127,10 +126,7 @@ class Controller:
         """``dataset-name`` for a named session, the server's default one for none."""
         if raw is None or raw == "":
             return self.default_session
-        if not isinstance(raw, str) or not SESSION_RE.match(raw):
-            raise AnswerError(f"Invalid session_id {short(raw)}: use 1-80 letters, digits "
-                              "or _.@+-.")
-        return raw if raw.startswith(f"{self.dataset}-") else f"{self.dataset}-{raw}"
+        return session_dataset(self.dataset, raw)
 
     def knows_session(self, raw: Any) -> bool:
         """Whether a session was seen before (serving it needs no database access)."""
@@ -142,6 +138,12 @@ class Controller:
     def _ensure_session(self, session_id: str) -> None:
         if session_id in self._seen_sessions:
             return
+        try:  # a name that is another dataset, or another dataset's session: refused
+            self.db.check_names(self.dataset, session_id)
+        except StorageFaultError:
+            raise
+        except DatabaseError as err:
+            raise AnswerError(err.message, fix=err.fix) from None
         if self.stream.feed_overlap:
             self.stream.exclude(self._stored_hashes(self.dataset, session_id=session_id),
                                 session_id)
@@ -210,6 +212,8 @@ class Controller:
         try:
             new = self.db.add_examples(answers, datasets=[self.dataset, session_id],
                                        sessions={session_id: {"dataset": self.dataset}})
+        except StorageFaultError:  # the app answers 507 / 503: not acknowledged
+            raise
         except DatabaseError as err:
             raise AnswerError(err.message, fix=err.fix) from None
         self._sessions.add(session_id)

@@ -67,6 +67,44 @@ class DatabaseError(SpacyALError):
     code = "E102"
 
 
+class StorageFaultError(DatabaseError):
+    """The database file cannot be written or read (full disk, read-only, damaged): nothing
+    was stored. The server answers 507 (``full``) or 503; a command exits with status 1."""
+
+    def __init__(self, message: str, *, fix: str, full: bool = False) -> None:
+        self.full = full
+        super().__init__(message, fix=fix)
+
+
+def _not_writable(path: Path) -> bool:
+    """Whether the database file exists but it or its folder (where SQLite writes its
+    ``-wal`` and ``-shm`` files) cannot be written: a read-only file or filesystem."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def storage_fault(err: sqlite3.Error, path: Path) -> DatabaseError:
+    """The error a user sees for a failed SQLite call on ``path``: what, which file, the fix."""
+    text = str(err)
+    lowered = text.lower()
+    if "full" in lowered:
+        return StorageFaultError(
+            f"The disk holding the database {path} is full ({text}): nothing was stored.",
+            fix="Free space on that disk (or move the database and pass --db), then send "
+            "the answers again.", full=True)
+    if "readonly" in lowered or "read-only" in lowered or _not_writable(path):
+        return StorageFaultError(
+            f"The database {path} is read-only ({text}): nothing was stored.",
+            fix=f"Make {path} and its folder writable, or pass another file with --db.")
+    if any(word in lowered for word in ("malformed", "not a database", "corrupt", "i/o")):
+        return StorageFaultError(
+            f"The database {path} is damaged ({text}).",
+            fix=f"Restore it from a backup, or save what is readable: sqlite3 {path} .recover "
+            "| sqlite3 recovered.db, then pass --db recovered.db.")
+    return StorageFaultError(f"The database {path} cannot be used: {text}.",
+                             fix="Check the file and its folder (path, permissions, free "
+                             "space), or pass another file with --db.")
+
+
 def default_db_path() -> Path:
     """``$SPACY_AL_DB``, else ``~/.spacy_al/spacy_al.db``."""
     env = os.environ.get(DB_ENV)
@@ -83,8 +121,12 @@ class Database:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatabaseError(f"Cannot create the folder of the database {self.path}: "
+                                f"{err.strerror}.", fix="Pass another file with --db.") from None
         try:
             self._conn = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
@@ -94,26 +136,38 @@ class Database:
             self._conn.executescript(SCHEMA)
             self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                                (str(SCHEMA_VERSION),))
-        except sqlite3.DatabaseError as err:
-            raise DatabaseError(f"Cannot open the database {self.path}: {err}.",
-                                fix="Check the path, or pass another file with --db.") from err
+        except sqlite3.Error as err:
+            raise storage_fault(err, self.path) from None
 
     # -- transactions -------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``), rolled back on error."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            except sqlite3.Error as err:  # full disk, read-only or damaged file
+                raise storage_fault(err, self.path) from None
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            try:
                 self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+            except sqlite3.Error:  # SQLite rolled back already (e.g. after SQLITE_FULL)
+                pass
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as err:
+                raise storage_fault(err, self.path) from None
 
     def close(self) -> None:
         with self._lock:
@@ -145,12 +199,18 @@ class Database:
         if not isinstance(name, str) or not name.strip():
             raise DatabaseError(f"Invalid dataset name {name!r}.", fix="Use e.g. 'news_ner'.")
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO datasets (name, created, meta, session) VALUES (?,?,?,?)",
-                (name, time.time(), json.dumps(dict(meta or {})), int(session)),
-            )
-            return int(conn.execute("SELECT id FROM datasets WHERE name = ?", (name,))
-                       .fetchone()[0])
+            return self._dataset_id(conn, name, dict(meta or {}), session=session)
+
+    def check_names(self, dataset: str, session: str | None = None) -> None:
+        """:class:`DatabaseError` unless ``dataset`` is a dataset (or new) and ``session``
+        one of its session datasets (or new): a session never writes into a dataset."""
+        with self._lock:
+            try:
+                _check_kind(self._conn, dataset, None)
+                if session is not None:
+                    _check_kind(self._conn, session, dataset)
+            except sqlite3.Error as err:
+                raise storage_fault(err, self.path) from None
 
     def get_meta(self, name: str) -> dict[str, Any] | None:
         rows = self._query("SELECT meta, created FROM datasets WHERE name = ?", (name,))
@@ -185,27 +245,43 @@ class Database:
         serialised (strict JSON) before anything is written: one that cannot be read
         back raises :class:`DatabaseError` and nothing is stored.
         """
-        rows = [(eg, _content(eg)) for eg in examples]
-        if not datasets:
+        return self.add_groups([(examples, datasets)], sessions=sessions)
+
+    def add_groups(
+        self, groups: Iterable[tuple[Iterable[Mapping[str, Any]], Sequence[str]]],
+        *, sessions: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> int:
+        """:meth:`add_examples` for several ``(examples, datasets)`` groups in one
+        transaction: all of them are stored, or (on any error) none."""
+        rows = [([(eg, _content(eg)) for eg in examples], list(datasets))
+                for examples, datasets in groups]
+        if any(not datasets for _, datasets in rows):
             raise DatabaseError("add_examples needs at least one dataset name.")
+        sessions = sessions or {}
         now = time.time()
         new = 0
         with self.transaction() as conn:
-            ids = [self._dataset_id(conn, name, (sessions or {}).get(name)) for name in datasets]
-            for eg, content in rows:
-                new += self._add_one(conn, eg, content, ids, now)
+            for group, datasets in rows:
+                ids = [self._dataset_id(conn, name, sessions.get(name),
+                                        session=name in sessions) for name in datasets]
+                for eg, content in group:
+                    new += self._add_one(conn, eg, content, ids, now)
         return new
 
+    @staticmethod
     def _dataset_id(
-        self, conn: sqlite3.Connection, name: str, session: Mapping[str, Any] | None = None
+        conn: sqlite3.Connection, name: str, meta: Mapping[str, Any] | None = None,
+        *, session: bool = False,
     ) -> int:
-        row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO datasets (name, created, meta, session) VALUES (?,?,?,?)",
-                         (name, time.time(), json.dumps(dict(session or {})),
-                          int(session is not None)))
-            row = conn.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
-        return int(row[0])
+        """The id of dataset ``name`` (created if new); a session dataset (``session``)
+        of ``meta["dataset"]``. A name of the other kind, or a session dataset of another
+        dataset, is refused (:func:`_check_kind`)."""
+        _check_kind(conn, name, (meta or {}).get("dataset", "") if session else None)
+        conn.execute("INSERT OR IGNORE INTO datasets (name, created, meta, session) "
+                     "VALUES (?,?,?,?)", (name, time.time(), json.dumps(dict(meta or {})),
+                                          int(session)))
+        return int(conn.execute("SELECT id FROM datasets WHERE name = ?", (name,))
+                   .fetchone()[0])
 
     @staticmethod
     def _add_one(
@@ -281,6 +357,25 @@ class Database:
 
     def get_task_hashes(self, *names: str, session_id: str | None = None) -> set[int]:
         return self._hashes("task_hash", names, session_id)
+
+
+def _check_kind(conn: sqlite3.Connection, name: str, session_of: str | None) -> None:
+    """Refuse ``name`` as a dataset (``session_of`` None) when it is a session dataset,
+    and as a session of ``session_of`` when it is a dataset or another one's session."""
+    row = conn.execute("SELECT session, meta FROM datasets WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return
+    owner = json.loads(row[1]).get("dataset") if row[0] else None
+    if session_of is None and row[0]:
+        raise DatabaseError(f"{name!r} is a session dataset (of {owner!r}), not a dataset.",
+                            fix="Name the dataset otherwise.")
+    if session_of is not None and not row[0]:
+        raise DatabaseError(f"A session named {name!r} would write into the dataset {name!r}.",
+                            fix="Choose another session name (?session=NAME or "
+                            "_session_id).")
+    if session_of and owner and owner != session_of:
+        raise DatabaseError(f"The session {name!r} belongs to the dataset {owner!r}, not "
+                            f"{session_of!r}.", fix="Choose another session name.")
 
 
 def _content(eg: Mapping[str, Any]) -> str:

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import srsly
-
 from ..errors import ConfigError
 from ..tasks import answer_doc, is_complete
 from .database import Database
@@ -172,11 +170,16 @@ def db_out(
 
 
 def json_line(eg: Mapping[str, Any]) -> str:
-    """Strict JSON of a stored answer; NaN or Infinity (stored by older versions) as null."""
+    """Strict, compact JSON of a stored answer, every value exact (floats as ``repr``, so
+    ``db-out`` → ``db-in`` → ``db-out`` gives the same bytes); NaN or Infinity and lone
+    surrogates (stored by older versions) as null and ``?``."""
     try:
-        return srsly.json_dumps(eg)
-    except (OverflowError, ValueError, TypeError):
-        return json.dumps(_finite(eg), ensure_ascii=False, allow_nan=False, default=str)
+        line = json.dumps(eg, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        line.encode("utf-8")
+        return line
+    except (ValueError, TypeError):  # UnicodeEncodeError is a ValueError
+        return json.dumps(_finite(eg), ensure_ascii=False, allow_nan=False, default=str,
+                          separators=(",", ":"))
 
 
 def _finite(value: Any) -> Any:

@@ -7,14 +7,17 @@ hashes (:func:`spacy_al.tasks.set_hashes`) and ``_session_id``. Corpus files (Do
 CoNLL, OntoNotes, Hugging Face) become one ``ner_manual`` task per sentence with the
 gold entities as spans (``ner``, a partial answer, where tokens are unannotated).
 
-A session id that is absent becomes ``DATASET-NAME`` (``--session NAME``, default the
-file's stem), as the server names sessions. The store keeps one answer per dataset,
+Sessions follow the server's rule (:mod:`.sessions`): a ``_session_id`` becomes
+``DATASET-NAME`` unless it starts with ``DATASET-``, an absent one ``--session NAME``
+(default the file's stem), and a name that is another dataset is refused. Every task
+is parsed by the server's strict JSON parser and checked by its answer checks (tokens
+against the text, spans against the tokens, 64-bit hashes), then the whole file is
+stored in one transaction: all or nothing. The store keeps one answer per dataset,
 task hash and session: importing the same file again adds nothing.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +28,12 @@ from spacy.tokens import Doc
 
 from ..corpora import Resolved, SourceOptions, iter_lines, resolve
 from ..corpora.options import from_mapping
-from ..errors import ConfigError, CorpusFormatError
-from ..tasks import ANSWERS, doc_tokens, set_hashes, span_to_dict
-from .database import Database
+from ..errors import ConfigError, CorpusFormatError, SpacyALError
+from ..tasks import ANSWERS, PoolItem, doc_tokens, set_hashes, span_to_dict
+from .database import Database, DatabaseError
+from .sessions import safe_session_name, session_dataset
+from .strict_json import parse_json
+from .validation import AnswerError, short, validate_answers
 
 
 @dataclass
@@ -61,11 +67,13 @@ def import_file(
 ) -> ImportResult:
     """Read ``path`` (any loader but ``text``) and add its answers to ``dataset``.
 
-    Everything is read and checked before anything is written. ``source_options`` (or
-    ``loader`` and ``options``, their Python names) say how to read it. A sentence of a
-    corpus file that came before (same text) is skipped, as the annotation pool skips
-    it; a JSONL task that came before in the same session is replaced, as the store
-    does. Both are counted (``duplicates``) and stored in the session's meta.
+    Every task is read and checked (:func:`check_task`, the server's answer checks)
+    before anything is written, then all are stored in one transaction: a bad task
+    anywhere in the file stores nothing. ``source_options`` (or ``loader`` and
+    ``options``, their Python names) say how to read it. A sentence of a corpus file
+    that came before (same text) is skipped, as the annotation pool skips it; a JSONL
+    task that came before in the same session is replaced, as the store does. Both are
+    counted (``duplicates``) and stored in the session's meta.
     """
     if answer not in ANSWERS:
         raise ConfigError(f"Unknown answer {answer!r}.", fix=f"Use one of {', '.join(ANSWERS)}.")
@@ -74,16 +82,17 @@ def import_file(
         raise ConfigError(f"{path} is read as {found.format.name}: it holds no annotations "
                           "to import.", fix="Import Prodigy JSONL, a .spacy DocBin or CoNLL "
                           "(--loader); annotate text with `spacy-al annotate ner.manual`.")
-    default = f"{dataset}-{session or Path(str(path)).stem}"
+    default = _default_session(dataset, path, session)
     jsonl = found.format.name == "jsonl"
-    tasks = list(_jsonl_tasks(Path(path), lang, answer) if jsonl
-                 else _corpus_tasks(found, lang, answer))
-    result = ImportResult(read=len(tasks))
+    tasks = _jsonl_tasks(Path(path), lang, answer) if jsonl else _corpus_tasks(found, lang, answer)
+    result = ImportResult()
     by_session: dict[str, dict[tuple[int, str], dict[str, Any]]] = {}
     skipped: Counter[str] = Counter()
-    for task in tasks:
-        set_hashes(task, overwrite=rehash)
-        task["_session_id"] = str(task.get("_session_id") or default)
+    for number, task in tasks:
+        result.read += 1
+        check_task(path, number, dataset, task, default, rehash=rehash)
+        if task["_session_id"] not in by_session:
+            _check_names(db, path, number, dataset, task["_session_id"])
         key = (task["_task_hash" if jsonl else "_input_hash"], task["_session_id"])
         group = by_session.setdefault(task["_session_id"], {})
         if key in group:
@@ -93,19 +102,76 @@ def import_file(
             if not jsonl:
                 continue
         group[key] = task
-    db.add_dataset(dataset)
-    for name, kept in by_session.items():
-        meta = {"dataset": dataset, "source": str(path), "duplicates_skipped": skipped[name]}
-        result.new += db.add_examples(list(kept.values()), datasets=[dataset, name],
-                                      sessions={name: meta})
-        result.sessions[name] = len(kept)
+    result.sessions = {name: len(kept) for name, kept in by_session.items()}
+    if not by_session:
+        db.add_dataset(dataset)
+    result.new = db.add_groups(
+        [(list(kept.values()), [dataset, name]) for name, kept in by_session.items()],
+        sessions={name: {"dataset": dataset, "source": str(path),
+                         "duplicates_skipped": skipped[name]} for name in by_session})
     return result
 
 
-def _jsonl_tasks(path: Path, lang: str, answer: str) -> Iterator[dict[str, Any]]:
+def _check_names(db: Database, path: str | Path, number: int | None, dataset: str,
+                 session: str) -> None:
+    """The store's namespace rule, refused naming the line of the session's first task."""
+    try:
+        db.check_names(dataset, session)
+    except DatabaseError as err:
+        raise CorpusFormatError(path, number, err.message, fix=err.fix) from None
+
+
+def _default_session(dataset: str, path: str | Path, session: str | None) -> str:
+    """The session of tasks without one: ``--session NAME``, else the file's stem."""
+    try:
+        return session_dataset(dataset, session or safe_session_name(Path(str(path)).stem))
+    except AnswerError as err:
+        raise ConfigError(f"--session: {err.message}", fix="Pass e.g. --session alice.") \
+            from None
+
+
+def check_task(path: str | Path, number: int | None, dataset: str, task: dict[str, Any],
+               default_session: str, *, rehash: bool = False) -> None:
+    """Complete a task's hashes and session (in place) and check it as the server checks
+    an answer; :class:`CorpusFormatError` naming the file and line for any problem."""
+    try:
+        set_hashes(task, overwrite=rehash)
+        task["_session_id"] = session_dataset(dataset, task.get("_session_id") or default_session)
+        item = PoolItem(input_hash=0, text=task["text"], tokens=_checked_tokens(task))
+        validate_answers([task], lookup=lambda _: item, labels=None)
+    except AnswerError as err:
+        what = "; ".join(e.removeprefix("answers[0]").lstrip(": ") for e in err.errors)
+        raise CorpusFormatError(path, number, what or err.message,
+                                fix=err.fix or "Fix the task, or leave it out.") from None
+    except (TypeError, ValueError) as err:  # hashing fields that are no JSON values
+        raise CorpusFormatError(path, number, f"the task cannot be hashed: {err}.",
+                                fix="Fix the task, or leave it out.") from None
+
+
+def _checked_tokens(task: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The task's tokens, each one its text's characters at its offsets, in order."""
+    tokens, text = task.get("tokens"), task["text"]
+    if not isinstance(tokens, list):
+        raise AnswerError("", [f".tokens: must be a list of tokens, got {short(tokens)}"])
+    end = 0
+    for i, token in enumerate(tokens):
+        if not (isinstance(token, dict) and isinstance(token.get("text"), str)
+                and isinstance(token.get("start"), int) and isinstance(token.get("end"), int)):
+            raise AnswerError("", [f".tokens[{i}]: a token is an object with text, start "
+                                   f"and end, got {short(token)}"])
+        start, stop = token["start"], token["end"]
+        if start < end or stop < start or text[start:stop] != token["text"]:
+            raise AnswerError("", [f".tokens[{i}]: {short(token['text'])} ({start}-{stop}) is "
+                                   f"not the text there, {short(text[start:stop])}, or "
+                                   "overlaps the token before"])
+        end = stop
+    return tokens
+
+
+def _jsonl_tasks(path: Path, lang: str, answer: str) -> Iterator[tuple[int, dict[str, Any]]]:
     import spacy
 
-    nlp = spacy.blank(lang)
+    nlp: Any = None  # the tokenizer, loaded for the first task without tokens
     found = False
     for number, line in iter_lines(path):
         if not line.strip():
@@ -117,51 +183,46 @@ def _jsonl_tasks(path: Path, lang: str, answer: str) -> Iterator[dict[str, Any]]
                                     fix="Add the task text as `text`.")
         task.setdefault("answer", answer)
         if task["answer"] not in ANSWERS:
-            raise CorpusFormatError(path, number, f"unknown answer {task['answer']!r}.",
+            raise CorpusFormatError(path, number, f"unknown answer {short(task['answer'])}.",
                                     fix="Use accept, reject or ignore.")
         task.setdefault("_view_id", "ner_manual")
-        if not task.get("tokens"):
+        if "tokens" not in task:
+            nlp = nlp or spacy.blank(lang)
             task["tokens"] = doc_tokens(nlp.make_doc(task["text"]))
-        task["spans"] = [_aligned(path, number, task["tokens"], span)
-                         for span in task.get("spans") or []]
-        _check_storable(path, number, task)
-        yield task
+        spans = task.get("spans") or []
+        if not isinstance(spans, list) or not isinstance(task["tokens"], list):
+            raise CorpusFormatError(path, number, "`spans` and `tokens` must be lists, got "
+                                    f"{short(spans)} and {short(task['tokens'])}.",
+                                    fix="Give lists of span and token objects.")
+        task["spans"] = [_aligned(path, number, task["tokens"], span) for span in spans]
+        yield number, task
     if not found:
         raise CorpusFormatError(path, None, "no tasks found: the file holds no JSON lines.",
                                 fix="Each line is one JSON object with a `text` field.")
 
 
 def _parse(path: Path, number: int, line: str) -> dict[str, Any]:
+    """One line as strict JSON, by the parser of the server's request bodies."""
     try:
-        task = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise CorpusFormatError(path, number, f"invalid JSON: {err.msg} (column {err.colno}).",
-                                fix="Each line must be one complete JSON object.") from None
+        task = parse_json(line)
+    except AnswerError as err:
+        raise CorpusFormatError(path, number, err.message, fix=err.fix) from None
     if not isinstance(task, dict):
         raise CorpusFormatError(path, number, f"expected a JSON object, found "
                                 f"{type(task).__name__}.", fix="One task object per line.")
     return task
 
 
-def _check_storable(path: Path, number: int, task: dict[str, Any]) -> None:
-    """The store keeps strict JSON: refuse NaN, Infinity and lone surrogates up front."""
-    try:
-        json.dumps(task, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except ValueError as err:  # UnicodeEncodeError is a ValueError
-        raise CorpusFormatError(path, number, f"the task cannot be stored: {err}.",
-                                fix="Use finite numbers and valid Unicode only.") from None
-
-
 def _aligned(path: Path, number: int, tokens: list[Mapping[str, Any]],
              span: Any) -> dict[str, Any]:
     """A span with ``token_start``/``token_end`` (inclusive), from its offsets if absent."""
     if not isinstance(span, dict) or not isinstance(span.get("label"), str):
-        raise CorpusFormatError(path, number, f"invalid span {span!r}.",
+        raise CorpusFormatError(path, number, f"invalid span {short(span)}.",
                                 fix="Spans are objects with start, end and label.")
     if isinstance(span.get("token_start"), int) and isinstance(span.get("token_end"), int):
         return span
-    starts = {token["start"]: i for i, token in enumerate(tokens)}
-    ends = {token["end"]: i for i, token in enumerate(tokens)}
+    starts = {t.get("start"): i for i, t in enumerate(tokens) if isinstance(t, dict)}
+    ends = {t.get("end"): i for i, t in enumerate(tokens) if isinstance(t, dict)}
     first, last = starts.get(span.get("start")), ends.get(span.get("end"))
     if first is None or last is None or last < first:
         raise CorpusFormatError(path, number, f"span {span.get('start')}-{span.get('end')} "
@@ -171,14 +232,26 @@ def _aligned(path: Path, number: int, tokens: list[Mapping[str, Any]],
     return {**span, "token_start": first, "token_end": last}
 
 
-def _corpus_tasks(found: Resolved, lang: str, answer: str) -> Iterator[dict[str, Any]]:
+def _corpus_tasks(found: Resolved, lang: str, answer: str
+                  ) -> Iterator[tuple[int | None, dict[str, Any]]]:
     import spacy
 
     nlp = spacy.blank(lang)
-    docs = found.format.read(found.source, nlp.vocab, found.options, nlp.make_doc)
-    for doc in docs:
+    docs = iter(found.format.read(found.source, nlp.vocab, found.options, nlp.make_doc))
+    while True:
+        try:
+            doc = next(docs)
+        except StopIteration:
+            return
+        except SpacyALError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a file that is not what its loader reads
+            raise CorpusFormatError(found.source, None, f"cannot be read as "
+                                    f"{found.format.name}: {type(err).__name__}: "
+                                    f"{str(err)[:200]}.", fix="Pass the right --loader, or "
+                                    "check the file.") from None
         for sentence in _sentences(doc):
-            yield _doc_task(sentence, answer, doc.user_data.get("source"))
+            yield None, _doc_task(sentence, answer, doc.user_data.get("source"))
 
 
 def _sentences(doc: Doc) -> list[Doc]:

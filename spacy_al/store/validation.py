@@ -1,8 +1,9 @@
-"""Validation of the answers the web UI sends: every problem is named, nothing half-written.
+"""Validation of answers before they are stored: every problem is named, nothing half-written.
 
-A batch is checked as a whole before anything reaches the database: one bad
-answer rejects the batch with a 400 that lists every problem (``answers[2].spans[0]:
-label 'FOO' is not one of PER, ORG, LOC``).
+One check for both ways in: the server's ``/give_answers`` and ``db-in``. A batch is
+checked as a whole before anything reaches the database: one bad answer rejects the
+batch with a 400 (or ``db-in`` with the file and line) that lists every problem
+(``answers[2].spans[0]: label 'FOO' is not one of PER, ORG, LOC``).
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ MAX_ANSWER_BYTES = 1024 * 1024
 """The largest answer stored (its JSON): a sentence and its spans, not a file."""
 MAX_ANSWERS = 1000
 """The most answers in one request."""
+INT_RANGE = (-(2**63), 2**63 - 1)
+"""The integers SQLite (and every stored hash) holds: signed 64 bits."""
 
 
 class AnswerError(SpacyALError):
-    """A request to the annotation server is invalid; nothing was written."""
+    """An answer (a request to the server, a task of ``db-in``) is invalid; nothing was
+    written."""
 
     code = "E101"
 
@@ -56,7 +60,8 @@ def short(value: Any) -> str:
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and INT_RANGE[0] <= value <= INT_RANGE[1])
 
 
 def check_answers_body(body: Any) -> list[Any]:
@@ -73,9 +78,10 @@ def check_answers_body(body: Any) -> list[Any]:
 
 
 def validate_answers(
-    answers: Sequence[Any], *, lookup: Lookup, labels: Sequence[str]
+    answers: Sequence[Any], *, lookup: Lookup, labels: Sequence[str] | None
 ) -> list[dict[str, Any]]:
     """Check every answer; return clean copies carrying the server's canonical tokens.
+    ``labels`` None: any string label.
 
     RAISES (AnswerError): If any answer is invalid, listing every problem found.
     """
@@ -99,7 +105,7 @@ def validate_answers(
 
 
 def _check_answer(
-    answer: Any, lookup: Lookup, labels: Sequence[str]
+    answer: Any, lookup: Lookup, labels: Sequence[str] | None
 ) -> tuple[list[tuple[str, str]], dict[str, Any] | None]:
     if not isinstance(answer, dict):
         return [("", "an answer must be a JSON object (a task with 'answer')")], None
@@ -134,7 +140,7 @@ def _check_fields(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
                                     f"got {short(answer.get('answer'))}"))
     for key in ("_input_hash", "_task_hash"):
         if not _is_int(answer.get(key)):
-            problems.append((f".{key}", f"must be an integer, got {short(answer.get(key))}"))
+            problems.append((f".{key}", f"must be a 64-bit integer, got {short(answer.get(key))}"))
     if not isinstance(answer.get("text"), str):
         problems.append((".text", "must be a string"))
     if "spans" in answer and not isinstance(answer["spans"], list):
@@ -159,7 +165,7 @@ def _check_tokens(tokens: Any, canonical: Sequence[Mapping[str, Any]]) -> list[t
 
 
 def _check_spans(
-    spans: list[Any], item: PoolItem, labels: Sequence[str]
+    spans: list[Any], item: PoolItem, labels: Sequence[str] | None
 ) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     taken: dict[int, int] = {}
@@ -177,14 +183,15 @@ def _check_spans(
     return problems
 
 
-def _check_span(span: Any, item: PoolItem, labels: Sequence[str]) -> str | None:
+def _check_span(span: Any, item: PoolItem, labels: Sequence[str] | None) -> str | None:
     if not isinstance(span, dict):
         return "a span must be an object with start, end, token_start, token_end, label"
     missing = [key for key in SPAN_INTS if not _is_int(span.get(key))]
     if missing:
-        return f"{', '.join(missing)} must be integer(s)"
-    if span.get("label") not in labels:
-        return f"label {short(span.get('label'))} is not one of {', '.join(labels)}"
+        return f"{', '.join(missing)} must be 64-bit integer(s)"
+    label = span.get("label")
+    if not isinstance(label, str) or (labels is not None and label not in labels):
+        return f"label {short(label)} is not one of {', '.join(labels or ['(any string)'])}"
     start, end = span["token_start"], span["token_end"]
     n_tokens = len(item.tokens)
     if end < start:
@@ -195,4 +202,7 @@ def _check_span(span: Any, item: PoolItem, labels: Sequence[str]) -> str | None:
     if span["start"] != first["start"] or span["end"] != last["end"]:
         return (f"character offsets {span['start']}-{span['end']} do not match tokens "
                 f"{start}..{end} ({first['start']}-{last['end']})")
+    text = item.text[first["start"]:last["end"]]
+    if "text" in span and span["text"] != text:
+        return f"text {short(span['text'])} is not the text of its tokens, {short(text)}"
     return None

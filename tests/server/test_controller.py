@@ -9,8 +9,8 @@ import pytest
 
 from spacy_al.recipe_runtime.launch import build_controller
 from spacy_al.server.controller import Controller
-from spacy_al.server.validation import AnswerError
 from spacy_al.store.database import Database
+from spacy_al.store.validation import AnswerError
 
 
 def _manual(source: Path, db: Path, *extra: str) -> Controller:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from spacy_al.server.json_body import MAX_BODY, MAX_DEPTH
-from spacy_al.server.validation import MAX_ANSWER_BYTES, MAX_ERRORS
+from spacy_al.server.json_body import MAX_BODY
+from spacy_al.store.strict_json import MAX_DEPTH
+from spacy_al.store.validation import MAX_ANSWER_BYTES, MAX_ERRORS
 
 JSON = {"Content-Type": "application/json"}
 

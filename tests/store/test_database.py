@@ -28,7 +28,8 @@ def test_add_and_read_examples(tmp_path: Path) -> None:
     db = Database(tmp_path / "a.db")
     db.add_dataset("ds", {"recipe": "ner.manual"})
     db.add_dataset("ds-alice", session=True)
-    assert db.add_examples([_eg(1), _eg(2)], datasets=["ds", "ds-alice"]) == 2
+    assert db.add_examples([_eg(1), _eg(2)], datasets=["ds", "ds-alice"],
+                           sessions={"ds-alice": {}}) == 2
     assert db.datasets == ["ds"] and db.sessions == ["ds-alice"]
     assert [eg["text"] for eg in db.get_dataset_examples("ds")] == ["t1", "t2"]
     assert db.count("ds") == 2 and db.count("ds", session_id="ds-alice") == 2

@@ -70,11 +70,11 @@ def test_jsonl_errors_name_the_line(db: Database, tmp_path: Path) -> None:
         import_file(db, "ds", source)
     assert "ds" not in db  # nothing written
     source.write_text('{"text": "a"}\n{"text": "b", "meta": {"score": NaN}}\n')
-    with pytest.raises(CorpusFormatError, match="line 2: the task cannot be stored"):
+    with pytest.raises(CorpusFormatError, match="line 2: Invalid number NaN"):
         import_file(db, "ds", source)
     assert "ds" not in db
     source.write_text('{"text": "a"}\n{"text": \n')
-    with pytest.raises(CorpusFormatError, match="line 2: invalid JSON"):
+    with pytest.raises(CorpusFormatError, match="line 2: Invalid JSON: Expecting value"):
         import_file(db, "ds", source)
     with pytest.raises(ConfigError, match="read as text: it holds no annotations"):
         (tmp_path / "t.txt").write_text("Some prose here .\nAnd more prose .\n")

@@ -52,7 +52,7 @@ def test_db_out_survives_nan_stored_by_older_versions(tmp_path: Path) -> None:
     assert db_out(db, "ds", handle) == 2
     lines = [json.loads(line) for line in handle.getvalue().splitlines()]
     assert lines[1]["meta"] == {"s": None}
-    assert json_line({"a": float("inf"), "b": ["\ud800"]}) == '{"a": null, "b": ["?"]}'
+    assert json_line({"a": float("inf"), "b": ["\ud800"]}) == '{"a":null,"b":["?"]}'
 
 
 def test_resolve_second_answers() -> None:
