@@ -35,7 +35,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -121,6 +121,11 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
                        exc.message)
         return error_response(f"{exc.message} Fix: {exc.fix}", 507 if exc.full else 503)
 
+    async def client_gone(request: Request, exc: Exception) -> Response:
+        logger.warning("spacy-al: %s %s: the client disconnected before its request was "
+                       "complete; nothing was stored", request.method, request.url.path)
+        return Response(status_code=400, headers={"Connection": "close"})  # nobody reads it
+
     async def server_error(request: Request, exc: Exception) -> Response:
         logger.exception("spacy-al: %s %s failed", request.method, request.url.path,
                          exc_info=exc)
@@ -138,7 +143,7 @@ def make_app(controller: Controller, static_dir: Path = STATIC_DIR,
     ]
     app = Starlette(routes=routes,
                     exception_handlers={AnswerError: bad_request, StorageFaultError: storage_fault,
-                                        Exception: server_error})
+                                        ClientDisconnect: client_gone, Exception: server_error})
     return Guard(app, access)
 
 

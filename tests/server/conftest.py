@@ -54,16 +54,26 @@ class Server:
                 self.kill()
 
 
+def _limit_files(n: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+
+
 def start_server(args: list[str], db: Path, workdir: Path, timeout: float = 180.0,
-                 *, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Server:
-    """Start ``python -m spacy_al annotate ARGS --db DB`` on a free port; wait for /health."""
+                 *, host: str = "127.0.0.1", env: dict[str, str] | None = None,
+                 max_files: int | None = None) -> Server:
+    """Start ``python -m spacy_al annotate ARGS --db DB`` on a free port; wait for /health.
+    ``max_files``: the server's file limit (``ulimit -n``)."""
     port = free_port()
     log = workdir / f"server-{port}.log"
     command = [sys.executable, "-m", "spacy_al", "annotate", *args, "--db", str(db),
                "--host", host, "--port", str(port)]
     with log.open("wb") as handle:
         proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=workdir,
-                                env={**os.environ, **(env or {})})
+                                env={**os.environ, **(env or {})},
+                                preexec_fn=None if max_files is None else
+                                lambda: _limit_files(max_files))
     server = Server(proc, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0, trust_env=False) as client:
