@@ -8,6 +8,9 @@ Starts ``spacy-al annotate ner.manual`` on 127.0.0.1 (temporary database) and me
 2. Server RSS while it rejects a ``--body-mb`` MB chunked POST (sampled every 20 ms).
 3. ``--kill-trials`` times: three annotators, ``kill -9`` after at least 15
    acknowledged answers; every acknowledged answer must be stored exactly once.
+4. The second pass's probes (``hardening_probes.py``: answer races, session namespace,
+   the lock through links, 300 stalled sockets under ``ulimit -n 256``, a full disk,
+   damaged files, db-in's bad files and round trips), unless ``--no-probes``.
 
 Only loopback traffic, bounded in count (sessions x answers x 2 requests, one large
 body, trials x ~40 requests) and time. Prints a table and writes JSON
@@ -24,9 +27,7 @@ import json
 import os
 import platform
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,6 +37,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+from hardening_probes import launch, run_all, stop
 
 REPO = Path(__file__).resolve().parents[1]
 JSON = {"Content-Type": "application/json"}
@@ -47,42 +49,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--answers", type=int, default=60, help="answers per session")
     parser.add_argument("--body-mb", type=int, default=300)
     parser.add_argument("--kill-trials", type=int, default=30)
+    parser.add_argument("--no-probes", action="store_true",
+                        help="skip the second pass's probes (hardening_probes.py)")
     parser.add_argument("--out", type=Path,
                         default=REPO / "docs" / "benchmarks" / "server_hardening.json")
     return parser.parse_args(argv)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start(workdir: Path, n_sentences: int, batch: int) -> tuple[subprocess.Popen, str, Path]:
-    source, db = workdir / "source.jsonl", workdir / f"bench-{time.monotonic_ns()}.db"
-    source.write_text("".join(json.dumps({"text": f"Sentence {i} names Anna in Paris ."}) + "\n"
-                              for i in range(n_sentences)))
-    port = free_port()
-    log = (workdir / f"server-{port}.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "spacy_al", "annotate", "ner.manual", "bench",
-                             str(source), "--label", "PER,LOC", "--batch-size", str(batch),
-                             "--db", str(db), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/health", timeout=1, trust_env=False).status_code == 200:
-                return proc, url, db
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"the server did not start: see {log.name}")
-
-
-def stop(proc: subprocess.Popen) -> int:
-    proc.send_signal(signal.SIGTERM)
-    return proc.wait(60)
+    proc, url, db, _ = launch(workdir, n_sentences, batch)
+    return proc, url, db
 
 
 def stored(db: Path) -> list[dict[str, Any]]:
@@ -231,12 +207,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result = {"concurrency": concurrency(workdir, args.sessions, args.answers),
                   "huge_body": huge_body(workdir, args.body_mb),
                   "kill_9": kill_trials(workdir, args.kill_trials) if args.kill_trials else {},
+                  "issue36": {} if args.no_probes else run_all(workdir),
                   "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}}
     for section in ("concurrency", "huge_body", "kill_9"):
         print(f"\n{section}")
         for key, value in result[section].items():
             print(f"  {key:<24} {value}")
+    for probe, values in result["issue36"].items():
+        print(f"\n{probe}: {json.dumps(values)[:600]}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nwrote {args.out}")

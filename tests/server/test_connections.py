@@ -13,7 +13,7 @@ import httpx
 import pytest
 import srsly
 
-from spacy_al.server.connections import HEADERS_TIMEOUT
+from spacy_al.server.connections import HEADERS_TIMEOUT, SHUTDOWN_TIMEOUT
 from tests.server.conftest import LABELS, MORE
 
 STALLED = 300
@@ -107,7 +107,9 @@ def test_disconnects_timeouts_shutdown_and_the_raw_400(tmp_path: Path, server_fa
     started = time.monotonic()
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(30) == 0
-    assert time.monotonic() - started < 5.0
+    # uvicorn waits SHUTDOWN_TIMEOUT at most; the rest is the process's exit (2 s idle,
+    # more on a loaded machine); before the bound: 31 s
+    assert time.monotonic() - started < SHUTDOWN_TIMEOUT + 10
     stalled_body.close()
     stalled_headers.close()
     log = server.log.read_text()

@@ -87,5 +87,5 @@ def test_invalid_names_and_files(tmp_path: Path) -> None:
         db.add_dataset("  ")
     bad = tmp_path / "not-a-db"
     bad.write_bytes(b"garbage" * 1000)
-    with pytest.raises(DatabaseError, match="Cannot open"):
+    with pytest.raises(DatabaseError, match="is damaged .file is not a database.*Fix: Restore it"):
         Database(bad)
