@@ -8,6 +8,8 @@ still improved it tell whether annotating more of the same kind is likely to pay
 
 from __future__ import annotations
 
+import contextlib
+import io
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -80,7 +82,8 @@ def train_curve(
     steps = []
     for fraction, sample in zip(fractions, subsets(data.train_docs, fractions, seed),
                                 strict=True):
-        with tempfile.TemporaryDirectory(prefix="spacy-al-curve-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="spacy-al-curve-") as tmp, \
+                contextlib.redirect_stdout(io.StringIO()):  # spaCy's per-step log: only the F1
             result = train_docs(Path(tmp), TrainingData(sample, data.dev_docs,
                                                         data.config_path),
                                 base_model=base_model, gpu_id=gpu_id, overrides=overrides)

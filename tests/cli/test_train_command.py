@@ -106,6 +106,7 @@ def test_train_curve_prints_each_step_and_a_verdict(db: Database, tmp_path: Path
     table = result.output[result.output.index("Evaluated on 4 sentences"):]
     assert " 50% " in table and "100% " in table
     assert "Accuracy improved in the last sample" in table or "did not improve" in table
+    assert "Initializing pipeline" not in result.output  # spaCy's per-step log is not shown
 
 
 def test_curve_verdict_follows_the_last_step() -> None:
