@@ -122,3 +122,21 @@ def test_cli_flags_never_end_in_a_traceback(odd_files: dict[str, Path], tmp_path
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code == 1:
         assert result.output.startswith("[E"), result.output  # one line: code, what, fix
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flags=_FLAGS, name=st.sampled_from(sorted(ODD_FILES)))
+def test_recipe_flags_never_end_in_a_traceback(odd_files: dict[str, Path], tmp_path: Path,
+                                               flags, name: str) -> None:
+    """ner.manual with any source flags: a session, or one of our errors."""
+    from spacy_al.errors import SpacyALError
+
+    argv = ["ds", str(odd_files[name]), "-l", "ORG",
+            *[value for pair in flags for value in pair]]
+    try:
+        components = _recipe("ner.manual", argv, tmp_path / "r.db")
+    except SpacyALError as err:
+        assert "_col=" not in str(err), err  # flags, not Python names
+        return
+    assert len(components["stream"].items) >= 1
