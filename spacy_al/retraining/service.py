@@ -21,6 +21,7 @@ import numpy as np
 from ..acquisition import build_strategy
 from ..acquisition.selectors import Selector, build_diverse_top_k, named_selector
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
+from ..models.hf_encoder import ConfigFlag
 from ..pipeline.build import create_al_nlp
 from ..pipeline.pool_scoring import stop_set_tags
 from ..registry import build
@@ -56,6 +57,19 @@ def load_model(spec: ModelSpec) -> Any:
                           f"(it has {nlp.pipe_names}).",
                           fix="Train one with spacy-al's configs, or pass 'default'.")
     return nlp
+
+
+def predict_int8(nlp: Any) -> bool:
+    """Let ``al_ner``'s transformer encoder predict with an int8 copy of itself on CPU (about
+    twice the sentences per second; training keeps the fp32 weights, and the copy is
+    made again after each update). Only the live pipeline changes: its config, and so a
+    saved copy, keeps predicting in fp32. False for a model without such an encoder."""
+    found = False
+    for node in nlp.get_pipe("al_ner").model.walk():
+        if "quantize" in node.attrs:
+            node.attrs["quantize"] = ConfigFlag(True)
+            found = True
+    return found
 
 
 def check_labels(model_labels: tuple[str, ...], wanted: list[str] | None) -> list[str]:
@@ -95,6 +109,8 @@ class ModelService:
             torch.set_num_threads(spec.threads)
         self.spec = spec
         self.nlp = load_model(spec)
+        if spec.int8_scoring:
+            predict_int8(self.nlp)
         self.labels = check_labels(self.nlp.get_pipe("al_ner").labels, spec.labels)
         self.strategy = build_strategy(spec.strategy, spec.strategy_options, spec.seed)
         """Seeded by ``spec.seed`` where it draws (``random``), the loops' one route."""

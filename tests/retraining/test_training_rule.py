@@ -46,3 +46,19 @@ def test_a_service_trains_with_the_benchmark_rule(tok2vec_nlp_path: Path, source
                                     "token_start": 0, "token_end": 0, "label": "PER"}]))
     report = service.train(answers)
     assert report["version"] == 1 and report["n_train"] + report["n_dev"] == len(answers)
+
+
+def test_int8_scoring_changes_the_live_pipeline_only(tmp_path: Path, source_jsonl: Path) -> None:
+    from spacy_al.retraining.service import predict_int8
+
+    service = ModelService(ModelSpec(model="default", labels=["PER", "ORG", "LOC"],
+                                     output=str(tmp_path / "out"), stop_set_size=0))
+    flags = [node.attrs["quantize"] for node in service.nlp.get_pipe("al_ner").model.walk()
+             if "quantize" in node.attrs]
+    assert flags and all(bool(flag) for flag in flags)
+    service.set_pool(load_source(source_jsonl))
+    assert len(service.rank(list(service.items))) == len(service.items)
+    service.save(tmp_path / "saved", {})
+    assert "quantize = false" in (tmp_path / "saved" / "config.cfg").read_text("utf8")
+    fp32 = ModelService(ModelSpec(model="tok2vec", labels=["PER"], int8_scoring=False))
+    assert not predict_int8(fp32.nlp)  # no transformer encoder: nothing to quantize
