@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy
 from spacy.training import Example
 
+from ..corpora.tags import decode, parse_tag
 from ..errors import ConfigError
 from ..tasks.conversion import REJECTED_SPANS
 from ..tasks.spans import TokenSpan
@@ -53,10 +54,12 @@ def biluo_to_scheme(tag: str | None, scheme: str) -> str | None:
 
 
 def _split(tag: str) -> tuple[str, str]:
-    if tag == "O":
-        return "O", ""
-    prefix, label = tag.split("-", 1)
-    return prefix, label
+    """``("B", "PER")`` of ``"B-PER"``: the corpus readers' tag parser."""
+    parsed = parse_tag(tag)
+    if parsed is None:
+        raise ConfigError(f"{tag!r} is not a tag of the BIO/BILUO schemes.",
+                          fix="name tags O, B-LABEL, I-LABEL (and L-/U- for BILUO).")
+    return parsed
 
 
 def _allowed(prev: str, nxt: str, scheme: str) -> bool:
@@ -113,21 +116,12 @@ def viterbi_decode(probs: numpy.ndarray, tag_names: Sequence[str], scheme: str) 
 
 
 def tags_to_spans(tags: Sequence[str]) -> list[TokenSpan]:
-    """Token spans ``TokenSpan(start, end_exclusive, label)`` of a valid BIO/BILUO sequence."""
-    spans: list[TokenSpan] = []
-    start, label = -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, lab = _split(tag)
-        continues = prefix in ("I", "L") and lab == label and start >= 0
-        if start >= 0 and not continues:
-            spans.append(TokenSpan(start, i, label))
-            start, label = -1, ""
-        if prefix in ("B", "U") or (prefix in ("I", "L") and start < 0):
-            start, label = i, lab
-        if prefix in ("L", "U") and start >= 0:
-            spans.append(TokenSpan(start, i + 1, label))
-            start, label = -1, ""
-    return spans
+    """Token spans ``TokenSpan(start, end_exclusive, label)`` of a model's BIO/BILUO tags:
+    the corpus readers' decoder (:func:`spacy_al.corpora.tags.decode`), lenient, so that
+    the corpora and the model read a tag sequence the same way."""
+    parsed = [_split(tag) for tag in tags]
+    scheme = "BILUO" if any(prefix in ("L", "U") for prefix, _ in parsed) else "IOB2"
+    return decode(parsed, scheme, strict=False)
 
 
 def tag_cross_entropy(probs: numpy.ndarray, gold: Sequence[int]) -> tuple[float, numpy.ndarray]:

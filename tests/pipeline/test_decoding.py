@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import numpy
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spacy_al.errors import ConfigError
 from spacy_al.pipeline.decoding import (
     biluo_to_scheme,
     make_tag_names,
+    span_tags,
     tags_to_spans,
     viterbi_decode,
 )
+from spacy_al.tasks import TokenSpan
 
 
 def _probs(tag_names, rows):
@@ -68,3 +72,29 @@ def test_tags_to_spans() -> None:
         (0, 2, "PER"), (3, 4, "LOC"), (4, 6, "LOC")]
     assert tags_to_spans(["U-PER", "B-ORG", "I-ORG", "L-ORG"]) == [(0, 1, "PER"), (1, 4, "ORG")]
     assert tags_to_spans([]) == []
+
+
+@st.composite
+def spans_and_length(draw: st.DrawFn) -> tuple[list[TokenSpan], int]:
+    """Non-overlapping token spans over a sentence, adjacent ones allowed."""
+    length = draw(st.integers(0, 12))
+    spans, start = [], 0
+    while start < length:
+        start += draw(st.integers(0, 2))
+        size = draw(st.integers(1, 3))
+        if start + size > length:
+            break
+        spans.append(TokenSpan(start, start + size, draw(st.sampled_from(["PER", "LOC-X"]))))
+        start += size
+    return spans, length
+
+
+@given(spans_and_length(), st.sampled_from(["BIO", "BILUO"]))
+def test_span_tags_and_tags_to_spans_round_trip(found: tuple[list[TokenSpan], int],
+                                                scheme: str) -> None:
+    """One span -> tags conversion and one decoder (the corpus readers'): they agree."""
+    spans, length = found
+    tags = ["O"] * length
+    for span in spans:
+        tags[span.start:span.end] = span_tags(span, scheme)
+    assert tags_to_spans(tags) == spans
