@@ -2,21 +2,17 @@
 
 The initial scoring goes best last score first (a pool an earlier session scored), the
 rest in a seeded random order, so the first chunk the server serves from is a sample
-spread over the whole pool, not its head. After an update the worker re-scores the
-whole unanswered pool before it swaps the new ranking in whenever its measured
-throughput does that within ``ModelSpec.rescore_seconds``; past that bound it re-scores
-as many as fit in it first: the best ``rerank_candidates`` by last score (ties in a
-seeded random order, so tied or never-scored sentences are not taken in file order) and
-a seeded random sample of the others for the rest of the bound. Everything else
-follows in chunks.
+spread over the whole pool, not its head. After an update the worker re-scores a
+candidate set first: the best ``rerank_candidates`` by last score (ties in a seeded
+random order, so tied or never-scored sentences are not taken in file order), a seeded
+random sample of ``rerank_sample`` others and the sentences out with an annotator; the
+rest follows in chunks, in the same order, and is re-scored whole within
+``ModelSpec.rescore_seconds`` (:mod:`.worker`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-MIN_TIMED = 16
-"""Sentences a ranking call must score for its speed to count in the throughput."""
 
 
 def scoring_order(hashes: np.ndarray, last: np.ndarray, rng: np.random.Generator
@@ -47,23 +43,3 @@ def split_candidates(hashes: np.ndarray, last: np.ndarray, rng: np.random.Genera
     size = min(len(others), max(0, capacity - int(picked.sum())))
     picked[rng.choice(others, size=size, replace=False)] = True
     return order[picked], order[~picked]
-
-
-class Throughput:
-    """Sentences per second of the worker's ranking calls (a running mean)."""
-
-    def __init__(self) -> None:
-        self.per_second: float | None = None
-
-    def record(self, n: int, seconds: float) -> None:
-        if n < MIN_TIMED or seconds <= 0:
-            return
-        speed = n / seconds
-        self.per_second = speed if self.per_second is None else (self.per_second + speed) / 2
-
-    def capacity(self, seconds: float, at_least: int) -> int:
-        """Sentences scored within ``seconds`` (``at_least`` before any was timed)."""
-        if self.per_second is None:
-            return at_least
-        return max(at_least, int(self.per_second * seconds))
-

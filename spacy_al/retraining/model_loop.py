@@ -8,15 +8,15 @@ evaluates it on a held-out slice, saves it and re-scores the unanswered pool. A
 listener thread receives the new ranking and swaps it into the stream at once.
 No request ever waits for any of this.
 
-Re-scoring covers the whole unanswered pool when the worker's measured speed does it
-within ``ModelSpec.rescore_seconds``; past that it is bounded (:mod:`.candidates`): the
-worker first re-scores as many as fit in the bound (the best ``rerank_candidates`` by
-last score, the others a seeded sample), which is swapped in at once (the other
-sentences keep their older tasks below it, :class:`RankingBook`); the rest follows in
-chunks and is merged. The model counts as idle for the next update as soon as the candidates
-are in: a newer update abandons the rest of the re-scoring, so the update cadence
-does not grow with the pool. ``stats()["ranked_share"]``: how much of the
-unanswered pool the current model has scored.
+Re-scoring goes candidates first (:mod:`.candidates`: the best ``rerank_candidates`` by
+last score, ties at random, a seeded sample of ``rerank_sample`` others and the
+sentences out with an annotator), swapped in at once (the other sentences keep their
+older tasks below them, :class:`RankingBook`); the rest follows in chunks and is
+merged, the whole pool within ``ModelSpec.rescore_seconds`` (the history's
+``whole_rescore_seconds`` says how long it took). The model counts as idle for the
+next update as soon as the candidates are in: past that bound a newer update abandons
+the rest of the re-scoring, so the update cadence does not grow with the pool.
+``stats()["ranked_share"]``: how much of the unanswered pool the current model has scored.
 """
 
 from __future__ import annotations
@@ -211,11 +211,14 @@ class ModelLoop:
                 self._maybe_train()
         elif payload["done"] and self.state == "rescoring":
             self.state = "idle"
+        if payload["done"] and "rescore_seconds" in payload and self.history:
+            self.history[-1]["whole_rescore_seconds"] = payload["rescore_seconds"]
 
     def _trained(self, payload: dict[str, Any]) -> None:
         """A new model: its candidate set swapped in at once (the older tasks of the other
         sentences below it while they are re-scored). New training may start at once: a
-        newer update abandons the rest of this re-scoring, so updates do not wait for it."""
+        newer update abandons the rest of this re-scoring past ``rescore_seconds``, so
+        updates do not wait for it longer."""
         self._model_version = int(payload.get("version", self._model_version + 1))
         self._scoring = False  # an initial scoring still under way was left for this one
         partial = bool(payload.get("partial", False))
@@ -225,6 +228,8 @@ class ModelLoop:
         entry = dict(payload["report"], rescore_seconds=payload["rescore_seconds"],
                      rescored=payload.get("rescored"), pool=payload.get("pool"),
                      finished=time.time())
+        if not partial:
+            entry["whole_rescore_seconds"] = payload["rescore_seconds"]
         self.history = (self.history + [entry])[-HISTORY:]
         self.n_updates += 1
         logger.info("spacy-al: model v%s trained in %.1f s (dev F1 %s)", entry["version"],

@@ -46,8 +46,8 @@ class ModelSpec:
     score_batch_size: int = 32
     int8_scoring: bool = True
     """Rank with an int8 copy of a transformer encoder on CPU (about 2x the sentences per
-    second, so more of the pool is re-scored within ``rescore_seconds``); the saved
-    pipeline predicts in fp32."""
+    second: twice the pool re-scored within ``rescore_seconds``); the saved pipeline
+    predicts in fp32."""
     threads: int | None = None
     """Torch threads of the worker process (default: all cores but one)."""
     nice: int = 10
@@ -70,15 +70,14 @@ class ModelSpec:
     stop_set_size: int = 200
     """Pool sentences (a seeded sample) the model tags after each update (0: none)."""
     rescore_seconds: float = 60.0
-    """After an update the whole unanswered pool is re-scored before the new ranking is
-    swapped in when the worker's measured speed does it within this bound; past it, as
-    many sentences as fit in it are (``rerank_candidates`` of them the best by last score,
-    the others a seeded sample) and the rest follows in chunks."""
+    """After an update the worker re-scores the whole unanswered pool, a newer update
+    waiting for it up to this many seconds; past that bound the rest of a re-scoring is
+    dropped for the newer update (a pool too large to re-score in time)."""
     rerank_candidates: int = 200
-    """After an update, the best M unanswered sentences by their last scores are among
-    those re-scored first (0 with ``rerank_sample`` 0: the whole pool at once)."""
+    """After an update, the best M unanswered sentences by their last scores are re-scored
+    first and swapped in (0 with ``rerank_sample`` 0: the whole pool at once)."""
     rerank_sample: int = 200
-    """... plus a seeded random sample of at least R of the other unanswered sentences."""
+    """... with a seeded random sample of R of the other unanswered sentences."""
     training: str = "live"
     """How each update trains: ``live`` (the fields above) or ``benchmark`` (the offline
     transformer benchmark's rule, to measure what the lighter live rule costs)."""

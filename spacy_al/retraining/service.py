@@ -11,7 +11,6 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
 from ..training.memory import release_training_memory
 from ..training.trainer import fit, make_optimizer
-from .candidates import Throughput, scoring_order, split_candidates
+from .candidates import scoring_order, split_candidates
 from .model_spec import MODES, NEW_MODELS, ModelSpec
 from .pool_scores import lookup_scores, saved_scores, store_scores
 from .predictions import Predicting, predict_batch, rerank
@@ -130,7 +129,6 @@ class ModelService:
         self.version = 0
         self.rng = np.random.default_rng(spec.seed)
         """The session's one generator of orders: tie breaks, candidate samples."""
-        self.throughput = Throughput()
         self._stop_hashes: list[int] | None = None
         self._optimizer = make_optimizer(self.rule.learn_rate)
 
@@ -187,7 +185,7 @@ class ModelService:
     def rank(self, hashes: list[int]) -> list[dict[str, Any]]:
         """Tasks for the given pool items, best first (``_rank`` holds the sort key); their
         scores become the last scores, their embeddings this call's :attr:`vectors`."""
-        how, began = self.predicting(), time.perf_counter()
+        how = self.predicting()
         tasks: list[dict[str, Any]] = []
         size = self.spec.score_batch_size
         self.vectors = {}  # only this call's sentences: a pool's worth would not fit
@@ -197,7 +195,6 @@ class ModelService:
             tasks.extend(batch.tasks)
             self.scores.update(batch.scores)
             self.vectors.update(batch.vectors)
-        self.throughput.record(len(items), time.perf_counter() - began)
         selector = self.active_selector(
             np.asarray([t["meta"]["score"] for t in tasks], np.float64))
         return rerank(tasks, selector, self.spec.window if self.spec.mode == "correct" else 0,
@@ -214,17 +211,14 @@ class ModelService:
     def split_candidates(self, hashes: Sequence[int] | np.ndarray,
                          reserved: Sequence[int] = ()) -> tuple[list[int], np.ndarray]:
         """The sentences to re-score first after an update, and the rest (an int64 array:
-        a pool of millions stays a few megabytes): the whole pool when the measured
-        throughput re-scores it within ``rescore_seconds``, else as many as fit in it (at
-        least ``rerank_candidates + rerank_sample``; see :mod:`.candidates`). ``reserved``:
-        sentences out with an annotator, always among the first (served again, they show
-        this model's spans)."""
+        a pool of millions stays a few megabytes; see :mod:`.candidates`): the best
+        ``rerank_candidates`` by last score (ties at random), a seeded sample of
+        ``rerank_sample`` others and the ``reserved`` ones (out with an annotator: served
+        again, they show this model's spans); 0 and 0: the whole pool at once."""
         hashes = np.asarray(hashes, dtype=np.int64)
         m, r = max(0, self.spec.rerank_candidates), max(0, self.spec.rerank_sample)
-        capacity = (len(hashes) if m + r == 0
-                    else self.throughput.capacity(self.spec.rescore_seconds, m + r))
         first, rest = split_candidates(hashes, self.last_scores(hashes), self.rng, best=m,
-                                       capacity=capacity,
+                                       capacity=m + r if m + r else len(hashes),
                                        reserved=np.asarray(reserved, dtype=np.int64))
         return first.tolist(), rest
 

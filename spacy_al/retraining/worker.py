@@ -15,10 +15,10 @@ Messages are tuples ``(kind, payload)``:
 
 The initial scoring goes in :meth:`ModelService.scoring_order` (never file order: its
 first chunk, ``FIRST_CHUNK`` sentences so that the first question comes fast, is a
-seeded sample of the whole pool). After an update the worker re-scores the whole pool,
-or past ``rescore_seconds`` a candidate set (:meth:`ModelService.split_candidates`),
-and sends it as ``trained`` (``partial`` when the rest of the pool is left), then the
-rest as ``scored`` chunks; between
+seeded sample of the whole pool). After an update the worker re-scores a candidate set
+first (:meth:`ModelService.split_candidates`) and sends it as ``trained`` (``partial``
+when the rest of the pool is left), then the rest as ``scored`` chunks; within
+``rescore_seconds`` it re-scores the whole pool whatever comes in; past it, between
 chunks it peeks at its jobs and abandons the stale re-scoring for a newer
 ``train`` (or ``stop``).
 """
@@ -44,6 +44,8 @@ from .service import ModelService, ModelSpec
 
 logger = logging.getLogger(__name__)
 Message = tuple[str, Any]
+NewerJob = Callable[..., bool]
+"""``newer_job(kinds=("train", "stop"))``: whether a job of those kinds waits."""
 FIRST_CHUNK = 64
 
 
@@ -67,8 +69,8 @@ def serve_jobs(
     put_result(("ready", {"labels": service.labels, "architecture": service.architecture}))
     pending: list[Message] = []
 
-    def newer_job() -> bool:
-        """Whether a ``train`` or ``stop`` waits (jobs seen are kept, in order)."""
+    def newer_job(kinds: tuple[str, ...] = ("train", "stop")) -> bool:
+        """Whether a job of ``kinds`` waits (jobs seen are kept, in order)."""
         while True:
             try:
                 pending.append(get_job(0.0))
@@ -77,7 +79,7 @@ def serve_jobs(
             except EOFError:
                 pending.append(("stop", None))
                 break
-        return any(kind in ("train", "stop") for kind, _ in pending)
+        return any(kind in kinds for kind, _ in pending)
 
     while keep_going():
         try:
@@ -98,7 +100,7 @@ def serve_jobs(
 
 def _run_job(service: ModelService, kind: str, payload: Any,
              put_result: Callable[[Message], None],
-             newer_job: Callable[[], bool] = lambda: False) -> None:
+             newer_job: NewerJob = lambda kinds=("train", "stop"): False) -> None:
     if kind == "pool":
         service.set_pool(payload)
     elif kind == "score":  # best last score first, the rest in a seeded random order
@@ -123,9 +125,12 @@ def _run_job(service: ModelService, kind: str, payload: Any,
 
 
 def _train(service: ModelService, payload: Any, put_result: Callable[[Message], None],
-           newer_job: Callable[[], bool]) -> None:
+           newer_job: NewerJob) -> None:
     """Train, re-score the candidate set and send it (``partial`` when a rest is left),
-    then re-score the rest in chunks, dropping it as soon as a newer job waits."""
+    then re-score the rest in chunks: a newer update waits for them up to
+    ``rescore_seconds`` from the start of the re-scoring, and past that bound the rest
+    is dropped for it (``stop`` drops it at once). The last chunk says how long the
+    whole re-scoring took (``rescore_seconds``)."""
     report = service.train(payload["answers"])
     began = time.perf_counter()
     hashes = np.asarray(payload["hashes"], np.int64)
@@ -137,13 +142,16 @@ def _train(service: ModelService, payload: Any, put_result: Callable[[Message], 
                             "version": service.version,
                             "rescore_seconds": round(time.perf_counter() - began, 3)}))
     size = max(1, int(payload.get("chunk", 256)))
+    bound = service.spec.rescore_seconds
     for start in range(0, len(rest), size):
-        if newer_job():
+        over = time.perf_counter() - began > bound
+        if newer_job(("stop",)) or (over and newer_job()):
             logger.info("model v%s: re-scoring abandoned for a newer job", service.version)
             return
         chunk = rest[start:start + size].tolist()
         put_result(("scored", {"tasks": service.rank(chunk), "hashes": chunk,
-                               "done": start + size >= len(rest), "version": service.version}))
+                               "done": start + size >= len(rest), "version": service.version,
+                               "rescore_seconds": round(time.perf_counter() - began, 3)}))
     service.persist_scores()  # the whole pool scored by this model
 
 

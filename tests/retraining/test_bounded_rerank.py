@@ -25,10 +25,12 @@ def _source(path: Path) -> Path:
     return path
 
 
-def _spec(model: Path, tmp_path: Path, m: int = 3, r: int = 2, seed: int = 0) -> ModelSpec:
-    """No time for more than M + R (rescore_seconds 0): the bounded path of a large pool."""
+def _spec(model: Path, tmp_path: Path, m: int = 3, r: int = 2, seed: int = 0,
+          bound: float = 0.0) -> ModelSpec:
+    """``bound`` 0: no time to re-score more than M + R before a newer update (the bounded
+    path of a large pool)."""
     return ModelSpec(model=str(model), output=str(tmp_path / "out"), rerank_candidates=m,
-                     rerank_sample=r, min_steps=2, stop_set_size=0, rescore_seconds=0.0,
+                     rerank_sample=r, min_steps=2, stop_set_size=0, rescore_seconds=bound,
                      seed=seed)
 
 
@@ -67,10 +69,7 @@ def test_candidates_are_the_best_by_last_score_plus_a_seeded_sample(
     service.spec.rerank_candidates = service.spec.rerank_sample = 0
     everything, none = service.split_candidates(hashes)
     assert sorted(everything) == sorted(hashes) and len(none) == 0  # 0, 0: all at once
-    service.spec.rerank_candidates, service.spec.rerank_sample = 5, 4
-    service.spec.rescore_seconds = 60.0  # this pool is re-scored in far less: all of it
-    assert service.throughput.per_second is not None
-    assert len(service.split_candidates(hashes)[0]) == len(hashes)
+
 
 
 def test_ranking_book_keeps_every_sentence_reachable() -> None:
@@ -84,7 +83,7 @@ def test_ranking_book_keeps_every_sentence_reachable() -> None:
 
 
 def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,
-               per_item: float, m: int = 3, r: int = 2,
+               per_item: float, m: int = 3, r: int = 2, bound: float = 0.0,
                ) -> tuple[ModelLoop, PoolStream, list[tuple[Any, ...]]]:
     rank = ModelService.rank
 
@@ -95,7 +94,8 @@ def _slow_loop(monkeypatch: pytest.MonkeyPatch, model: Path, tmp_path: Path,
 
     monkeypatch.setattr(ModelService, "rank", slow_rank)
     stream = PoolStream(load_source(_source(tmp_path / "pool.jsonl")))
-    loop = ModelLoop(stream, _spec(model, tmp_path, m, r), update_every=3, worker="thread",
+    loop = ModelLoop(stream, _spec(model, tmp_path, m, r, bound=bound), update_every=3,
+                     worker="thread",
                      score_chunk=5)
     events: list[tuple[Any, ...]] = []
     handle = loop._handle
@@ -176,5 +176,25 @@ def test_zero_candidates_rescore_everything_at_once(
         assert after[0][4] is True and loop.state == "idle"
         assert loop.stats()["ranked_share"] == 1.0
         assert loop.stats()["history"][-1]["rescored"] == 37
+    finally:
+        loop.close()
+
+
+def test_within_the_bound_the_whole_pool_is_rescored_before_a_newer_update(
+        monkeypatch: pytest.MonkeyPatch, tok2vec_nlp_path: Path, tmp_path: Path) -> None:
+    loop, stream, events = _slow_loop(monkeypatch, tok2vec_nlp_path, tmp_path, 0.05,
+                                      bound=60.0)
+    try:
+        loop.start()
+        _wait(lambda: loop.state == "idle" and stream.complete)
+        _update(loop, stream, "a")
+        _wait(lambda: any(e[0] == "trained" for e in events))
+        _update(loop, stream, "b")  # a newer update while the rest is re-scored
+        _wait(lambda: any(e[0] == "trained" and e[1] == 2 for e in events), 120)
+        first = [e for e in events if e[1] == 1]
+        assert [e[0] for e in first] == ["trained"] + ["scored"] * 7 and first[-1][2]
+        assert events.index(first[-1]) < next(i for i, e in enumerate(events)
+                                               if e[0] == "trained" and e[1] == 2)
+        assert loop.stats()["history"][0]["whole_rescore_seconds"] > 0
     finally:
         loop.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from spacy_al.recipe_runtime.sources import load_source
-from spacy_al.retraining.candidates import Throughput, scoring_order, split_candidates
+from spacy_al.retraining.candidates import scoring_order, split_candidates
 from spacy_al.retraining.model_loop import ModelLoop
 from spacy_al.retraining.service import ModelSpec
 from spacy_al.retraining.worker import FIRST_CHUNK
@@ -74,16 +74,6 @@ def test_candidates_fill_the_capacity_with_a_sample_past_the_best() -> None:
     assert len(whole) == 100 and len(none) == 0
 
 
-def test_throughput_sets_the_capacity() -> None:
-    speed = Throughput()
-    assert speed.capacity(60.0, 400) == 400  # nothing timed yet
-    speed.record(8, 1.0)  # too few sentences to time
-    assert speed.per_second is None
-    speed.record(100, 2.0)
-    speed.record(300, 2.0)
-    assert speed.per_second == 100.0 and speed.capacity(60.0, 400) == 6000
-
-
 def test_cold_start_is_spread_over_the_pool(tmp_path: Path) -> None:
     """A new model's first questions come from the whole pool, not its first chunk."""
     items = load_source(WIKIGOLD, limit=400)
@@ -100,23 +90,3 @@ def test_cold_start_is_spread_over_the_pool(tmp_path: Path) -> None:
         loop.close()
     assert max(first) > 200 and min(first) < 200  # from both halves of the pool
     assert sum(p < FIRST_CHUNK for p in first) < 10
-
-
-def test_an_update_rescores_the_whole_pool_within_the_bound(tok2vec_nlp_path: Path,
-                                                            tmp_path: Path) -> None:
-    stream = PoolStream(load_source(WIKIGOLD, limit=150))
-    spec = ModelSpec(model=str(tok2vec_nlp_path), output=str(tmp_path / "out"),
-                     rerank_candidates=5, rerank_sample=5, min_steps=2, stop_set_size=0)
-    loop = ModelLoop(stream, spec, update_every=3, worker="thread")
-    try:
-        loop.start()
-        _wait(lambda: loop.state == "idle" and stream.complete)
-        batch = stream.next_batch("ds-a", 3)
-        stream.mark_answered(batch, "ds-a")
-        loop.update([dict(t, answer="accept", spans=[]) for t in batch])
-        _wait(lambda: loop.stats()["n_updates"] == 1 and loop.state == "idle")
-        last = loop.stats()["history"][-1]
-        assert last["rescored"] == last["pool"] == 147  # all of it, not 5 + 5
-        assert stream.complete and loop.stats()["ranked_share"] == 1.0
-    finally:
-        loop.close()
