@@ -59,9 +59,12 @@ class ModelSpec:
     """Sentences the selector picks first in each ranking (the rest follow by score)."""
     stopper: str = "spacy-al.StabilizingPredictions.v1"
     stopper_options: dict[str, Any] = field(default_factory=dict)
-    min_confidence: float = 0.0
+    min_confidence: float = 0.5
     """``ner.al-correct``: pre-annotate only spans of at least this confidence (the mean
-    probability of their tags); 0: every span the model decodes."""
+    probability of their tags); 0: every span the model decodes. Measured on wnut17
+    (``docs/benchmarks/live/model_choices_wnut17*.json``): after 40 and 100 answers every
+    decoded span costs more corrections than it saves (257 against 213 without spans),
+    0.5 fewer than either (208)."""
     cost_aware: bool = False
     """Rank by informativeness per expected second of annotation (``annotation_seconds``)
     instead of by the strategy's score alone."""
