@@ -54,7 +54,9 @@ def load_model(spec: ModelSpec) -> Any:
     if "al_ner" not in nlp.pipe_names:
         raise ConfigError(f"The pipeline at {path} has no al_ner component "
                           f"(it has {nlp.pipe_names}).",
-                          fix="Train one with spacy-al's configs, or pass 'default'.")
+                          fix="Pass 'default' or 'tok2vec' for a new model, train one from "
+                          "it with spacy-al train --base-model PIPELINE, or correct its "
+                          "entities with ner.correct (any spaCy pipeline).")
     return nlp
 
 

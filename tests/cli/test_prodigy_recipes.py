@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import srsly
 
+from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime.decorator import get_recipe, list_recipes
 from spacy_al.recipe_runtime.launch import build_controller
 from spacy_al.recipe_runtime.pipeline_annotator import PipelineAnnotator, is_plain_ner_pipeline
@@ -54,3 +56,13 @@ def test_ner_correct_with_a_plain_spacy_pipeline(tmp_path: Path, ner_pipeline: P
                 for s in t["spans"]} <= {"LOC"}
     finally:
         only.close()
+
+
+def test_ner_teach_with_a_plain_pipeline_points_to_ner_correct(tmp_path: Path,
+                                                               ner_pipeline: Path) -> None:
+    source = tmp_path / "news.jsonl"
+    srsly.write_jsonl(source, [{"text": "Angela Merkel visited Paris in May ."}])
+    with pytest.raises(ConfigError, match="has no al_ner component") as err:
+        build_controller("ner.teach", ["news", str(ner_pipeline), str(source), "--worker",
+                                       "thread"], db_path=tmp_path / "a.db")
+    assert "ner.correct" in str(err.value) and "--base-model" in str(err.value)
