@@ -55,14 +55,13 @@ class Controller:
         self.view_id: str = components["view_id"]
         self.config: dict[str, Any] = {**DEFAULT_CONFIG, **(components.get("config") or {})}
         self.stream = self._make_stream(components["stream"])
-        self._set_annotations_per_task(self.config["annotations_per_task"])
+        self.stream.configure(annotations_per_task=self.config["annotations_per_task"],
+                              batch_size=int(self.config["batch_size"]),
+                              max_sessions=int(self.config["max_sessions"]))
         on_load = components.get("on_load")
         if on_load is not None:
             on_load(self)
         self.labels: list[str] = list(self.config.get("labels") or [])
-        batch_size = int(self.config["batch_size"])
-        self.stream.max_outstanding = max(self.stream.max_outstanding, 2 * batch_size)
-        self.stream.max_sessions = max(1, int(self.config["max_sessions"]))
         self.started = datetime.datetime.now()
         self.default_session = f"{self.dataset}-{self.started:%Y-%m-%d_%H-%M-%S}"
         self._lock = threading.Lock()
@@ -99,14 +98,6 @@ class Controller:
         pool.add_items(items)
         pool.set_ranking(tasks)
         return pool
-
-    def _set_annotations_per_task(self, value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"annotations_per_task must be an integer >= 1, not {value!r}.")
-        if value > 1 and self.stream.feed_overlap:
-            raise ConfigError("annotations_per_task > 1 needs feed_overlap off.",
-                              fix="With feed_overlap every session annotates every task.")
-        self.stream.annotations_per_task = value
 
     def _exclude_stored(self, others: list[str]) -> None:
         """Answered questions of this dataset (and of ``exclude``) are never asked again

@@ -67,7 +67,7 @@ class PoolStream(AnswerLedger):
         self.max_outstanding = max_outstanding
         self.max_sessions = max_sessions
         self.unranked = unranked
-        self.quota = TaskQuota(annotations_per_task)
+        self.quota = TaskQuota(annotations_per_task, feed_overlap=feed_overlap)
         """Makes a task for a pool item not ranked yet: served while the initial scoring
         runs, so that no session waits for it (None: serve ranked tasks only)."""
         self.version = 0
@@ -85,6 +85,17 @@ class PoolStream(AnswerLedger):
         self._outstanding: dict[str, dict[int, dict[str, Any]]] = {}
         self._last_seen: dict[str, float] = {}
         self._answered_by: dict[int, str] = {}
+
+    def configure(self, *, annotations_per_task: Any, batch_size: int, max_sessions: int
+                  ) -> None:
+        """A recipe's settings, set once before serving (the controller passes its
+        config): sessions per question (checked by :class:`TaskQuota`), room for two
+        batches per session, the most sessions holding reservations."""
+        quota = TaskQuota(annotations_per_task, feed_overlap=self.feed_overlap)
+        with self._lock:
+            self.quota = quota
+            self.max_outstanding = max(self.max_outstanding, 2 * int(batch_size))
+            self.max_sessions = max(1, int(max_sessions))
 
     # -- ranking ------------------------------------------------------------
     def set_ranking(

@@ -14,15 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..errors import ConfigError
 from .stream_counts import StreamCounts
 
 
 class TaskQuota:
     """Distinct answering and holding sessions per question key."""
 
-    def __init__(self, n: int = 1) -> None:
+    def __init__(self, n: Any = 1, *, feed_overlap: bool = False) -> None:
+        """The one check of ``annotations_per_task`` (:class:`ConfigError`): an integer
+        >= 1, and above 1 only with ``feed_overlap`` off."""
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"annotations_per_task must be an integer >= 1, not {n!r}")
+            raise ConfigError(f"annotations_per_task must be an integer >= 1, not {n!r}.")
+        if n > 1 and feed_overlap:
+            raise ConfigError("annotations_per_task > 1 needs feed_overlap off.",
+                              fix="With feed_overlap every session annotates every task.")
         self.n = n
         self._answers: dict[int, list[str]] = {}
         self._holders: dict[int, dict[str, float]] = {}
@@ -85,14 +91,6 @@ class AnswerLedger(StreamCounts):
     @property
     def annotations_per_task(self) -> int:
         return self.quota.n
-
-    @annotations_per_task.setter
-    def annotations_per_task(self, n: int) -> None:
-        """Set before serving (the controller does, from the recipe's config)."""
-        if n > 1 and self.feed_overlap:
-            raise ValueError("annotations_per_task > 1 needs feed_overlap off")
-        with self._lock:
-            self.quota = TaskQuota(n)
 
     def _scope(self, session_id: str | None) -> str | None:
         """Whose reservations and exclusions: the session's (feed_overlap, or several
