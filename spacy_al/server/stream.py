@@ -19,11 +19,12 @@ and ``data-to-spacy`` keeps the first session's answer.
 With ``annotations_per_task = N > 1`` (feed_overlap off) a question is reserved for up
 to N sessions and done after N answers from distinct sessions (:mod:`.stream_quota`).
 
-Bounds, so that no client drains the pool: a session holds at most
-``max_outstanding`` tasks (asking again returns those, not new ones), and at most
-``max_sessions`` sessions hold reservations, and at most half the pool is reserved
-(:meth:`PoolStream.reservation_cap`); a session asking for more releases the
-reservations of the least recently active other sessions.
+The reservations are :class:`~.reservations.Reservations`, asked through one
+:class:`~.reservations.Take` per request. Bounds, so that no client drains the pool: a
+session holds at most ``max_outstanding`` tasks (asking again returns those, not new
+ones), at most ``max_sessions`` sessions hold reservations, and at most half the pool
+is reserved (:meth:`PoolStream.reservation_cap`); a session asking for more releases
+the reservations of the least recently active other sessions.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..tasks import PoolItem
+from .reservations import Reservations, Take
 from .stream_quota import AnswerLedger, TaskQuota
 
 EXCLUDE_BY = ("input", "task")
@@ -63,9 +66,10 @@ class PoolStream(AnswerLedger):
         self.task_keys = tuple(task_keys)
         self.exclude_by = exclude_by
         self.feed_overlap = feed_overlap
-        self.reservation_timeout = reservation_timeout
-        self.max_outstanding = max_outstanding
-        self.max_sessions = max_sessions
+        self.reservations = Reservations(timeout=reservation_timeout,
+                                         max_outstanding=max_outstanding,
+                                         max_sessions=max_sessions)
+        """Who holds which question (:mod:`.reservations`)."""
         self.unranked = unranked
         self.quota = TaskQuota(annotations_per_task, feed_overlap=feed_overlap)
         """Makes a task for a pool item not ranked yet: served while the initial scoring
@@ -81,9 +85,6 @@ class PoolStream(AnswerLedger):
         self._known: dict[int, int] = {}
         self._first_open = 0
         self._done: dict[str | None, set[int]] = {None: set()}
-        self._reserved: dict[tuple[str | None, int], tuple[str, float]] = {}
-        self._outstanding: dict[str, dict[int, dict[str, Any]]] = {}
-        self._last_seen: dict[str, float] = {}
         self._answered_by: dict[int, str] = {}
 
     def configure(self, *, annotations_per_task: Any, batch_size: int, max_sessions: int
@@ -94,8 +95,9 @@ class PoolStream(AnswerLedger):
         quota = TaskQuota(annotations_per_task, feed_overlap=self.feed_overlap)
         with self._lock:
             self.quota = quota
-            self.max_outstanding = max(self.max_outstanding, 2 * int(batch_size))
-            self.max_sessions = max(1, int(max_sessions))
+            held = self.reservations
+            held.max_outstanding = max(held.max_outstanding, 2 * int(batch_size))
+            held.max_sessions = max(1, int(max_sessions))
 
     # -- ranking ------------------------------------------------------------
     def set_ranking(
@@ -119,16 +121,13 @@ class PoolStream(AnswerLedger):
     def _refresh_reserved(self, tasks: Sequence[dict[str, Any]]) -> None:
         """Reserved tasks take the new ranking's task of their sentence, so a question
         served again (a reloaded page) shows the current model's spans."""
-        if self._outstanding:
-            latest = {self._key(task): task for task in tasks}
-            for mine in self._outstanding.values():
-                mine.update((key, latest[key]) for key in list(mine) if key in latest)
+        if self.reservations.count():
+            self.reservations.refresh({self._key(task): task for task in tasks})
 
     def reserved_inputs(self) -> list[int]:
         """Input hashes of the tasks reserved and not answered yet (re-scored first)."""
         with self._lock:
-            return [int(task["_input_hash"]) for mine in self._outstanding.values()
-                    for task in mine.values()]
+            return [int(task["_input_hash"]) for task in self.reservations.tasks()]
 
     def replace_items(self, items: Mapping[int, PoolItem]) -> None:
         """Move onto a pool holding every sentence of this one and more (the whole pool,
@@ -166,9 +165,7 @@ class PoolStream(AnswerLedger):
                     self._done[None].add(key)
                 if not self.feed_overlap:
                     self._answered_by.setdefault(key, session_id)
-                held = self._reserved.pop((scope, key), None)
-                if held is not None:
-                    self._outstanding.get(held[0], {}).pop(key, None)
+                self.reservations.answered(scope, key)
 
     # -- serving ------------------------------------------------------------
     def next_batch(self, session_id: str, n: int) -> list[dict[str, Any]]:
@@ -181,55 +178,29 @@ class PoolStream(AnswerLedger):
         if n <= 0:
             return []
         scope = self._scope(session_id)
-        now = time.monotonic()
         with self._lock:
-            self._make_room(session_id, n, now)
-            done = self._done_sets(scope)
-            self._skip_done_prefix(done[0])
+            take = Take(session_id, scope, self._done_sets(scope), n, time.monotonic())
+            self.reservations.make_room(take, self.reservation_cap(), self.quota)
+            self._skip_done_prefix(take.done[0])
             batch: list[dict[str, Any]] = []
-            if len(self._outstanding.get(session_id, ())) < self.max_outstanding:
-                batch = self._take_open(scope, session_id, done, n, now)
+            if not self.reservations.full(session_id):
+                batch = self._take_open(take)
                 if (len(batch) < n and (not self.complete or self.truncated)
                         and self.unranked is not None):
-                    batch += self._take_unranked(scope, session_id, done, n - len(batch), now)
+                    batch += self._take_unranked(replace(take, n=n - len(batch)))
             if not batch:
-                batch = self._own_outstanding(scope, session_id, done, n, now)
+                batch = self.reservations.own(take, self.quota)
         return [self._serve(task, session_id) for task in batch]
-
-    def _make_room(self, session_id: str, n: int, now: float) -> None:
-        """Bound the reservations: at most ``max_sessions`` sessions and
-        :meth:`reservation_cap` tasks held; the least recently active give way."""
-        self._last_seen.pop(session_id, None)
-        self._last_seen[session_id] = now  # most recent last
-        mine = len(self._outstanding.get(session_id, ()))
-        if mine >= self.max_outstanding:
-            return  # gets its own tasks back: nothing new is reserved
-        holders = [s for s in self._last_seen if s != session_id and self._outstanding.get(s)]
-        total = sum(len(m) for m in self._outstanding.values())
-        cap = self.reservation_cap()
-        while holders and (len(holders) + (mine == 0) > self.max_sessions or total + n > cap):
-            total -= self.release(holders.pop(0), locked=True)
-        if len(self._last_seen) > 4 * self.max_sessions:
-            for other in [s for s in self._last_seen if not self._outstanding.get(s)]:
-                self._last_seen.pop(other, None)
 
     def reservation_cap(self) -> int:
         """The most tasks reserved at once: half the pool, at least two sessions' worth."""
-        return max(2 * self.max_outstanding, len(self._order) // 2, len(self.items) // 2)
+        return max(2 * self.reservations.max_outstanding, len(self._order) // 2,
+                   len(self.items) // 2)
 
-    def release(self, session_id: str, *, locked: bool = False) -> int:
+    def release(self, session_id: str) -> int:
         """Release a session's reservations (its tasks may go to others); return how many."""
-        if not locked:
-            with self._lock:
-                return self.release(session_id, locked=True)
-        scope = self._scope(session_id)
-        mine = self._outstanding.pop(session_id, {})
-        for key in mine:
-            self.quota.drop(key, session_id)
-            held = self._reserved.get((scope, key))
-            if held is not None and held[0] == session_id:
-                del self._reserved[(scope, key)]
-        return len(mine)
+        with self._lock:
+            return self.reservations.release(session_id, self._scope(session_id), self.quota)
 
     def _skip_done_prefix(self, done: set[int]) -> None:
         if self.feed_overlap:
@@ -239,80 +210,40 @@ class PoolStream(AnswerLedger):
             i += 1
         self._first_open = i
 
-    def _reserve(self, scope: str | None, key: int, session_id: str, task: dict[str, Any],
-                 now: float) -> None:
-        held = self._reserved.get((scope, key))
-        if held is not None and held[0] != session_id:
-            self._outstanding.get(held[0], {}).pop(key, None)
-        self._reserved[(scope, key)] = (session_id, now)
-        self.quota.hold(key, session_id, now)
-        mine = self._outstanding.setdefault(session_id, {})
-        mine.pop(key, None)
-        mine[key] = task  # (re)inserted last: the oldest reservations stay first
-
-    def _available(self, scope: str | None, session_id: str, key: int,
-                   done: tuple[set[int], ...], now: float) -> bool:
+    def _available(self, take: Take, key: int) -> bool:
         """Not done, not held (by this session, or freshly by another in this scope),
         and room left under annotations_per_task."""
-        if any(key in d for d in done):
-            return False
-        held = self._reserved.get((scope, key))
-        if held is not None and (held[0] == session_id
-                                 or now - held[1] < self.reservation_timeout):
-            return False
-        return self.quota.room(key, session_id, now, self.reservation_timeout)
+        return (not take.is_done(key) and self.reservations.free_for(take, key)
+                and self.quota.room(key, take.session_id, take.now, self.reservations.timeout))
 
-    def _take_open(
-        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
-    ) -> list[dict[str, Any]]:
+    def _take_open(self, take: Take) -> list[dict[str, Any]]:
         order = self._order
         start = 0 if self.feed_overlap else self._first_open
-        return self._take((order[i] for i in range(start, len(order))),
-                          scope, session_id, done, n, now)
+        return self._take((order[i] for i in range(start, len(order))), take)
 
-    def _take_unranked(
-        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
-    ) -> list[dict[str, Any]]:
+    def _take_unranked(self, take: Take) -> list[dict[str, Any]]:
         unranked = self.unranked
         assert unranked is not None
         ranked = {int(task["_input_hash"]) for task in self._order}
         tasks = (unranked(self.items[h]) for h in self.items
-                 if h not in ranked and not any(h in d for d in done))
-        return self._take(tasks, scope, session_id, done, n, now)
+                 if h not in ranked and not take.is_done(h))
+        return self._take(tasks, take)
 
-    def _take(self, tasks: Iterable[dict[str, Any]], scope: str | None, session_id: str,
-              done: tuple[set[int], ...], n: int, now: float) -> list[dict[str, Any]]:
-        """Reserve up to ``n`` of ``tasks`` (in order) that this session may have."""
+    def _take(self, tasks: Iterable[dict[str, Any]], take: Take) -> list[dict[str, Any]]:
+        """Reserve up to ``take.n`` of ``tasks`` (in order) that this session may have."""
         batch: list[dict[str, Any]] = []
         seen: set[int] = set()
         for task in tasks:
             key = self._key(task)
-            if key in seen or not self._available(scope, session_id, key, done, now):
+            if key in seen or not self._available(take, key):
                 continue
             self._known.setdefault(int(task["_task_hash"]), int(task["_input_hash"]))
-            self._reserve(scope, key, session_id, task, now)
+            self.reservations.hold(take, key, task, self.quota)
             seen.add(key)
             batch.append(task)
-            if len(batch) >= n:
+            if len(batch) >= take.n:
                 break
         return batch
-
-    def _own_outstanding(
-        self, scope: str | None, session_id: str, done: tuple[set[int], ...], n: int, now: float
-    ) -> list[dict[str, Any]]:
-        """This session's unanswered tasks, oldest first (a reloaded page gets them again)."""
-        mine = self._outstanding.get(session_id, {})
-        batch = []
-        for key, task in list(mine.items()):
-            if any(key in d for d in done):
-                mine.pop(key, None)
-                continue
-            batch.append((key, task))
-            if len(batch) >= n:
-                break
-        for key, task in batch:
-            self._reserve(scope, key, session_id, task, now)
-        return [task for _, task in batch]
 
     def _serve(self, task: dict[str, Any], session_id: str) -> dict[str, Any]:
         """The full task: the pool item's text, tokens and meta under the ranked fields."""

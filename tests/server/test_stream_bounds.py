@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from spacy_al.server.stream import PoolStream
 from tests.server.test_stream import _stream
 
 
-def _held(stream: object) -> int:
-    return sum(len(m) for m in stream._outstanding.values())  # type: ignore[attr-defined]
+def _held(stream: PoolStream) -> int:
+    return stream.reservations.count()
 
 
 def test_reservations_never_pass_half_the_pool() -> None:
@@ -26,10 +27,10 @@ def test_at_most_max_sessions_hold_reservations() -> None:
         stream.next_batch(name, 2)
     stream.next_batch("a", 2)  # a is active again: b is now the least recently active
     stream.next_batch("d", 2)
-    holders = {s for s, m in stream._outstanding.items() if m}
+    holders = stream.reservations.holders()
     assert holders == {"a", "c", "d"}
     released = stream.release("a")
-    assert released == 4 and {s for s, m in stream._outstanding.items() if m} == {"c", "d"}
+    assert released == 4 and stream.reservations.holders() == {"c", "d"}
 
 
 def test_answered_by_names_the_first_session() -> None:
