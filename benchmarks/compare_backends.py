@@ -42,7 +42,7 @@ from spacy_al.benchmark.curves import (  # noqa: E402
     share_to_reach,
     split_unfinished,
 )
-from spacy_al.benchmark.plot import COLORS  # noqa: E402
+from spacy_al.benchmark.plot import color_of  # noqa: E402
 from spacy_al.benchmark.results import read_rows  # noqa: E402
 
 STRATEGIES = ("random", "mnlp", "token_entropy", "bald")
@@ -93,7 +93,7 @@ def plot(curves: dict[str, dict[str, Curve]], full: dict[str, list[float]], path
         for name, c in by.items():
             seeds = int(c.n_seeds.max())
             ax.plot(100 * c.share, c.f1, "--" if name == "random" else "-", marker="o",
-                    markersize=3, color=COLORS.get(name),
+                    markersize=3, color=color_of(name),
                     label=f"{name} ({seeds} seed{'s' if seeds != 1 else ''})")
         if full[backend]:
             level = sum(full[backend]) / len(full[backend])

@@ -315,7 +315,8 @@ def db_in(workdir: Path, round_trips: int = 50) -> dict[str, Any]:
     text = "Ada Lovelace lived in London"
     good = {"text": text, "spans": [{"start": 0, "end": 12, "label": "PER"}]}
     span = {"start": 0, "end": 12, "token_start": 0, "token_end": 1, "label": "PER"}
-    bad = [{"_input_hash": "abc"}, {"_input_hash": 2**70}, {"_task_hash": 1.5},
+    bad: list[dict[str, Any]] = [
+           {"_input_hash": "abc"}, {"_input_hash": 2**70}, {"_task_hash": 1.5},
            {"spans": [{**span, "token_end": 9}]}, {"spans": [{**span, "token_start": -1}]},
            {"spans": [span, {**span, "start": 4, "token_start": 1, "label": "ORG"}]},
            {"spans": [{**span, "token_end": 2}]}, {"spans": [{**span, "text": "Ada"}]},

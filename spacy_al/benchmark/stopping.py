@@ -32,11 +32,13 @@ from ..registry import build
 from .settings import BASELINE, FULL
 
 STOP_SET_SIZE = 1000
-CRITERIA = {f"stabilising predictions (kappa >= {StabilizingPredictions.threshold} "
-            f"{StabilizingPredictions.window} rounds running)":
-            ("spacy-al.StabilizingPredictions.v1", {}),
-            f"overall uncertainty (stop-set mean < {OverallUncertainty.threshold})":
-            ("spacy-al.OverallUncertainty.v1", {})}
+CRITERIA: dict[str, tuple[str, dict[str, Any]]] = {
+    f"stabilising predictions (kappa >= {StabilizingPredictions.threshold} "
+    f"{StabilizingPredictions.window} rounds running)":
+        ("spacy-al.StabilizingPredictions.v1", {}),
+    f"overall uncertainty (stop-set mean < {OverallUncertainty.threshold})":
+        ("spacy-al.OverallUncertainty.v1", {}),
+}
 """The stopping criteria the report reads, each with its registered defaults."""
 
 

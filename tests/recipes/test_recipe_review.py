@@ -12,8 +12,8 @@ from spacy_al.errors import ConfigError
 from spacy_al.recipe_runtime import get_recipe, parse_recipe_args
 from spacy_al.recipes.review import group_versions, picked_version, review, review_tasks
 from spacy_al.server.controller import Controller
-from spacy_al.store.validation import AnswerError
 from spacy_al.store.database import Database
+from spacy_al.store.validation import AnswerError
 from spacy_al.tasks import doc_tokens, set_hashes
 
 TEXTS = ["Anna met Bob in Paris .", "Carl lives in Rome .", "Dora works at Acme .",
