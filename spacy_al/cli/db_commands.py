@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SpacyALError
+from ..store.export import EVAL_SPLIT
 from ._app import app
 
 DbOption = Annotated[Path | None, typer.Option(
@@ -57,7 +58,7 @@ def data_to_spacy_cli(
         "--ner", help="Comma-separated datasets with NER annotations.")],
     db: DbOption = None,
     eval_split: Annotated[float, typer.Option(
-        "--eval-split", "-es", help="Share of sentences held out as dev.spacy.")] = 0.2,
+        "--eval-split", "-es", help="Share of sentences held out as dev.spacy.")] = EVAL_SPLIT,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the train/dev split.")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="Language of the vocab.")] = "en",
     conll: Annotated[bool, typer.Option(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SpacyALError
+from ..store.export import EVAL_SPLIT
 from ._app import app
 from .db_commands import DbOption
 from .train_command import (
@@ -26,7 +27,7 @@ from .train_command import (
 def spacy_config_cli(
     output: Annotated[Path, typer.Argument(help="Config file to write, e.g. config.cfg.")],
     ner: NerOption,
-    eval_split: EvalSplitOption = 0.2,
+    eval_split: EvalSplitOption = EVAL_SPLIT,
     base_model: BaseModelOption = None,
     config: ConfigOption = None,
     db: DbOption = None,

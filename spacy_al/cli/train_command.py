@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SpacyALError
+from ..store.export import EVAL_SPLIT
 from ._app import app
 from .db_commands import DbOption
 
@@ -55,7 +56,7 @@ def train_cli(
     output: Annotated[Path, typer.Argument(help="Output folder (model-best, model-last).")],
     ner: NerOption,
     eval_datasets: EvalOption = "",
-    eval_split: EvalSplitOption = 0.2,
+    eval_split: EvalSplitOption = EVAL_SPLIT,
     base_model: BaseModelOption = None,
     config: ConfigOption = None,
     db: DbOption = None,

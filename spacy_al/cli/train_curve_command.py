@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SpacyALError
+from ..store.export import EVAL_SPLIT
 from ._app import app
 from .db_commands import DbOption
 from .train_command import (
@@ -28,7 +29,7 @@ def train_curve_cli(
     ctx: typer.Context,
     ner: NerOption,
     eval_datasets: EvalOption = "",
-    eval_split: EvalSplitOption = 0.2,
+    eval_split: EvalSplitOption = EVAL_SPLIT,
     n_samples: Annotated[int, typer.Option(
         "--n-samples", "-ns", help="Number of samples to train, e.g. 4 for 25%, 50%, 75% "
         "and 100%.")] = 4,

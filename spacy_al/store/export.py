@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # spaCy loads only for a DocBin or CoNLL export, not for the 
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
+EVAL_SPLIT = 0.2
+"""The share of sentences held out for evaluation when no evaluation dataset is named
+(`data-to-spacy`, `train`, `train-curve`, `spacy-config`)."""
+
 SECOND = "_answered_before_by"
 """The mark of an answer given after another session's (feed_overlap off)."""
 
@@ -104,7 +108,7 @@ def data_to_spacy(
     datasets: list[str],
     out_dir: str | Path,
     *,
-    eval_split: float = 0.2,
+    eval_split: float = EVAL_SPLIT,
     seed: int = 0,
     lang: str = "en",
     conll: bool = False,

@@ -17,13 +17,15 @@ from spacy.training import Example
 
 from ..corpora.registered import doc_to_example
 from ..errors import ConfigError
+from ..store.export import EVAL_SPLIT
 from .pipeline_training import default_config, source_base, split_datasets
 
 PARTS = ("train", "dev")
 
 
 @spacy.registry.readers("spacy-al.Datasets.v1")
-def create_dataset_corpus(db: str, datasets: str, part: str = "train", eval_split: float = 0.2,
+def create_dataset_corpus(db: str, datasets: str, part: str = "train",
+                          eval_split: float = EVAL_SPLIT,
                           seed: int = 0) -> Callable[[Language], Iterator[Example]]:
     """The ``part`` (train or dev) of the comma-separated ``datasets`` (``eval:NAME``
     entries are the dev part) of the database file ``db``."""
@@ -41,7 +43,7 @@ def create_dataset_corpus(db: str, datasets: str, part: str = "train", eval_spli
 
 
 def spacy_config(output: str | Path, ner: Sequence[str], *, db: str | Path,
-                 eval_split: float = 0.2, seed: int = 0, config: str | Path | None = None,
+                 eval_split: float = EVAL_SPLIT, seed: int = 0, config: str | Path | None = None,
                  gpu_id: int = -1, base_model: str | Path | None = None) -> Path:
     """Write a training config whose corpora read ``ner`` from the database ``db``; the
     datasets are checked (and split once) first, so a config that is written trains."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..store.export import EVAL_SPLIT
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 EVAL_PREFIX = "eval:"
@@ -59,7 +60,7 @@ class TrainingData:
 
 
 def training_data(ner: Sequence[str], *, eval_datasets: Sequence[str] = (),
-                  eval_split: float = 0.2, config: str | Path | None = None,
+                  eval_split: float = EVAL_SPLIT, config: str | Path | None = None,
                   db: str | Path | None = None, gpu_id: int = -1,
                   seed: int = 0) -> TrainingData:
     """The sentences of ``ner`` (``eval:NAME`` entries evaluated on), split as asked."""
@@ -79,7 +80,7 @@ def train(
     ner: Sequence[str],
     *,
     eval_datasets: Sequence[str] = (),
-    eval_split: float = 0.2,
+    eval_split: float = EVAL_SPLIT,
     base_model: str | Path | None = None,
     config: str | Path | None = None,
     db: str | Path | None = None,
@@ -116,13 +117,18 @@ def train_docs(output: str | Path, data: TrainingData, *, base_model: str | Path
 
 
 def split_datasets(db: str | Path | None, ner: Sequence[str], vocab: Any, *,
-                   eval_datasets: Sequence[str] = (), eval_split: float = 0.2,
+                   eval_datasets: Sequence[str] = (), eval_split: float = EVAL_SPLIT,
                    seed: int = 0) -> tuple[list[Any], list[Any]]:
     """Training and evaluation docs of the datasets ``ner`` (``eval:NAME`` entries and
     ``eval_datasets`` evaluated on, else a seeded ``eval_split``), answers merged per
     sentence."""
     from ..store.database import connect
-    from ..store.export import examples_to_docs, read_datasets, resolve_second_answers, split_docs
+    from ..store.export import (
+        examples_to_docs,
+        read_datasets,
+        resolve_second_answers,
+        split_docs,
+    )
 
     ner, prefixed = split_eval_names(ner)
     eval_datasets = [*eval_datasets, *prefixed]
