@@ -36,13 +36,15 @@ from dataclasses import replace
 from typing import Any
 
 from ..tasks import PoolItem
+from .answers import AnswerBook
 from .reservations import Reservations, Take
-from .stream_quota import AnswerLedger, TaskQuota
+from .stream_counts import StreamCounts
+from .stream_quota import TaskQuota
 
 EXCLUDE_BY = ("input", "task")
 
 
-class PoolStream(AnswerLedger):
+class PoolStream(StreamCounts):
     """A re-rankable stream of tasks over a fixed pool of sentences."""
 
     def __init__(
@@ -71,7 +73,9 @@ class PoolStream(AnswerLedger):
                                          max_sessions=max_sessions)
         """Who holds which question (:mod:`.reservations`)."""
         self.unranked = unranked
-        self.quota = TaskQuota(annotations_per_task, feed_overlap=feed_overlap)
+        self.answers = AnswerBook(TaskQuota(annotations_per_task, feed_overlap=feed_overlap),
+                                  feed_overlap=feed_overlap)
+        """Who answered what (:mod:`.answers`)."""
         """Makes a task for a pool item not ranked yet: served while the initial scoring
         runs, so that no session waits for it (None: serve ranked tasks only)."""
         self.version = 0
@@ -84,8 +88,6 @@ class PoolStream(AnswerLedger):
         self._order: list[dict[str, Any]] = []
         self._known: dict[int, int] = {}
         self._first_open = 0
-        self._done: dict[str | None, set[int]] = {None: set()}
-        self._answered_by: dict[int, str] = {}
 
     def configure(self, *, annotations_per_task: Any, batch_size: int, max_sessions: int
                   ) -> None:
@@ -94,10 +96,22 @@ class PoolStream(AnswerLedger):
         batches per session, the most sessions holding reservations."""
         quota = TaskQuota(annotations_per_task, feed_overlap=self.feed_overlap)
         with self._lock:
-            self.quota = quota
+            self.answers.quota = quota
             held = self.reservations
             held.max_outstanding = max(held.max_outstanding, 2 * int(batch_size))
             held.max_sessions = max(1, int(max_sessions))
+
+    @property
+    def quota(self) -> TaskQuota:
+        """Sessions per question (``annotations_per_task``)."""
+        return self.answers.quota
+
+    @property
+    def annotations_per_task(self) -> int:
+        return self.answers.quota.n
+
+    def _scope(self, session_id: str | None) -> str | None:
+        return self.answers.scope(session_id)
 
     # -- ranking ------------------------------------------------------------
     def set_ranking(
@@ -149,23 +163,38 @@ class PoolStream(AnswerLedger):
     # -- exclusion ----------------------------------------------------------
     def exclude(self, hashes: Iterable[int], session_id: str | None = None) -> None:
         """Mark hashes (of the ``exclude_by`` kind) as done: for everyone, or one session."""
-        scope = self._scope(session_id)
         with self._lock:
-            self._done.setdefault(scope, set()).update(hashes)
+            self.answers.exclude(hashes, self._scope(session_id))
 
     def mark_answered(self, answers: Iterable[Mapping[str, Any]], session_id: str) -> None:
         """Exclude answered tasks and release their reservations."""
+        keys = [self._key(answer) for answer in answers]
         scope = self._scope(session_id)
         with self._lock:
-            done = self._done.setdefault(scope, set())
-            for answer in answers:
-                key = self._key(answer)
-                done.add(key)
-                if self.quota.active and self.quota.answered(key, session_id):
-                    self._done[None].add(key)
-                if not self.feed_overlap:
-                    self._answered_by.setdefault(key, session_id)
+            self.answers.answered(keys, session_id)
+            for key in keys:
                 self.reservations.answered(scope, key)
+
+    def record_answered_by(self, sessions: Mapping[int, str]) -> None:
+        """Who answered each key first (from the database, at start)."""
+        with self._lock:
+            self.answers.record_first(sessions)
+
+    def record_answers(self, answers: Iterable[tuple[int, str]]) -> None:
+        """Stored ``(key, session_id)`` answers (at start, annotations_per_task > 1)."""
+        with self._lock:
+            self.answers.record(answers)
+
+    def answered_before(self, answer: Mapping[str, Any], session_id: str) -> str | None:
+        """The first session to answer, when this answer of ``session_id`` is a later one
+        (the controller marks it ``_answered_before_by``)."""
+        with self._lock:
+            return self.answers.first_before(self._key(answer), session_id)
+
+    def answered_by(self, answer: Mapping[str, Any]) -> str | None:
+        """The session that answered this task first (feed_overlap off), or None."""
+        with self._lock:
+            return self.answers.first(self._key(answer))
 
     # -- serving ------------------------------------------------------------
     def next_batch(self, session_id: str, n: int) -> list[dict[str, Any]]:
@@ -179,7 +208,7 @@ class PoolStream(AnswerLedger):
             return []
         scope = self._scope(session_id)
         with self._lock:
-            take = Take(session_id, scope, self._done_sets(scope), n, time.monotonic())
+            take = Take(session_id, scope, self.answers.done_sets(scope), n, time.monotonic())
             self.reservations.make_room(take, self.reservation_cap(), self.quota)
             self._skip_done_prefix(take.done[0])
             batch: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..tasks import PoolItem, task_hash_of
+from .answers import AnswerBook
 
 
 class StreamCounts:
@@ -21,19 +22,14 @@ class StreamCounts:
     complete: bool
     truncated: bool
     unranked: Any
+    answers: AnswerBook
     _lock: threading.Lock
     _order: list[dict[str, Any]]
     _known: dict[int, int]
-    _done: dict[str | None, set[int]]
 
     def _key(self, task: Mapping[str, Any]) -> int:
         field = "_input_hash" if self.exclude_by == "input" else "_task_hash"
         return int(task[field])
-
-    def _done_sets(self, scope: str | None) -> tuple[set[int], ...]:
-        if scope is None:
-            return (self._done[None],)
-        return self._done[None], self._done.setdefault(scope, set())
 
     # -- lookups and counts -------------------------------------------------
     def lookup(self, answer: Mapping[str, Any]) -> PoolItem | None:
@@ -56,11 +52,11 @@ class StreamCounts:
         return keys
 
     def n_open(self, session_id: str | None = None) -> int:
-        """Questions not answered yet (reserved ones included): of the current ranking,
-        or of the whole pool where the stream serves the unranked sentences after it."""
-        scope = session_id if self.feed_overlap else None
+        """Questions not answered yet (reserved ones included) that this session may
+        still answer (or anyone may): of the current ranking, or of the whole pool where
+        the stream serves the unranked sentences after it."""
         with self._lock:
-            return self._n_open(self._done_sets(scope))
+            return self._n_open(self.answers.done_sets(self.answers.scope(session_id)))
 
     def _n_open(self, done: Sequence[set[int]]) -> int:
         if self.exclude_by == "input" and self.truncated and self.unranked is not None:
@@ -73,7 +69,7 @@ class StreamCounts:
         order: an int64 array for an Arrow pool (millions stay megabytes), else a list."""
         with self._lock:
             everyone = self.exclude_by != "input" or self.feed_overlap
-            done: set[int] = set() if everyone else self._done[None]
+            done: set[int] = set() if everyone else self.answers.everyone
             hashes = getattr(self.items, "hashes", None)
             if isinstance(hashes, np.ndarray):
                 if not done:
@@ -86,13 +82,13 @@ class StreamCounts:
         with self._lock:
             if self.exclude_by != "input" or self.feed_overlap:
                 return set()
-            return {h for h in self._done[None] if h in self.items}
+            return {h for h in self.answers.everyone if h in self.items}
 
     def progress(self, session_id: str | None = None) -> float | None:
         """Share of the questions answered, or None while it is not known yet."""
         scope = session_id if self.feed_overlap else None
         with self._lock:
-            done = self._done_sets(scope)
+            done = self.answers.done_sets(scope)
             if self.exclude_by == "input":
                 n_done = sum(1 for h in set().union(*done) if h in self.items)
                 total = len(self.items)

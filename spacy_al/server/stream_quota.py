@@ -11,11 +11,9 @@ stream's own reservations decide, as before).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import ConfigError
-from .stream_counts import StreamCounts
 
 
 class TaskQuota:
@@ -79,62 +77,3 @@ class TaskQuota:
         live = sum(1 for other, since in self._holders.get(key, {}).items()
                    if other != session_id and other not in answered and now - since < timeout)
         return len(answered) + live < self.n
-
-
-class AnswerLedger(StreamCounts):
-    """Who answered what, for a :class:`~spacy_al.server.stream.PoolStream`: the first
-    session of each key, and the quota of sessions per question."""
-
-    quota: TaskQuota
-    _answered_by: dict[int, str]
-
-    @property
-    def annotations_per_task(self) -> int:
-        return self.quota.n
-
-    def _scope(self, session_id: str | None) -> str | None:
-        """Whose reservations and exclusions: the session's (feed_overlap, or several
-        sessions per task), else everyone's."""
-        return session_id if self.feed_overlap or self.quota.active else None
-
-    def record_answered_by(self, sessions: Mapping[int, str]) -> None:
-        """Who answered each key first (from the database, at start)."""
-        with self._lock:
-            for key, session_id in sessions.items():
-                self._answered_by.setdefault(key, session_id)
-
-    def record_answers(self, answers: Iterable[tuple[int, str]]) -> None:
-        """Stored ``(key, session_id)`` answers (at start, annotations_per_task > 1): each
-        session's own are done for it, and keys with N sessions for everyone."""
-        with self._lock:
-            for key, session_id in answers:
-                self._done.setdefault(self._scope(session_id), set()).add(key)
-                if self.quota.answered(key, session_id):
-                    self._done[None].add(key)
-
-    def answered_before(self, answer: Mapping[str, Any], session_id: str) -> str | None:
-        """The first session to answer, when this answer of ``session_id`` is a second
-        one: another session answered first (N = 1), or N others did (N > 1)."""
-        if self.feed_overlap:
-            return None
-        with self._lock:
-            key = self._key(answer)
-            first = self._answered_by.get(key)
-            if first is None or first == session_id:
-                return None
-            return first if not self.quota.active or self.quota.is_extra(key, session_id) \
-                else None
-
-    def answered_by(self, answer: Mapping[str, Any]) -> str | None:
-        """The session that answered this task first (feed_overlap off), or None."""
-        if self.feed_overlap:
-            return None
-        with self._lock:
-            return self._answered_by.get(self._key(answer))
-
-    def n_open(self, session_id: str | None = None) -> int:
-        """Tasks of the current ranking this session may still answer (or anyone may)."""
-        if not self.quota.active or session_id is None:
-            return super().n_open(session_id)
-        with self._lock:
-            return self._n_open(self._done_sets(session_id))
