@@ -41,6 +41,7 @@ class ServerLock:
         self.path = lock_path(db_path)
         self.info = {"pid": os.getpid(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), **info}
         self._fd: int | None = None
+        self._created = False
 
     def acquire(self) -> ServerLock:
         try:
@@ -49,6 +50,7 @@ class ServerLock:
             return self
         try:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._created = not self.db_path.exists()
             fd = os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o644)  # empty: a new database
         except OSError as err:
             raise DatabaseError(f"Cannot open the database {self.db_path} for writing: "
@@ -81,8 +83,13 @@ class ServerLock:
             fix="Stop that server, or annotate into another file with --db PATH.")
 
     def release(self) -> None:
+        """Drop the lock (the database is closed by now); a file this lock created and
+        nothing wrote to (the server did not start) is removed, while still locked."""
         if self._fd is not None:
-            os.close(self._fd)  # closing drops the flock (the database is closed by now)
+            if self._created and os.fstat(self._fd).st_size == 0:
+                self.db_path.unlink(missing_ok=True)
+                self.path.unlink(missing_ok=True)
+            os.close(self._fd)  # closing drops the flock
             self._fd = None
 
     def __enter__(self) -> ServerLock:
