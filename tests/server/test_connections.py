@@ -114,3 +114,43 @@ def test_disconnects_timeouts_shutdown_and_the_raw_400(tmp_path: Path, server_fa
     stalled_headers.close()
     log = server.log.read_text()
     assert "CancelledError" not in log and "Traceback" not in log, log[-3000:]
+
+
+@pytest.mark.slow
+def test_a_full_disk_answers_507_and_loses_nothing_acknowledged(tmp_path: Path,
+                                                               server_factory) -> None:
+    """A real full filesystem (a 600 KB tmpfs; root only): 507, never another 5xx."""
+    import os
+    import subprocess
+
+    from spacy_al.store.database import Database
+
+    disk = tmp_path / "tiny"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs",
+                                            str(disk)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a 600 KB tmpfs")
+    try:
+        server = server_factory([*_args(tmp_path), "--pool-cache", str(tmp_path / "pools")],
+                                disk / "full.db")
+        statuses: list[int] = []
+        acked: set[int] = set()
+        with httpx.Client(base_url=server.url, timeout=60, trust_env=False) as client:
+            while statuses.count(507) < 20 and len(statuses) < 400:
+                tasks = client.post("/get_session_questions", json={"session_id": "a"}
+                                    ).json()["tasks"]
+                for task in tasks:
+                    reply = client.post("/give_answers", json={"answers": [dict(
+                        task, answer="accept", spans=[], pad="x" * 1500)], "session_id": "a"})
+                    statuses.append(reply.status_code)
+                    if reply.status_code == 200:
+                        acked.add(task["_task_hash"])
+                    else:
+                        assert "is full" in reply.json()["error"]
+        assert 507 in statuses and set(statuses) <= {200, 507}
+        server.stop()
+        stored = {eg["_task_hash"] for eg in Database(disk / "full.db").get_dataset_examples(
+            "conn")}
+        assert acked == stored  # acknowledged = stored; refused = not stored
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
