@@ -241,9 +241,11 @@ def group_sections(runs: list[Run], out: Path, findings: list[str] | None) -> li
         if findings is not None:
             walls = [r.meta["wall_seconds"] / 60 for rs in corpora.values()
                      for o in rs.values() for r in o]
-            hardware = next(iter(corpora.values()))
+            finished = [r for rs in corpora.values() for o in rs.values() for r in o]
+            loads = [r.meta["load_average"][2] for r in finished if r.meta.get("load_average")]
             body.append(f"\nWall time per run: {mean_range(walls, 1)} min ({len(walls)} runs; "
-                        f"{next(iter(hardware.values()))[0].meta['hardware']}).")
+                        f"{finished[0].meta['hardware']}, shared: 15-minute load average "
+                        f"{mean_range(loads, 1)} at the end of a run).")
     return body
 
 
