@@ -143,7 +143,7 @@ def group_runs(runs: Iterable[Run]) -> dict[tuple[Any, ...], dict[str, dict[str,
 
 def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[int]
                   ) -> list[str]:
-    shown = [n for n in checkpoints if any(n in r.n for rs in orders.values() for r in rs)]
+    shown = checkpoints  # the group's: every corpus of a table has the same columns
     lines = ["| corpus | order | seeds | " + " | ".join(f"F1 @{n}" for n in shown)
              + " | tokens | corrections (added/removed/relabelled) | est. hours ("
              + " / ".join(COST_MODELS) + ") | served by an older model "
@@ -162,8 +162,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
                          for f in ("added", "removed", "relabelled"))
         hours = " / ".join(number_cell(float(np.mean(total(m))) / 3600, 2) for m in COST_MODELS)
         cells = [mean_range(f1_of(runs, n)) for n in shown]
-        lines.append(f"| {corpus} | {order} | {len(runs)} | " + " | ".join(cells)
-                     + f" | {number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
+        lines.append(f"| {corpus} | {order} | {len(runs)} | " + "".join(c + " | " for c in cells)
+                     + f"{number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
                      + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} | "
                      + f"{mean_range(total('stale'), 0)} | "
                      + f"{mean_range([r.first_lines for r in runs if r.first_lines], 0)} |")
@@ -228,8 +228,10 @@ def group_sections(runs: list[Run], out: Path, findings: list[str] | None) -> li
         body += ["", f"### {title}", ""]
         table: list[str] = []
         plots: list[str] = []
+        shown = sorted({int(n) for rs in corpora.values() for o in rs.values() for r in o
+                        for n in r.n})
         for corpus, orders in sorted(corpora.items()):
-            lines = corpus_tables(corpus, orders, checkpoints)
+            lines = corpus_tables(corpus, orders, shown)
             table += lines if not table else lines[2:]
             if findings is not None and (text := finding(corpus, orders, checkpoints)):
                 findings.append(f"- {text} ({title})")
