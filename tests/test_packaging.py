@@ -43,7 +43,7 @@ def test_train_finds_its_default_config_outside_the_repository(unpacked_wheel: P
                                                                tmp_path: Path) -> None:
     """Run from the unpacked wheel in a folder far from the checkout: the default config
     resolves inside the installed package."""
-    code = ("import spacy_al.cli.train_command as t; "
+    code = ("import spacy_al.training.pipeline_training as t; "
             "print(t.__file__); print(t.default_config())")
     env = {**os.environ, "PYTHONPATH": str(unpacked_wheel)}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,

@@ -167,14 +167,11 @@ def _score_batches(nlp: Language, docs: PoolSource, score_fn: ScoreFn, batch_siz
                    dropout: float | None, mc_dropout: str | None
                    ) -> Iterator[tuple[list[Doc], np.ndarray]]:
     sampling = sampling_of(score_fn, n_samples=n_samples, dropout=dropout, mc_dropout=mc_dropout)
-    pipe = get_ner_pipe(nlp, component)
-    upstream = upstream_components(nlp, component)
     needs_probs = bool(getattr(score_fn, "needs_probs", True))
+
     def score(batch: list[Doc]) -> tuple[list[Doc], np.ndarray]:
-        if needs_probs:
-            batch = run_components(upstream, batch)
-        probs = predict_probs(pipe, batch, sampling, needs_probs=needs_probs)
-        return batch, np.asarray(score_fn(probs), dtype=np.float64)
+        scored = score_docs(nlp, batch, score_fn, sampling, component=component)
+        return scored.docs, scored.scores
 
     window = batch_size * LENGTH_WINDOW_BATCHES
     with tqdm(total=_length(docs), unit="sent", disable=not progress) as bar:
@@ -187,6 +184,29 @@ def _score_batches(nlp: Language, docs: PoolSource, score_fn: ScoreFn, batch_siz
             for batch, scores in by_length(docs_in_window, batch_size, score):
                 bar.update(len(batch))
                 yield batch, scores
+
+
+@dataclass(frozen=True)
+class ScoredDocs:
+    """One batch scored: the docs as the pipeline left them, the tag distributions the
+    strategy was given and its scores."""
+
+    docs: list[Doc]
+    probs: list[np.ndarray]
+    scores: np.ndarray
+
+
+def score_docs(nlp: Language, docs: list[Doc], score_fn: ScoreFn, sampling: Sampling, *,
+               component: str = "al_ner") -> ScoredDocs:
+    """The one function that scores a batch of docs (pool scoring, the ``spacy train``
+    loop, the benchmark, ``spacy-al score`` and the live worker): the pipeline up to the
+    tagger, the distributions the strategy asks for, its float64 scores. A strategy that
+    needs no probabilities (``random``) runs no model."""
+    needs_probs = bool(getattr(score_fn, "needs_probs", True))
+    if needs_probs:
+        docs = run_components(upstream_components(nlp, component), docs)
+    probs = predict_probs(get_ner_pipe(nlp, component), docs, sampling, needs_probs=needs_probs)
+    return ScoredDocs(docs, probs, np.asarray(score_fn(probs), dtype=np.float64))
 
 
 def by_length(docs: list[Doc], batch_size: int,

@@ -24,9 +24,9 @@ from ..pipeline.decoding import span_tags
 from ..pipeline.pool_scoring import (
     doc_embeddings,
     get_ner_pipe,
-    predict_probs,
     run_components,
     sampling_of,
+    score_docs,
     upstream_components,
 )
 from ..tasks import PoolItem, TokenSpan, set_hashes, task_stub, token_span
@@ -79,12 +79,13 @@ def predict_batch(how: Predicting, items: Sequence[PoolItem]) -> Predicted:
     """Score and decode one batch of pool items into tasks (unsorted)."""
     nlp = how.nlp
     pipe = get_ner_pipe(nlp, "al_ner")
-    docs = run_components(upstream_components(nlp, "al_ner"),
-                          [item.make_doc(nlp.vocab) for item in items])
     needs_probs = bool(getattr(how.strategy, "needs_probs", True))
     sampling = sampling_of(how.strategy)
-    probs = predict_probs(pipe, docs, sampling, needs_probs=needs_probs)
-    scores = np.asarray(how.strategy(probs), dtype=np.float64)
+    scored = score_docs(nlp, [item.make_doc(nlp.vocab) for item in items], how.strategy,
+                        sampling)
+    probs, scores = scored.probs, scored.scores
+    docs = scored.docs if needs_probs else run_components(
+        upstream_components(nlp, "al_ner"), scored.docs)
     result = Predicted([], {})
     if how.embeddings:  # the vectors predict_proba left on the docs
         result.vectors = {item.input_hash: row for item, row
