@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from spacy_al.retraining.model_spec import RINGGER_2008_SECONDS
 from spacy_al.store.pace import annotation_ms
 
 Span = tuple[int, int, str]
@@ -39,7 +40,7 @@ class CostModel:
 
 
 RINGGER_2008 = CostModel(
-    "ringger2008", 3.795, 5.387, 12.57,
+    "ringger2008", *RINGGER_2008_SECONDS,
     "Ringger et al. 2008 (LREC) user study, the hourly cost model of Haertel et al. 2008 "
     "(ACL): (3.795 l + 5.387 c + 12.57) / 3600 hours, l tokens, c corrections")
 CORRECTIONS_X3 = CostModel(
