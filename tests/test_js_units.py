@@ -58,7 +58,9 @@ def test_the_page_loads_es_modules_that_exist() -> None:
     index = (STATIC / "index.html").read_text(encoding="utf8")
     assert '<script type="module" src="static/app.js"></script>' in index
     for path in [STATIC / "app.js", *sorted((STATIC / "js").glob("*.js"))]:
-        assert len(path.read_text(encoding="utf8").splitlines()) <= 300, f"{path.name} is long"
+        # ~300 lines is a guide for a module cut by concept; 400 catches a runaway file,
+        # as for the Python modules (tests/test_architecture.py)
+        assert len(path.read_text(encoding="utf8").splitlines()) <= 400, f"{path.name} is long"
         for target in re.findall(r'^import .* from "(\./[^"]+)";$', path.read_text("utf8"), re.M):
             assert (path.parent / target).resolve().is_file(), f"{path.name}: {target} is missing"
         assert ".innerHTML" not in _code(path), f"{path.name} uses innerHTML"

@@ -147,6 +147,9 @@ def test_annotate_three_tasks_and_reload(server: Server, page) -> None:
     assert stored[1]["spans"] == [
         {"start": 37, "end": 42, "token_start": 6, "token_end": 6, "label": "LOC"}]
     assert stored[2]["spans"] == []
+    # the spans each question was shown with (none here: ner.manual from plain text) are
+    # kept beside the answer's, so a session's corrections can be counted (live cost fits)
+    assert [eg["_shown_spans"] for eg in stored] == [[], [], []]
     # the active time each answer took is stored with it, and db-out keeps it
     assert all(isinstance(eg["_annotation_ms"], int) and eg["_annotation_ms"] > 0 for eg in stored)
     out = subprocess.run([sys.executable, "-m", "spacy_al", "db-out", DATASET, "--db",

@@ -171,7 +171,10 @@ function updateTotals(data) {
 function answer(kind) {
   if (!state.current) return;
   const task = JSON.parse(JSON.stringify(state.current));
-  if (isManual()) task.spans = S.toProdigySpans(state.spans);
+  if (isManual()) {  // what the annotator was shown, so corrections can be counted
+    task._shown_spans = Array.isArray(task.spans) ? task.spans : [];
+    task.spans = S.toProdigySpans(state.spans);
+  }
   task.answer = kind;
   task._timestamp = Math.floor(Date.now() / 1000);
   task[ANNOTATION_MS] = clock.stop();
