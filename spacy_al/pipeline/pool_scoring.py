@@ -152,7 +152,7 @@ def score_batches(
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size must be >= 1, got {batch_size}.")
-    score_fn = build_strategy(strategy, seed=seed) if isinstance(strategy, str) else strategy
+    score_fn = build_strategy(strategy) if isinstance(strategy, str) else strategy
     if seed is None:
         yield from _score_batches(nlp, docs, score_fn, batch_size, progress, component,
                                   n_samples, dropout, mc_dropout)
