@@ -1,0 +1,184 @@
+"""What the live training rule costs in F1: the offline benchmark's model trained on the
+sentences a live run was given, against the live model at the same answer.
+
+For each finished live run (``live_loop.py``'s ``runs.jsonl``) of the chosen corpus, commit
+and orders, it takes the sentences in the order they were answered (each answer's
+``source`` line of the pool, its gold spans from the corpus's ``gold.jsonl``) and trains a
+fresh model as the offline transformer benchmark does
+(``spacy_al/configs/benchmark/transformer.cfg``: its architecture and training rule, the
+same ``Trainer`` and ``new_al_nlp`` as ``spacy-al benchmark``), one round per live update
+(every ``--every`` answers), continuing the model as the benchmark does. At each of
+``--at`` it evaluates on the corpus's test set with the live benchmark's evaluation
+(``evaluate_docs``) and writes a row with the live checkpoint's F1 beside it::
+
+    python benchmarks/live_offline.py run --results docs/benchmarks/live --corpus wikigold
+    python benchmarks/live_offline.py report --results docs/benchmarks/live
+
+Rows append to ``RESULTS/offline.jsonl`` (resumable: a (run, answers) row there is not
+redone); ``report`` writes ``RESULTS/offline_gap.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from live_corpora import PreparedCorpus, corpus_spec, prepare  # noqa: E402 - after the path
+from live_report import read_jsonl  # noqa: E402
+
+from spacy_al.benchmark.hardware import code_version, describe_hardware  # noqa: E402
+from spacy_al.benchmark.settings import BenchmarkSettings, read_config  # noqa: E402
+from spacy_al.retraining.model_loop import DEFAULT_UPDATE_EVERY  # noqa: E402
+
+CONFIG = REPO / "spacy_al" / "configs" / "benchmark" / "transformer.cfg"
+RESULTS = REPO / "docs" / "benchmarks" / "live"
+ROWS = "offline.jsonl"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="train the offline models of finished live runs")
+    run.add_argument("--results", type=Path, default=RESULTS, help="the live rows")
+    run.add_argument("--corpus", required=True)
+    run.add_argument("--commit", default=None, help="live runs of this commit (default: newest)")
+    run.add_argument("--orders", nargs="+", default=["al", "random"])
+    run.add_argument("--seeds", nargs="+", type=int, default=None)
+    run.add_argument("--variant", default="default")
+    run.add_argument("--every", type=int, default=DEFAULT_UPDATE_EVERY,
+                     help="answers per training round (the live updates')")
+    run.add_argument("--at", nargs="+", type=int, default=[100, 200])
+    run.add_argument("--config", type=Path, default=CONFIG)
+    run.add_argument("--cache", type=Path, default=None, help="default: RESULTS/cache")
+    report = sub.add_parser("report", help="offline_gap.md from the rows")
+    report.add_argument("--results", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def finished_runs(args: argparse.Namespace) -> list[dict[str, Any]]:
+    runs = [r for r in read_jsonl(args.results / "runs.jsonl")
+            if r["corpus"] == args.corpus and r["variant"] == args.variant
+            and r["order"] in args.orders and (args.seeds is None or r["seed"] in args.seeds)]
+    commit = args.commit or (runs[-1]["commit"] if runs else None)
+    return [r for r in runs if r["commit"] == commit]
+
+
+def answered_tasks(results: Path, run_id: str, corpus: PreparedCorpus) -> list[dict[str, Any]]:
+    """The run's sentences in answer order, each with its gold spans (checked against the
+    answer's token count and gold spans)."""
+    with corpus.gold.open(encoding="utf8") as lines:
+        gold = [json.loads(line) for line in lines]
+    answers = sorted((a for a in read_jsonl(results / "answers.jsonl") if a["run_id"] == run_id),
+                     key=lambda a: a["n"])
+    tasks = []
+    for answer in answers:
+        task = gold[int(answer["source"].rsplit(":", 1)[1]) - 1]  # lines count from 1
+        spans = [[s["token_start"], s["token_end"], s["label"]] for s in task["spans"]]
+        if len(task["tokens"]) != answer["tokens"] or spans != answer["gold_spans"]:
+            raise SystemExit(f"answer {answer['n']} of run {run_id} does not match its gold "
+                             f"line {answer['source']}: is the cache of another corpus?")
+        tasks.append(task)
+    return tasks
+
+
+def settings_for(config: Path, corpus: PreparedCorpus) -> BenchmarkSettings:
+    return BenchmarkSettings(train=str(corpus.gold), test=str(corpus.test),
+                             **read_config(config))
+
+
+def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Namespace,
+                 done: set[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Train round by round on the run's answers; a row at each of ``--at`` not done."""
+    import spacy
+
+    from spacy_al.benchmark.runner import new_al_nlp
+    from spacy_al.pipeline.evaluation import evaluate_docs
+    from spacy_al.tasks.conversion import answer_doc
+    from spacy_al.training.trainer import Trainer
+
+    tasks = answered_tasks(args.results, run["run_id"], corpus)
+    wanted = [n for n in args.at if n <= len(tasks) and (run["run_id"], n) not in done]
+    if not wanted:
+        return []
+    settings = settings_for(args.config, corpus)
+    vocab = spacy.blank("en").vocab
+    docs = [answer_doc(vocab, task, complete=True) for task in tasks]
+    trainer = Trainer(corpus.labels, settings.training_rule(), run["seed"],
+                      functools.partial(new_al_nlp, settings=settings))
+    live = {c["n"]: c for c in read_jsonl(args.results / "checkpoints.jsonl")
+            if c["run_id"] == run["run_id"]}
+    test, rows, began = corpus.test_docs(), [], time.time()
+    for round_, end in enumerate(range(args.every, max(wanted) + 1, args.every)):
+        nlp, _ = trainer.train(docs[:end], round_, desc=f"{run['order']} seed {run['seed']}")
+        if end in wanted:
+            result = evaluate_docs(nlp, test)
+            rows.append(offline_row(run, end, result.f1, live.get(end), args, began))
+            print(f"  {run['corpus']} {run['order']} seed {run['seed']} @{end}: offline "
+                  f"{result.f1:.3f}, live {rows[-1]['live_f1']}", flush=True)
+    return rows
+
+
+def offline_row(run: dict[str, Any], n: int, f1: float, live: dict[str, Any] | None,
+                args: argparse.Namespace, began: float) -> dict[str, Any]:
+    live_f1 = None if live is None else live["f1"]
+    return {key: run[key] for key in ("corpus", "order", "seed", "variant", "run_id")} | {
+        "live_commit": run["commit"], "n": n, "offline_f1": round(f1, 4), "live_f1": live_f1,
+        "live_trained_on": None if live is None else live.get("n_train"),
+        "gap": None if live_f1 is None else round(f1 - live_f1, 4), "every": args.every,
+        "config": str(args.config.relative_to(REPO) if args.config.is_relative_to(REPO)
+                      else args.config),
+        "commit": code_version(), "date": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+        "seconds": round(time.time() - began, 1), "hardware": describe_hardware(),
+        "command": " ".join(["python", *sys.argv])}
+
+
+def run(args: argparse.Namespace) -> None:
+    corpus = prepare(corpus_spec(args.corpus), args.cache or args.results / "cache")
+    out = args.results / ROWS
+    done = {(r["run_id"], r["n"]) for r in read_jsonl(out)}
+    runs = finished_runs(args)
+    if not runs:
+        raise SystemExit(f"no finished live run of {args.corpus} in {args.results}")
+    for live_run in runs:
+        for row in offline_rows(live_run, corpus, args, done):
+            with out.open("a", encoding="utf8") as rows:
+                rows.write(json.dumps(row) + "\n")
+    report(args.results)
+
+
+def report(results: Path) -> None:
+    rows = read_jsonl(results / ROWS)
+    lines = ["# The live training rule's cost in F1", "",
+             "Written by `python benchmarks/live_offline.py report`; how the rows are made: "
+             "the docstring of `benchmarks/live_offline.py`. Gap: offline F1 minus the live "
+             "model's F1 at the same answer (the live model trains on the answers less its "
+             "held-out fifth; the offline rule holds out a tenth for early stopping).", "",
+             "| corpus | order | seed | answers | live F1 | offline F1 | gap | live commit |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in sorted(rows, key=lambda r: (r["corpus"], r["n"], r["order"], r["seed"])):
+        live = "–" if r["live_f1"] is None else f"{r['live_f1']:.3f}"
+        gap = "–" if r["gap"] is None else f"{r['gap']:+.3f}"
+        lines.append(f"| {r['corpus']} | {r['order']} | {r['seed']} | {r['n']} | {live} | "
+                     f"{r['offline_f1']:.3f} | {gap} | {r['live_commit']} |")
+    (results / "offline_gap.md").write_text("\n".join(lines) + "\n", encoding="utf8")
+    print("\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.command == "run":
+        run(args)
+    else:
+        report(args.results)
+
+
+if __name__ == "__main__":
+    main()
