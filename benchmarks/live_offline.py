@@ -9,13 +9,21 @@ fresh model as the offline transformer benchmark does
 same ``Trainer`` and ``new_al_nlp`` as ``spacy-al benchmark``), one round per live update
 (every ``--every`` answers), continuing the model as the benchmark does. At each of
 ``--at`` it evaluates on the corpus's test set with the live benchmark's evaluation
-(``evaluate_docs``) and writes a row with the live checkpoint's F1 beside it::
+(``evaluate_docs``) and writes a row with the live checkpoint's F1 beside it.
+
+``--rule live`` replays the live worker's rule instead (``ModelSpec``'s defaults: its
+training rule, and its held-out fifth left out of training, chosen by input hash as the
+worker does), so candidate live rules can be compared on the same sentences by F1 and
+training seconds per update (``--set min_steps=60 --set batch_size=16``: fields of
+``TrainingRule``; ``--set eval_fraction=0``: train on every answer)::
 
     python benchmarks/live_offline.py run --results docs/benchmarks/live --corpus wikigold
+    python benchmarks/live_offline.py run --results docs/benchmarks/live --corpus wikigold \
+        --rule live --set min_steps=60
     python benchmarks/live_offline.py report --results docs/benchmarks/live
 
-Rows append to ``RESULTS/offline.jsonl`` (resumable: a (run, answers) row there is not
-redone); ``report`` writes ``RESULTS/offline_gap.md``.
+Rows append to ``RESULTS/offline.jsonl`` (resumable: a (run, answers, rule) row there is
+not redone); ``report`` writes ``RESULTS/offline_gap.md``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import functools
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +46,8 @@ from live_report import read_jsonl  # noqa: E402
 from spacy_al.benchmark.hardware import code_version, describe_hardware  # noqa: E402
 from spacy_al.benchmark.settings import BenchmarkSettings, read_config  # noqa: E402
 from spacy_al.retraining.model_loop import DEFAULT_UPDATE_EVERY  # noqa: E402
+from spacy_al.retraining.model_spec import ModelSpec  # noqa: E402
+from spacy_al.training.trainer import TrainingRule  # noqa: E402
 
 CONFIG = REPO / "spacy_al" / "configs" / "benchmark" / "transformer.cfg"
 RESULTS = REPO / "docs" / "benchmarks" / "live"
@@ -57,6 +68,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      help="answers per training round (the live updates')")
     run.add_argument("--at", nargs="+", type=int, default=[100, 200])
     run.add_argument("--config", type=Path, default=CONFIG)
+    run.add_argument("--rule", default="benchmark", choices=["benchmark", "live"],
+                     help="the offline benchmark's training rule or the live worker's")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a TrainingRule field (or eval_fraction for the live "
+                          "held-out share)")
     run.add_argument("--cache", type=Path, default=None, help="default: RESULTS/cache")
     report = sub.add_parser("report", help="offline_gap.md from the rows")
     report.add_argument("--results", type=Path, default=RESULTS)
@@ -94,56 +110,97 @@ def settings_for(config: Path, corpus: PreparedCorpus) -> BenchmarkSettings:
                              **read_config(config))
 
 
+def parse_sets(items: list[str]) -> dict[str, Any]:
+    """``--set KEY=VALUE`` pairs, values read as JSON (numbers, true/false) else text."""
+    values: dict[str, Any] = {}
+    for item in items:
+        key, _, text = item.partition("=")
+        try:
+            values[key] = json.loads(text)
+        except json.JSONDecodeError:
+            values[key] = text
+    return values
+
+
+def rule_name(args: argparse.Namespace) -> str:
+    return " ".join([args.rule, *sorted(args.set)])
+
+
+def training_plan(args: argparse.Namespace, corpus: PreparedCorpus
+                  ) -> tuple[TrainingRule, float, BenchmarkSettings]:
+    """The rule, the share of answers the live worker holds out of training (0: none) and
+    the benchmark settings that build the model."""
+    settings = settings_for(args.config, corpus)
+    sets = parse_sets(args.set)
+    if args.rule == "benchmark":
+        rule, held = settings.training_rule(), 0.0
+    else:
+        spec = ModelSpec()
+        rule, held = spec.training_rule(settings.architecture), spec.eval_fraction
+    held = float(sets.pop("eval_fraction", held))
+    return replace(rule, **sets), held, settings
+
+
 def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Namespace,
-                 done: set[tuple[str, int]]) -> list[dict[str, Any]]:
+                 done: set[tuple[str, int, str]]) -> list[dict[str, Any]]:
     """Train round by round on the run's answers; a row at each of ``--at`` not done."""
     import spacy
 
     from spacy_al.benchmark.runner import new_al_nlp
     from spacy_al.pipeline.evaluation import evaluate_docs
+    from spacy_al.retraining.service import is_held_out
     from spacy_al.tasks.conversion import answer_doc
+    from spacy_al.tasks.hashing import input_hash_of
     from spacy_al.training.trainer import Trainer
 
     tasks = answered_tasks(args.results, run["run_id"], corpus)
-    wanted = [n for n in args.at if n <= len(tasks) and (run["run_id"], n) not in done]
+    wanted = [n for n in args.at
+              if n <= len(tasks) and (run["run_id"], n, rule_name(args)) not in done]
     if not wanted:
         return []
-    settings = settings_for(args.config, corpus)
+    rule, held, settings = training_plan(args, corpus)
     vocab = spacy.blank("en").vocab
+    kept = [not is_held_out({"_input_hash": input_hash_of(t)}, held) for t in tasks]
     docs = [answer_doc(vocab, task, complete=True) for task in tasks]
-    trainer = Trainer(corpus.labels, settings.training_rule(), run["seed"],
+    trainer = Trainer(corpus.labels, rule, run["seed"],
                       functools.partial(new_al_nlp, settings=settings))
     live = {c["n"]: c for c in read_jsonl(args.results / "checkpoints.jsonl")
             if c["run_id"] == run["run_id"]}
-    test, rows, began = corpus.test_docs(), [], time.time()
+    test, rows, seconds = corpus.test_docs(), [], []
     for round_, end in enumerate(range(args.every, max(wanted) + 1, args.every)):
-        nlp, _ = trainer.train(docs[:end], round_, desc=f"{run['order']} seed {run['seed']}")
+        train = [doc for doc, keep in zip(docs[:end], kept[:end], strict=True) if keep]
+        nlp, fitted = trainer.train(train, round_, desc=f"{run['order']} seed {run['seed']}")
+        seconds.append(fitted.seconds)
         if end in wanted:
             result = evaluate_docs(nlp, test)
-            rows.append(offline_row(run, end, result.f1, live.get(end), args, began))
-            print(f"  {run['corpus']} {run['order']} seed {run['seed']} @{end}: offline "
-                  f"{result.f1:.3f}, live {rows[-1]['live_f1']}", flush=True)
+            rows.append(offline_row(run, end, result.f1, live.get(end), args, seconds)
+                        | {"trained_on": len(train)})
+            print(f"  {run['corpus']} {run['order']} seed {run['seed']} @{end} "
+                  f"({rule_name(args)}): {result.f1:.3f}, live {rows[-1]['live_f1']}",
+                  flush=True)
     return rows
 
 
 def offline_row(run: dict[str, Any], n: int, f1: float, live: dict[str, Any] | None,
-                args: argparse.Namespace, began: float) -> dict[str, Any]:
+                args: argparse.Namespace, seconds: list[float]) -> dict[str, Any]:
     live_f1 = None if live is None else live["f1"]
     return {key: run[key] for key in ("corpus", "order", "seed", "variant", "run_id")} | {
-        "live_commit": run["commit"], "n": n, "offline_f1": round(f1, 4), "live_f1": live_f1,
+        "live_commit": run["commit"], "n": n, "rule": rule_name(args),
+        "offline_f1": round(f1, 4), "live_f1": live_f1,
         "live_trained_on": None if live is None else live.get("n_train"),
         "gap": None if live_f1 is None else round(f1 - live_f1, 4), "every": args.every,
+        "train_seconds": round(sum(seconds), 1),
+        "slowest_round_seconds": round(max(seconds), 1),
         "config": str(args.config.relative_to(REPO) if args.config.is_relative_to(REPO)
                       else args.config),
         "commit": code_version(), "date": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
-        "seconds": round(time.time() - began, 1), "hardware": describe_hardware(),
-        "command": " ".join(["python", *sys.argv])}
+        "hardware": describe_hardware(), "command": " ".join(["python", *sys.argv])}
 
 
 def run(args: argparse.Namespace) -> None:
     corpus = prepare(corpus_spec(args.corpus), args.cache or args.results / "cache")
     out = args.results / ROWS
-    done = {(r["run_id"], r["n"]) for r in read_jsonl(out)}
+    done = {(r["run_id"], r["n"], r.get("rule", "benchmark")) for r in read_jsonl(out)}
     runs = finished_runs(args)
     if not runs:
         raise SystemExit(f"no finished live run of {args.corpus} in {args.results}")
@@ -161,13 +218,17 @@ def report(results: Path) -> None:
              "the docstring of `benchmarks/live_offline.py`. Gap: offline F1 minus the live "
              "model's F1 at the same answer (the live model trains on the answers less its "
              "held-out fifth; the offline rule holds out a tenth for early stopping).", "",
-             "| corpus | order | seed | answers | live F1 | offline F1 | gap | live commit |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
-    for r in sorted(rows, key=lambda r: (r["corpus"], r["n"], r["order"], r["seed"])):
+             "| corpus | order | seed | answers | rule | trained on | live F1 | replayed F1 "
+             "| gap | training s (slowest round) | live commit |",
+             "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    for r in sorted(rows, key=lambda r: (r["corpus"], r["n"], r["order"], r["seed"],
+                                         r.get("rule", "benchmark"))):
         live = "–" if r["live_f1"] is None else f"{r['live_f1']:.3f}"
         gap = "–" if r["gap"] is None else f"{r['gap']:+.3f}"
-        lines.append(f"| {r['corpus']} | {r['order']} | {r['seed']} | {r['n']} | {live} | "
-                     f"{r['offline_f1']:.3f} | {gap} | {r['live_commit']} |")
+        lines.append(f"| {r['corpus']} | {r['order']} | {r['seed']} | {r['n']} | "
+                     f"{r.get('rule', 'benchmark')} | {r.get('trained_on', '–')} | {live} | "
+                     f"{r['offline_f1']:.3f} | {gap} | {r.get('train_seconds', '–')} "
+                     f"({r.get('slowest_round_seconds', '–')}) | {r['live_commit']} |")
     (results / "offline_gap.md").write_text("\n".join(lines) + "\n", encoding="utf8")
     print("\n".join(lines))
 
