@@ -33,6 +33,7 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -142,8 +143,9 @@ def training_plan(args: argparse.Namespace, corpus: PreparedCorpus
 
 
 def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Namespace,
-                 done: set[tuple[str, int, str]]) -> list[dict[str, Any]]:
-    """Train round by round on the run's answers; a row at each of ``--at`` not done."""
+                 done: set[tuple[str, int, str]]) -> Iterator[dict[str, Any]]:
+    """Train round by round on the run's answers; a row at each of ``--at`` not done, as
+    it lands."""
     import spacy
 
     from spacy_al.benchmark.runner import new_al_nlp
@@ -157,7 +159,7 @@ def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Nam
     wanted = [n for n in args.at
               if n <= len(tasks) and (run["run_id"], n, rule_name(args)) not in done]
     if not wanted:
-        return []
+        return
     rule, held, settings = training_plan(args, corpus)
     vocab = spacy.blank("en").vocab
     kept = [not is_held_out({"_input_hash": input_hash_of(t)}, held) for t in tasks]
@@ -166,19 +168,17 @@ def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Nam
                       functools.partial(new_al_nlp, settings=settings))
     live = {c["n"]: c for c in read_jsonl(args.results / "checkpoints.jsonl")
             if c["run_id"] == run["run_id"]}
-    test, rows, seconds = corpus.test_docs(), [], []
+    test, seconds = corpus.test_docs(), []
     for round_, end in enumerate(range(args.every, max(wanted) + 1, args.every)):
         train = [doc for doc, keep in zip(docs[:end], kept[:end], strict=True) if keep]
         nlp, fitted = trainer.train(train, round_, desc=f"{run['order']} seed {run['seed']}")
         seconds.append(fitted.seconds)
         if end in wanted:
             result = evaluate_docs(nlp, test)
-            rows.append(offline_row(run, end, result.f1, live.get(end), args, seconds)
-                        | {"trained_on": len(train)})
+            row = offline_row(run, end, result.f1, live.get(end), args, seconds)
             print(f"  {run['corpus']} {run['order']} seed {run['seed']} @{end} "
-                  f"({rule_name(args)}): {result.f1:.3f}, live {rows[-1]['live_f1']}",
-                  flush=True)
-    return rows
+                  f"({rule_name(args)}): {result.f1:.3f}, live {row['live_f1']}", flush=True)
+            yield row | {"trained_on": len(train)}
 
 
 def offline_row(run: dict[str, Any], n: int, f1: float, live: dict[str, Any] | None,
