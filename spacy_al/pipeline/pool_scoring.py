@@ -209,14 +209,21 @@ def score_docs(nlp: Language, docs: list[Doc], score_fn: ScoreFn, sampling: Samp
     return ScoredDocs(docs, probs, np.asarray(score_fn(probs), dtype=np.float64))
 
 
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[np.ndarray]:
+    """Indices into ``lengths`` in batches of similar length (the shortest first, ties in
+    their given order): the one length bucketing, so the encoder computes little padding."""
+    order = np.argsort(np.asarray(lengths, dtype=np.int64), kind="stable")
+    return [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
+
+
 def by_length(docs: list[Doc], batch_size: int,
               score: Callable[[list[Doc]], tuple[list[Doc], np.ndarray]]
               ) -> Iterator[tuple[list[Doc], np.ndarray]]:
-    """``score`` the docs in batches of similar length (length buckets: little padding
-    for the encoder), then give the batches and scores back in the docs' order."""
-    order = np.argsort(np.fromiter((len(d) for d in docs), np.int64, len(docs)), kind="stable")
-    done = [score([docs[i] for i in order[k:k + batch_size]])
-            for k in range(0, len(docs), batch_size)]
+    """``score`` the docs in batches of similar length (:func:`length_batches`), then give
+    the batches and scores back in the docs' order."""
+    batches = length_batches([len(d) for d in docs], batch_size)
+    done = [score([docs[i] for i in batch]) for batch in batches]
+    order = np.concatenate(batches) if batches else np.zeros(0, np.int64)
     ran = [doc for batch, _ in done for doc in batch]  # as the components returned them
     scores = np.empty(len(docs), dtype=np.float64)
     scores[order] = np.concatenate([s for _, s in done]) if done else np.zeros(0)

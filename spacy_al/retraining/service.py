@@ -11,6 +11,7 @@ fine-tunes on all accepted answers so far with the one trainer
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ..acquisition.selectors import Selector, build_diverse_top_k, named_selecto
 from ..errors import ConfigError, ModelNotFoundError, UnknownLabelError
 from ..models.hf_encoder import ConfigFlag
 from ..pipeline.build import create_al_nlp
-from ..pipeline.pool_scoring import stop_set_tags
+from ..pipeline.pool_scoring import length_batches, stop_set_tags
 from ..registry import build
 from ..store.pool_items import ArrowItems, items_of
 from ..tasks import PoolItem, answer_to_example, hash32, is_complete
@@ -188,15 +189,18 @@ class ModelService:
         """Tasks for the given pool items, best first (``_rank`` holds the sort key); their
         scores become the last scores, their embeddings this call's :attr:`vectors`."""
         how = self.predicting()
-        tasks: list[dict[str, Any]] = []
         size = self.spec.score_batch_size
         self.vectors = {}  # only this call's sentences: a pool's worth would not fit
         items = items_of(self.items, [hashes[i] for i in self.rng.permutation(len(hashes))])
-        for start in range(0, len(items), size):  # shuffled: equal scores tie at random
-            batch = predict_batch(how, items[start:start + size])
-            tasks.extend(batch.tasks)
-            self.scores.update(batch.scores)
-            self.vectors.update(batch.vectors)
+        by_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for batch in length_batches([len(item.tokens) for item in items], size):
+            predicted = predict_batch(how, [items[i] for i in batch])
+            for task in predicted.tasks:
+                by_item[int(task["_input_hash"])].append(task)
+            self.scores.update(predicted.scores)
+            self.vectors.update(predicted.vectors)
+        # in the shuffled order, not by length: equal scores tie at random
+        tasks = [task for item in items for task in by_item.pop(item.input_hash, [])]
         selector = self.active_selector(
             np.asarray([t["meta"]["score"] for t in tasks], np.float64))
         return rerank(tasks, selector, self.spec.window if self.spec.mode == "correct" else 0,

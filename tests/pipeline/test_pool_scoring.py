@@ -187,3 +187,11 @@ def test_real_al_ner_batch_size_invariance(tok2vec_nlp: Language) -> None:
     one = score_pool(tok2vec_nlp, texts, "mnlp", batch_size=1, progress=False)
     many = score_pool(tok2vec_nlp, texts, "mnlp", batch_size=6, progress=False)
     assert one.scores == pytest.approx(many.scores, rel=1e-4, abs=1e-6)
+
+
+def test_length_batches_group_similar_lengths_ties_in_given_order() -> None:
+    from spacy_al.pipeline.pool_scoring import length_batches
+
+    batches = length_batches([5, 1, 3, 1, 4, 3], 2)
+    assert [b.tolist() for b in batches] == [[1, 3], [2, 5], [4, 0]]
+    assert length_batches([], 4) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -113,3 +114,36 @@ def test_loop_reports_model_errors(source_jsonl: Path, tmp_path: Path) -> None:
     loop = ModelLoop(stream, ModelSpec(model=str(tmp_path / "missing")), worker="thread")
     with pytest.raises(Exception, match="not a pipeline folder"):
         loop.start(timeout=60)
+
+
+def test_rank_scores_in_batches_of_similar_length_and_keeps_the_shuffled_order(
+        tok2vec_nlp_path: Path, source_jsonl: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoder sees batches of similar length (little padding), while the tasks reach
+    the ranking in the shuffled order (so equal scores tie at random, not by length)."""
+    from spacy_al.retraining import service as service_module
+
+    batches: list[list[int]] = []
+    real = service_module.predict_batch
+
+    def recording(how, items):  # type: ignore[no-untyped-def]
+        batches.append([len(item.tokens) for item in items])
+        return real(how, items)
+
+    ranked: list[list[int]] = []
+    real_rerank = service_module.rerank
+
+    def recording_rerank(tasks, *args):  # type: ignore[no-untyped-def]
+        ranked.append([t["_input_hash"] for t in tasks])
+        return real_rerank(tasks, *args)
+
+    monkeypatch.setattr(service_module, "predict_batch", recording)
+    monkeypatch.setattr(service_module, "rerank", recording_rerank)
+    service = ModelService(_spec(tok2vec_nlp_path, tmp_path, score_batch_size=3, seed=4))
+    service.set_pool(load_source(source_jsonl))
+    hashes = list(service.items)
+    shuffled = [hashes[i] for i in np.random.default_rng(4).permutation(len(hashes))]
+    tasks = service.rank(hashes)
+    assert len(tasks) == len(hashes) and len(batches) > 1
+    assert all(max(a) <= min(b) for a, b in zip(batches, batches[1:])), batches
+    assert ranked == [shuffled]
