@@ -39,7 +39,7 @@ from thinc.types import Floats2d
 from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
 from .quantize import forget, quantized_copy
-from .windows import PieceBatch, build_piece_batch, pad_rows
+from .windows import PieceBatch, PieceCache, build_piece_batch, pad_rows
 
 CHUNK_PIECES = 4096
 """Padded pieces per encoder call: bounds memory and keeps rows of similar length together."""
@@ -52,6 +52,8 @@ class HFBundle:
     tokenizer: Any = None
     config: Any = None
     files: dict[str, bytes] = field(default_factory=dict)
+    pieces: PieceCache = field(default_factory=PieceCache)
+    """The pieces of the sentences this encoder has seen (never serialised)."""
 
     @property
     def loaded(self) -> bool:
@@ -181,7 +183,8 @@ def _max_pieces(model: Model) -> int:
 
 def _forward(model: Model, docs: list[Doc], is_train: bool):
     module = _module(model)
-    batch = build_piece_batch(docs, model.attrs["hf"].tokenizer, _max_pieces(model))
+    bundle = model.attrs["hf"]
+    batch = build_piece_batch(docs, bundle.tokenizer, _max_pieces(model), bundle.pieces)
     batch.casing = torch.as_tensor(casing_ids(docs), dtype=torch.long)
     rate = model.attrs["dropout_rate"]
     for sub in module.modules():

@@ -54,17 +54,49 @@ class PieceBatch:
         return [g for g in groups if g]
 
 
-def _word_pieces(words: list[str], tokenizer: Any) -> list[list[int]]:
-    """Piece ids for each word; empty results become the unknown token."""
-    if not words:
+PIECE_CACHE_SIZE = 200_000
+"""Sentences whose pieces a :class:`PieceCache` keeps (a pool re-scored after every update
+and answers trained on for several passes are tokenized once)."""
+
+
+class PieceCache:
+    """Piece ids per word of the sentences seen, by their words (a tokenizer's output
+    never changes); emptied when it holds ``size`` sentences, so memory stays bounded."""
+
+    def __init__(self, size: int = PIECE_CACHE_SIZE) -> None:
+        self.size = size
+        self.pieces: dict[tuple[str, ...], list[list[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.pieces)
+
+    def of(self, sentences: list[list[str]], tokenizer: Any) -> list[list[list[int]]]:
+        """Each sentence's piece ids per word, the unseen ones tokenized in one call."""
+        keys = [tuple(words) for words in sentences]
+        missing = list(dict.fromkeys(k for k in keys if k and k not in self.pieces))
+        if len(self.pieces) + len(missing) > self.size:
+            self.pieces.clear()
+        self.pieces.update(zip(missing, word_pieces([list(k) for k in missing], tokenizer),
+                               strict=True))
+        return [self.pieces[k] if k else [] for k in keys]
+
+
+def word_pieces(sentences: list[list[str]], tokenizer: Any) -> list[list[list[int]]]:
+    """Piece ids for each word of each sentence (one tokenizer call for them all); a word
+    the tokenizer drops becomes the unknown token."""
+    if not sentences:
         return []
-    encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
-    pieces: list[list[int]] = [[] for _ in words]
-    for piece_id, word_id in zip(encoded["input_ids"], encoded.word_ids(), strict=True):
-        if word_id is not None:
-            pieces[word_id].append(piece_id)
+    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False)
     unk = tokenizer.unk_token_id
-    return [p if p else [unk] for p in pieces]
+    result = []
+    for row, words in enumerate(sentences):
+        pieces: list[list[int]] = [[] for _ in words]
+        for piece_id, word_id in zip(encoded["input_ids"][row], encoded.word_ids(row),
+                                     strict=True):
+            if word_id is not None:
+                pieces[word_id].append(piece_id)
+        result.append([p if p else [unk] for p in pieces])
+    return result
 
 
 def _windows(pieces: list[list[int]], max_pieces: int) -> list[list[tuple[int, list[int]]]]:
@@ -87,14 +119,19 @@ def _windows(pieces: list[list[int]], max_pieces: int) -> list[list[tuple[int, l
     return windows
 
 
-def build_piece_batch(docs: Sequence[Doc], tokenizer: Any, max_pieces: int) -> PieceBatch:
+def build_piece_batch(docs: Sequence[Doc], tokenizer: Any, max_pieces: int,
+                      cache: PieceCache | None = None) -> PieceBatch:
+    """The docs' pieces in encoder rows of at most ``max_pieces`` (``cache``: the pieces
+    of sentences seen before are not tokenized again)."""
     rows: list[list[int]] = []
     piece_token: list[int] = []
     offsets: list[int] = []
     offset = 0
-    for doc in docs:
-        words = [t.text if t.text.strip() else tokenizer.unk_token for t in doc]
-        for window in _windows(_word_pieces(words, tokenizer), max_pieces) if words else []:
+    sentences = [[t.text if t.text.strip() else tokenizer.unk_token for t in doc]
+                 for doc in docs]
+    pieces = (PieceCache() if cache is None else cache).of(sentences, tokenizer)
+    for doc, doc_pieces in zip(docs, pieces, strict=True):
+        for window in _windows(doc_pieces, max_pieces) if doc_pieces else []:
             offsets.append(len(piece_token))
             rows.append([piece for _, word in window for piece in word])
             piece_token.extend(offset + i for i, word in window for _ in word)

@@ -97,3 +97,49 @@ def test_casing_classes() -> None:
     names = [CASING_CLASSES[casing_class(t)] for t in ["paris", "Paris", "UN", "A", "iPhone",
                                                         "B52", "--"]]
     assert names == ["lower", "title", "upper", "single_upper", "mixed", "digit", "no_alpha"]
+
+
+class CountingTokenizer:
+    """The real tokenizer, counting the sentences it is asked to tokenize."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.sentences = 0
+
+    def __call__(self, sentences, **kwargs):
+        self.sentences += len(sentences)
+        return self.tokenizer(sentences, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.tokenizer, name)
+
+
+def test_one_call_tokenizes_like_one_call_per_sentence(tiny_bert_path) -> None:
+    from spacy_al.models.windows import word_pieces
+
+    tokenizer = _tokenizer(tiny_bert_path)
+    sentences = [["Angela", "visited", "parisxyz"], ["\u200b", "here", "[UNK]"], ["x"],
+                 ["Merkel's", "co-operation", "😀", "naïve"]]
+    one_call = word_pieces(sentences, tokenizer)
+    assert one_call == [word_pieces([s], tokenizer)[0] for s in sentences]
+    assert one_call[1][0] == [tokenizer.unk_token_id]  # a dropped word is the unknown token
+
+
+def test_the_piece_cache_tokenizes_a_sentence_once_and_stays_bounded(tiny_bert_path) -> None:
+    from spacy_al.models.windows import PieceCache
+
+    nlp = spacy.blank("en")
+    docs = [nlp(text) for text in ("Angela visited Paris", "here", "Angela visited Paris",
+                                   "Merkel met Macron in Berlin")]
+    tokenizer = CountingTokenizer(_tokenizer(tiny_bert_path))
+    cache = PieceCache(size=3)
+    uncached = build_piece_batch(docs, tokenizer, max_pieces=62)
+    assert tokenizer.sentences == 3  # the repeated sentence once
+    first = build_piece_batch(docs, tokenizer, max_pieces=62, cache=cache)
+    again = build_piece_batch(docs, tokenizer, max_pieces=62, cache=cache)
+    assert tokenizer.sentences == 6 and len(cache) == 3  # the second call tokenized nothing
+    for batch in (first, again):
+        assert batch.rows == uncached.rows
+        assert torch.equal(batch.piece_token, uncached.piece_token)
+    build_piece_batch([nlp("something new")], tokenizer, max_pieces=62, cache=cache)
+    assert len(cache) == 1  # full: emptied before the new sentence
