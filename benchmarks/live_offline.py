@@ -69,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                      help="answers per training round (the live updates')")
     run.add_argument("--at", nargs="+", type=int, default=[100, 200])
     run.add_argument("--config", type=Path, default=CONFIG)
+    run.add_argument("--train-seed", type=int, default=None,
+                     help="seed of the replayed training (default: the live run's): "
+                          "other seeds on the same sentences show the training's own spread")
     run.add_argument("--rule", default="benchmark", choices=["benchmark", "live"],
                      help="the offline benchmark's training rule or the live worker's")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -124,7 +127,14 @@ def parse_sets(items: list[str]) -> dict[str, Any]:
 
 
 def rule_name(args: argparse.Namespace) -> str:
-    return " ".join([args.rule, *sorted(args.set)])
+    """The rule and its changes, and the training seed where it is not the run's."""
+    seed = [] if args.train_seed is None else [f"train_seed={args.train_seed}"]
+    return " ".join([args.rule, *sorted(args.set), *seed])
+
+
+def train_seed(run: dict[str, Any], args: argparse.Namespace) -> int:
+    """The seed of the model's weights, batches and dropout: the live run's unless given."""
+    return int(run["seed"] if args.train_seed is None else args.train_seed)
 
 
 def training_plan(args: argparse.Namespace, corpus: PreparedCorpus
@@ -164,7 +174,7 @@ def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Nam
     vocab = spacy.blank("en").vocab
     kept = [not is_held_out({"_input_hash": input_hash_of(t)}, held) for t in tasks]
     docs = [answer_doc(vocab, task, complete=True) for task in tasks]
-    trainer = Trainer(corpus.labels, rule, run["seed"],
+    trainer = Trainer(corpus.labels, rule, train_seed(run, args),
                       functools.partial(new_al_nlp, settings=settings))
     live = {c["n"]: c for c in read_jsonl(args.results / "checkpoints.jsonl")
             if c["run_id"] == run["run_id"]}

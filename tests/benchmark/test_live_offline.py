@@ -70,6 +70,9 @@ def test_the_rules_are_the_workers_and_the_offline_benchmarks(corpus: PreparedCo
     rule, held, _ = live_offline.training_plan(args, corpus)
     assert (rule.epochs, rule.min_steps, held) == (3, spec.min_steps, 0.0)
     assert live_offline.rule_name(args) == "live epochs=3 eval_fraction=0"
+    args = live_offline.parse_args(["run", "--corpus", "wikigold", "--train-seed", "5"])
+    assert live_offline.rule_name(args) == "benchmark train_seed=5"
+    assert live_offline.train_seed({"seed": 0}, args) == 5
     args = live_offline.parse_args(["run", "--corpus", "wikigold"])
     rule, held, settings = live_offline.training_plan(args, corpus)
     assert (rule.epochs, rule.min_steps, rule.holdout, rule.retrain, held) == \
