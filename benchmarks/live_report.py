@@ -187,6 +187,36 @@ def finding(corpus: str, orders: dict[str, list[Run]], checkpoints: list[int]) -
             f"random's estimated seconds: {ratios}; {seeds}.")
 
 
+def variant_findings(runs: list[Run]) -> list[str]:
+    """Each variant against the default at the same commit, pace and answers: the F1 of
+    each order at its last common checkpoint, on the seeds both ran."""
+    by_key: dict[tuple[Any, ...], dict[str, Run]] = defaultdict(dict)
+    for run in runs:
+        m = run.meta
+        by_key[(m["commit"], m["pace"], m["answers"], m["corpus"], m["order"],
+                m["seed"])][m["variant"]] = run
+    pairs: dict[tuple[Any, ...], list[tuple[Run, Run]]] = defaultdict(list)
+    for (commit, pace, answers, corpus, order, _), variants in by_key.items():
+        for variant, run in variants.items():
+            if variant != "default" and "default" in variants:
+                pairs[(corpus, variant, commit, pace, answers, order)].append(
+                    (run, variants["default"]))
+    lines = []
+    for (corpus, variant, commit, pace, _, order), matched in sorted(pairs.items()):
+        common = [n for n in sorted({int(n) for run, _ in matched for n in run.n})
+                  if all(n in a.n and n in b.n for a, b in matched)]
+        if not common:
+            continue
+        last = common[-1]
+        ours = np.mean(f1_of([a for a, _ in matched], last))
+        base = np.mean(f1_of([b for _, b in matched], last))
+        seeds = ", ".join(str(a.meta["seed"]) for a, _ in matched)
+        lines.append(f"- **{corpus}**, {order} order, variant {variant!r} against 'default': "
+                     f"F1 at {last} answers {ours:.3f} against {base:.3f} ({ours - base:+.3f}; "
+                     f"seeds {seeds}; commit {commit}, pace {pace}).")
+    return lines
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "default"
 
@@ -259,6 +289,7 @@ def write_report(results: Path, out: Path) -> Path:
             "", "Written by `python benchmarks/live_loop.py report`; how the runs are made: "
             "the docstring of `benchmarks/live_loop.py`.", "", "## Findings", ""]
     head += findings or ["- No corpus has finished runs of both orders yet."]
+    head += variant_findings(runs)
     if unfinished:
         head += ["", f"{len(unfinished)} runs in progress or cut short: their rows so far are "
                  "in the last tables (not in the findings)."]

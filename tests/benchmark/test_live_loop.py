@@ -153,9 +153,10 @@ def test_fit_costs_reads_a_dataset_of_timed_answers(tmp_path: Path) -> None:
         in done.stdout
 
 
-def write_rows(results: Path, order: str, f1: list[float], fixes: int) -> None:
-    key = {"corpus": "toy", "order": order, "seed": 0, "pace": "wait", "variant": "default",
-           "answers": 200, "commit": "c0", "run_id": f"run-{order}"}
+def write_rows(results: Path, order: str, f1: list[float], fixes: int,
+               variant: str = "default") -> None:
+    key = {"corpus": "toy", "order": order, "seed": 0, "pace": "wait", "variant": variant,
+           "answers": 200, "commit": "c0", "run_id": f"run-{order}-{variant}"}
     with (results / "answers.jsonl").open("a") as out:
         for n in range(1, 201):
             out.write(json.dumps({**key, "n": n, "tokens": 10, "corrections": fixes,
@@ -187,3 +188,15 @@ def test_the_report_finds_when_al_reaches_random_and_at_what_cost(tmp_path: Path
         in summary
     assert summary.count("| 0 | 10 |") == 2  # none stale; answers 1-20 from lines 1-20
     assert (tmp_path / "out" / "toy_wait_default_c0.png").is_file()
+
+
+def test_the_report_sets_a_variant_against_the_default_on_the_same_seeds(tmp_path: Path
+                                                                         ) -> None:
+    from live_report import write_report
+
+    write_rows(tmp_path, "al", [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], fixes=2)
+    write_rows(tmp_path, "al", [0.3, 0.4, 0.5, 0.55, 0.6, 0.65], fixes=2,
+               variant="--training benchmark")
+    summary = write_report(tmp_path, tmp_path / "out").read_text()
+    assert ("- **toy**, al order, variant '--training benchmark' against 'default': F1 at 200 "
+            "answers 0.650 against 0.600 (+0.050; seeds 0; commit c0, pace wait).") in summary
