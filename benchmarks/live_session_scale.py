@@ -10,7 +10,8 @@ they run out), then for each ``--model`` starts ``spacy-al annotate ner.al-corre
   the same on a second start that finds the cache;
 - ``reranked_after_update_seconds``: from the answer that completes ``--update-every``
   accepted answers to the first questions of the updated model (training included;
-  ``train_seconds`` and ``rescore_seconds`` split it);
+  ``train_seconds`` and ``rescore_seconds`` split it); ``whole_rescore_seconds``: the
+  worker's seconds re-scoring the whole pool with the updated model (training excluded);
 - ``server_peak_rss_mb`` and ``worker_peak_rss_mb``: the peak resident memory (VmHWM:
   anonymous and file-backed pages, the memory map's included) of the server process and
   of its model worker over the first start; ``*_cached_*`` the same over the second
@@ -117,6 +118,18 @@ def wait_for_update(url: str, timeout: float) -> dict[str, Any]:
     raise SystemExit(f"no model update within {timeout:.0f} s")
 
 
+def wait_for_whole_rescore(url: str, timeout: float) -> float | None:
+    """Seconds the worker took to re-score the whole pool after the update (its history's
+    ``whole_rescore_seconds``), once it is there; None if not within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        last = (model_stats(url).get("history") or [{}])[-1]
+        if last.get("whole_rescore_seconds") is not None:
+            return float(last["whole_rescore_seconds"])
+        time.sleep(1.0)
+    return None
+
+
 def pool_size(url: str) -> int:
     return int(httpx.get(url + "/progress", timeout=30, trust_env=False).json()["pool_size"])
 
@@ -153,6 +166,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
                  if first_size < args.sentences * 0.99 else 0.0)
         stats = model_stats(url)
         whole = pool_size(url)
+        whole_rescore = wait_for_whole_rescore(url, args.timeout)
     finally:
         peaks = watch.stop()
         stop(proc)
@@ -188,6 +202,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
             "total_peak_rss_cached_mb": round(sum(cached_peaks.values()), 1),
             "train_seconds": last.get("train_seconds"),
             "rescore_seconds": last.get("rescore_seconds"), "rescored": last.get("rescored"),
+            "whole_rescore_seconds": whole_rescore,
             "ranked_share_after_update": stats.get("ranked_share")}
 
 
@@ -195,7 +210,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     keys = ("architecture", "pool_sentences", "server_peak_rss_mb", "worker_peak_rss_mb",
             "server_peak_rss_cached_mb", "worker_peak_rss_cached_mb",
             "first_question_seconds", "first_question_cached_seconds",
-            "reranked_after_update_seconds", "train_seconds", "rescore_seconds")
+            "reranked_after_update_seconds", "train_seconds", "rescore_seconds",
+            "whole_rescore_seconds")
     print(" | ".join(keys))
     for row in rows:
         print(" | ".join(str(row.get(k)) for k in keys))
