@@ -38,6 +38,9 @@ CITATION = (
     "survives dearer corrections. `python benchmarks/live_loop.py fit-costs DB DATASET` "
     "fits a, b, c to answers that carry `_annotation_ms`.")
 COLORS = {"al": "tab:blue", "random": "black"}
+SHORT_LINE = 3
+"""Answers to sentences of at most this many tokens are counted (datelines, scores, names:
+lines the annotator should not be spent on)."""
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -66,6 +69,7 @@ class Run:
         """The median pool-file line of the first 20 answers (the cold start's spread)."""
         self.cumulative["stale"] = np.cumsum([(a["task_model_version"] or 0)
                                               < a["model_version"] for a in answers])
+        self.cumulative["short"] = np.cumsum([a["tokens"] <= SHORT_LINE for a in answers])
 
     def at(self, field: str, n: int) -> float | None:
         series = self.cumulative[field]
@@ -147,8 +151,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
     lines = ["| corpus | order | seeds | " + " | ".join(f"F1 @{n}" for n in shown)
              + " | tokens | corrections (added/removed/relabelled) | est. hours ("
              + " / ".join(COST_MODELS) + ") | served by an older model "
-             + "| median pool line of answers 1-20 |",
-             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|---:|---:|"]
+             + f"| median pool line of answers 1-20 | lines of ≤ {SHORT_LINE} tokens |",
+             "|---|---|---:|" + "---:|" * len(shown) + "---:|---:|---:|---:|---:|---:|"]
     for order in ("al", "random"):
         runs = orders.get(order, [])
         if not runs:
@@ -166,7 +170,8 @@ def corpus_tables(corpus: str, orders: dict[str, list[Run]], checkpoints: list[i
                      + f"{number_cell(float(np.mean(total('tokens'))), 0)} @{last} | "
                      + f"{mean_range(total('corrections'), 0)} ({fixes}) | {hours} | "
                      + f"{mean_range(total('stale'), 0)} | "
-                     + f"{mean_range([r.first_lines for r in runs if r.first_lines], 0)} |")
+                     + f"{mean_range([r.first_lines for r in runs if r.first_lines], 0)} | "
+                     + f"{mean_range(total('short'), 0)} |")
     return lines
 
 

@@ -186,7 +186,7 @@ def test_the_report_finds_when_al_reaches_random_and_at_what_cost(tmp_path: Path
             "ringger2008 0.55, corrections_x3 0.62") in summary
     assert "| toy | al | 1 | 0.200 | 0.300 | 0.400 | 0.500 | 0.550 | 0.600 | 2000 @200 |" \
         in summary
-    assert summary.count("| 0 | 10 |") == 2  # none stale; answers 1-20 from lines 1-20
+    assert summary.count("| 0 | 10 | 0 |") == 2  # none stale; lines 1-20; no short line
     assert (tmp_path / "out" / "toy_wait_default_c0.png").is_file()
 
 
