@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -145,5 +146,5 @@ def test_rank_scores_in_batches_of_similar_length_and_keeps_the_shuffled_order(
     shuffled = [hashes[i] for i in np.random.default_rng(4).permutation(len(hashes))]
     tasks = service.rank(hashes)
     assert len(tasks) == len(hashes) and len(batches) > 1
-    assert all(max(a) <= min(b) for a, b in zip(batches, batches[1:])), batches
+    assert all(max(a) <= min(b) for a, b in itertools.pairwise(batches)), batches
     assert ranked == [shuffled]
