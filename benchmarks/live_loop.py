@@ -14,7 +14,8 @@ seconds under each cost model of ``live_costs``; at each checkpoint it copies th
 the worker saved and evaluates it on the test set in a background thread
 (``spacy_al.pipeline.evaluation.evaluate_docs``: seqeval, entity-level micro F1).
 
-Rows append to ``RESULTS/answers.jsonl`` and ``checkpoints.jsonl`` as they land; a run
+Rows append to the run's own folder as they land (``RESULTS/runs/RUN_ID/answers.jsonl`` and
+``checkpoints.jsonl``); a run
 (corpus, order, seed, pace, variant, answers, commit) listed in ``runs.jsonl`` is
 skipped, so an interrupted queue resumes where it stopped::
 
@@ -53,7 +54,7 @@ from live_costs import (  # noqa: E402
     fit_cost_model,
     timed_answers,
 )
-from live_report import read_jsonl, write_report  # noqa: E402
+from live_report import read_jsonl, run_folder, write_report  # noqa: E402
 from live_server import give_answer, questions, start_recipe, stop, wait_until  # noqa: E402
 
 from spacy_al.benchmark.hardware import code_version, describe_hardware  # noqa: E402
@@ -106,6 +107,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[
 
 
 def append_row(path: Path, row: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf8") as out:
         out.write(json.dumps(row) + "\n")
 
@@ -207,8 +209,8 @@ class Annotator:
 
 def annotate(url: str, corpus: PreparedCorpus, key: dict[str, Any], args: argparse.Namespace,
              work: Path, evaluator: Evaluator) -> None:
-    """Answer ``args.answers`` questions; rows to ``answers.jsonl``; each checkpoint's model
-    copied and handed to ``evaluator``."""
+    """Answer ``args.answers`` questions; rows to the run's ``answers.jsonl``; each
+    checkpoint's model copied and handed to ``evaluator``."""
     stats, _ = wait_until(url, lambda s: True, 60)
     update_every = int(stats["update_every"])
     annotator = Annotator(url, corpus, key, args, update_every, work)
@@ -220,7 +222,7 @@ def annotate(url: str, corpus: PreparedCorpus, key: dict[str, Any], args: argpar
         row = annotator.answer(n, task)
         if args.pace == "wait" and n % update_every == 0:
             row.update(annotator.wait_for_update(n))
-        append_row(args.results / "answers.jsonl", row)
+        append_row(run_folder(args.results, key["run_id"]) / "answers.jsonl", row)
         if n in args.checkpoints:
             evaluator.submit(n, annotator.checkpoint(n))
 
@@ -268,7 +270,7 @@ class Evaluator:
                        recall=round(result.recall, 4), model_version=update.get("version"),
                        n_train=update.get("n_train"), eval_seconds=round(result.seconds, 1))
             shutil.rmtree(path, ignore_errors=True)
-        append_row(self.results / "checkpoints.jsonl", row)
+        append_row(run_folder(self.results, self.key["run_id"]) / "checkpoints.jsonl", row)
         print(f"  @{n}: F1 {row['f1']:.3f} (model v{row['model_version']}, "
               f"{row['n_train']} trained)", flush=True)
 

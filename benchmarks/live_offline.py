@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 from live_corpora import PreparedCorpus, corpus_spec, prepare  # noqa: E402 - after the path
-from live_report import read_jsonl  # noqa: E402
+from live_report import read_jsonl, run_folder  # noqa: E402
 
 from spacy_al.benchmark.hardware import code_version, describe_hardware  # noqa: E402
 from spacy_al.benchmark.settings import BenchmarkSettings, read_config  # noqa: E402
@@ -96,7 +96,7 @@ def answered_tasks(results: Path, run_id: str, corpus: PreparedCorpus) -> list[d
     answer's token count and gold spans)."""
     with corpus.gold.open(encoding="utf8") as lines:
         gold = [json.loads(line) for line in lines]
-    answers = sorted((a for a in read_jsonl(results / "answers.jsonl") if a["run_id"] == run_id),
+    answers = sorted(read_jsonl(run_folder(results, run_id) / "answers.jsonl"),
                      key=lambda a: a["n"])
     tasks = []
     for answer in answers:
@@ -176,8 +176,8 @@ def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Nam
     docs = [answer_doc(vocab, task, complete=True) for task in tasks]
     trainer = Trainer(corpus.labels, rule, train_seed(run, args),
                       functools.partial(new_al_nlp, settings=settings))
-    live = {c["n"]: c for c in read_jsonl(args.results / "checkpoints.jsonl")
-            if c["run_id"] == run["run_id"]}
+    live = {c["n"]: c
+            for c in read_jsonl(run_folder(args.results, run["run_id"]) / "checkpoints.jsonl")}
     test, seconds = corpus.test_docs(), []
     for round_, end in enumerate(range(args.every, max(wanted) + 1, args.every)):
         train = [doc for doc, keep in zip(docs[:end], kept[:end], strict=True) if keep]

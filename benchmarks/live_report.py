@@ -1,9 +1,10 @@
 """``summary.md`` and plots of the live-loop benchmark from its rows (``live_loop.py``).
 
-Only runs listed in ``runs.jsonl`` count (their ``run_id``); rows of a run still going or
-cut short are counted as "in progress". Curves are means over seeds at each checkpoint,
-the per-seed range in brackets; between checkpoints they are read by linear
-interpolation (``spacy_al.benchmark.curves``), nothing is extrapolated.
+Each run's rows are in a folder of its own (``RESULTS/runs/RUN_ID``); only runs listed in
+``runs.jsonl`` count, rows of a run still going or cut short are counted as "in progress".
+Curves are means over seeds at each checkpoint, the per-seed range in brackets; between
+checkpoints they are read by linear interpolation (``spacy_al.benchmark.curves``), nothing
+is extrapolated.
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+def run_folder(results: Path, run_id: str) -> Path:
+    """One run's own folder, ``RESULTS/runs/RUN_ID``: its ``answers.jsonl`` and
+    ``checkpoints.jsonl`` (``RESULTS/runs.jsonl`` lists the finished runs)."""
+    return results / "runs" / run_id
+
+
+def rows_by_run(results: Path, name: str) -> dict[str, list[dict[str, Any]]]:
+    """Every run's rows of ``name`` (``answers.jsonl`` or ``checkpoints.jsonl``) by run id."""
+    folders = sorted((results / "runs").glob("*/"))
+    return {folder.name: read_jsonl(folder / name) for folder in folders}
+
+
 class Run:
     """One finished run: its checkpoints and the cumulative effort at each answer."""
 
@@ -79,15 +92,12 @@ class Run:
 def load_runs(results: Path) -> tuple[list[Run], list[Run]]:
     """The finished runs, and the runs in progress or cut short (meta: their first row)."""
     metas = {r["run_id"]: r for r in read_jsonl(results / "runs.jsonl")}
-    checkpoints: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    answers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in read_jsonl(results / "checkpoints.jsonl"):
-        checkpoints[row["run_id"]].append(row)
-    for row in read_jsonl(results / "answers.jsonl"):
-        answers[row["run_id"]].append(row)
+    checkpoints = rows_by_run(results, "checkpoints.jsonl")
     finished, unfinished = [], []
-    for run_id, rows in answers.items():
-        done = sorted(checkpoints[run_id], key=lambda c: c["n"])
+    for run_id, rows in rows_by_run(results, "answers.jsonl").items():
+        if not rows:
+            continue
+        done = sorted(checkpoints.get(run_id, []), key=lambda c: c["n"])
         if run_id in metas:
             finished.append(Run(metas[run_id], done, rows))
         else:

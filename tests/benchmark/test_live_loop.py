@@ -109,14 +109,15 @@ def test_a_real_run_writes_its_rows_and_a_rerun_resumes(tmp_path: Path) -> None:
             "--test-sample", "20", "--results", str(results), "--", "--update-every", "5")
     done = run_script(*args)
     assert done.returncode == 0, done.stdout + done.stderr
-    answers = [json.loads(line) for line in (results / "answers.jsonl").open()]
+    (folder,) = (results / "runs").iterdir()  # the run's own folder
+    answers = [json.loads(line) for line in (folder / "answers.jsonl").open()]
     assert [a["n"] for a in answers] == list(range(1, 13))
     for row in answers:
         assert row["corpus"] == "wikigold-p60-t20" and row["variant"] == "--update-every 5"
         assert row["corrections"] == row["added"] + row["removed"] + row["relabelled"]
         assert row["seconds"]["ringger2008"] == pytest.approx(
             RINGGER_2008.seconds(row["tokens"], row["corrections"]), abs=1e-3)
-    checkpoints = [json.loads(line) for line in (results / "checkpoints.jsonl").open()]
+    checkpoints = [json.loads(line) for line in (folder / "checkpoints.jsonl").open()]
     assert [c["n"] for c in checkpoints] == [5, 12]
     assert all(0.0 <= c["f1"] <= 1.0 and c["test_sentences"] == 20 for c in checkpoints)
     assert len((results / "runs.jsonl").read_text().splitlines()) == 1
@@ -124,7 +125,8 @@ def test_a_real_run_writes_its_rows_and_a_rerun_resumes(tmp_path: Path) -> None:
 
     again = run_script(*args)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert len((results / "answers.jsonl").read_text().splitlines()) == 12  # skipped
+    assert len((folder / "answers.jsonl").read_text().splitlines()) == 12  # skipped
+    assert len(list((results / "runs").iterdir())) == 1
     assert len((results / "runs.jsonl").read_text().splitlines()) == 1
 
 
@@ -157,14 +159,16 @@ def write_rows(results: Path, order: str, f1: list[float], fixes: int,
                variant: str = "default") -> None:
     key = {"corpus": "toy", "order": order, "seed": 0, "pace": "wait", "variant": variant,
            "answers": 200, "commit": "c0", "run_id": f"run-{order}-{variant}"}
-    with (results / "answers.jsonl").open("a") as out:
+    folder = results / "runs" / key["run_id"]
+    folder.mkdir(parents=True)
+    with (folder / "answers.jsonl").open("a") as out:
         for n in range(1, 201):
             out.write(json.dumps({**key, "n": n, "tokens": 10, "corrections": fixes,
                                   "added": fixes, "removed": 0, "relabelled": 0,
                                   "seconds": answer_costs(10, Corrections(added=fixes)),
                                   "task_model_version": 0, "model_version": 0,
                                   "source": f"pool.jsonl:{n}"}) + "\n")
-    with (results / "checkpoints.jsonl").open("a") as out:
+    with (folder / "checkpoints.jsonl").open("a") as out:
         for n, value in zip((20, 40, 60, 100, 140, 200), f1, strict=True):
             out.write(json.dumps({**key, "n": n, "f1": value}) + "\n")
     with (results / "runs.jsonl").open("a") as out:

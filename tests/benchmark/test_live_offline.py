@@ -32,12 +32,14 @@ def write_run(results: Path, corpus: PreparedCorpus) -> list[dict[str, Any]]:
     """A finished live run of 20 answers on the given pool lines, checkpoints at 10, 20."""
     gold = corpus.gold.read_text(encoding="utf8").splitlines()
     tasks = [json.loads(gold[line - 1]) for line in LINES]
-    with (results / "answers.jsonl").open("w") as out:
+    folder = results / "runs" / KEY["run_id"]
+    folder.mkdir(parents=True)
+    with (folder / "answers.jsonl").open("w") as out:
         for n, (line, task) in enumerate(zip(LINES, tasks, strict=True), start=1):
             spans = [[s["token_start"], s["token_end"], s["label"]] for s in task["spans"]]
             out.write(json.dumps({**KEY, "n": n, "tokens": len(task["tokens"]),
                                   "gold_spans": spans, "source": f"pool.jsonl:{line}"}) + "\n")
-    with (results / "checkpoints.jsonl").open("w") as out:
+    with (folder / "checkpoints.jsonl").open("w") as out:
         for n, f1 in ((10, 0.1), (20, 0.2)):
             out.write(json.dumps({**KEY, "n": n, "f1": f1, "n_train": n - 2}) + "\n")
     (results / "runs.jsonl").write_text(json.dumps(KEY) + "\n")
@@ -53,9 +55,10 @@ def test_the_sentences_come_in_answer_order_with_their_gold(tmp_path: Path,
 def test_answers_that_do_not_match_the_gold_are_refused(tmp_path: Path,
                                                          corpus: PreparedCorpus) -> None:
     write_run(tmp_path, corpus)
-    rows = [json.loads(line) for line in (tmp_path / "answers.jsonl").open()]
+    answers = tmp_path / "runs" / KEY["run_id"] / "answers.jsonl"
+    rows = [json.loads(line) for line in answers.open()]
     rows[4]["tokens"] += 1
-    (tmp_path / "answers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    answers.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(SystemExit, match="answer 5 of run run-al does not match"):
         live_offline.answered_tasks(tmp_path, "run-al", corpus)
 
