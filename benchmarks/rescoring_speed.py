@@ -54,7 +54,7 @@ def timed(rank: Any, chunks: list[list[int]], pieces: Any | None) -> float:
     began = time.perf_counter()
     for chunk in chunks:
         if pieces is not None:
-            pieces.pieces.clear()
+            pieces.clear()
         rank(chunk)
     return time.perf_counter() - began
 

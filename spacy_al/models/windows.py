@@ -70,12 +70,15 @@ class PieceCache:
     def __len__(self) -> int:
         return len(self.pieces)
 
+    def clear(self) -> None:
+        self.pieces.clear()
+
     def of(self, sentences: list[list[str]], tokenizer: Any) -> list[list[list[int]]]:
         """Each sentence's piece ids per word, the unseen ones tokenized in one call."""
         keys = [tuple(words) for words in sentences]
         missing = list(dict.fromkeys(k for k in keys if k and k not in self.pieces))
         if len(self.pieces) + len(missing) > self.size:
-            self.pieces.clear()
+            self.clear()
         self.pieces.update(zip(missing, word_pieces([list(k) for k in missing], tokenizer),
                                strict=True))
         return [self.pieces[k] if k else [] for k in keys]
