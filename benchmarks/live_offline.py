@@ -15,7 +15,8 @@ same ``Trainer`` and ``new_al_nlp`` as ``spacy-al benchmark``), one round per li
 training rule, and its held-out fifth left out of training, chosen by input hash as the
 worker does), so candidate live rules can be compared on the same sentences by F1 and
 training seconds per update (``--set min_steps=60 --set batch_size=16``: fields of
-``TrainingRule``; ``--set eval_fraction=0``: train on every answer)::
+``TrainingRule``; ``--set eval_fraction=0``: train on every answer; ``--set
+frozen_layers=4``: a model field of ``BenchmarkSettings``)::
 
     python benchmarks/live_offline.py run --results docs/benchmarks/live --corpus wikigold
     python benchmarks/live_offline.py run --results docs/benchmarks/live --corpus wikigold \
@@ -53,6 +54,8 @@ from spacy_al.training.trainer import TrainingRule  # noqa: E402
 CONFIG = REPO / "spacy_al" / "configs" / "benchmark" / "transformer.cfg"
 RESULTS = REPO / "docs" / "benchmarks" / "live"
 ROWS = "offline.jsonl"
+MODEL_SETTINGS = ("frozen_layers", "mixed_precision", "model_name")
+"""``--set`` keys that change the model (``BenchmarkSettings``), not the training rule."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -149,7 +152,8 @@ def training_plan(args: argparse.Namespace, corpus: PreparedCorpus
         spec = ModelSpec()
         rule, held = spec.training_rule(settings.architecture), spec.eval_fraction
     held = float(sets.pop("eval_fraction", held))
-    return replace(rule, **sets), held, settings
+    model = {key: sets.pop(key) for key in MODEL_SETTINGS if key in sets}
+    return replace(rule, **sets), held, replace(settings, **model)
 
 
 def offline_rows(run: dict[str, Any], corpus: PreparedCorpus, args: argparse.Namespace,

@@ -45,7 +45,7 @@ def new_al_nlp(labels: Sequence[str], seed: int, *, settings: BenchmarkSettings)
     fix_random_seed(seed)
     s = settings
     return create_al_nlp(labels, s.architecture, s.model_name, tok2vec_width=s.tok2vec_width,
-                         mixed_precision=s.mixed_precision)
+                         mixed_precision=s.mixed_precision, frozen_layers=s.frozen_layers)
 
 
 @dataclass

@@ -37,7 +37,8 @@ def base_strategy(name: str) -> str:
 NEW_DEFAULTS: dict[str, Any] = {"holdout": 0.0, "patience": 1, "score_subsample": 0.0,
                                 "quantize": False, "min_steps_fresh_only": False,
                                 "mixed_precision": False, "lr_schedule": "constant",
-                                "selector": DEFAULT_SELECTOR, "selector_options": {}}
+                                "frozen_layers": 0, "selector": DEFAULT_SELECTOR,
+                                "selector_options": {}}
 
 
 @dataclass
@@ -92,6 +93,9 @@ class BenchmarkSettings:
     """Transformer: score the pool with an int8 copy of the encoder (evaluation stays fp32)."""
     mixed_precision: bool = False
     """Transformer: train under bfloat16 autocast (weights, evaluation and scoring as above)."""
+    frozen_layers: int = 0
+    """Transformer: keep the embeddings and this many lower layers pretrained, their output
+    computed once per sentence (``spacy-al.TransformerTagger.v1``'s ``frozen_layers``)."""
     lr_schedule: str = "constant"
     """The training rule's learning-rate schedule per round (``constant`` or
     ``warmup_linear``: see :class:`~spacy_al.training.trainer.TrainingRule`)."""

@@ -15,7 +15,7 @@ encoder offline from the pipeline folder alone.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,14 @@ from thinc.types import Floats2d
 
 from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
+from .frozen_layers import (
+    LowerStates,
+    encoder_layers,
+    freeze,
+    frozen_modules,
+    lower_pass,
+    upper_pass,
+)
 from .quantize import forget, quantized_copy
 from .windows import PieceBatch, PieceCache, build_piece_batch, pad_rows
 
@@ -54,28 +62,55 @@ class HFBundle:
     files: dict[str, bytes] = field(default_factory=dict)
     pieces: PieceCache = field(default_factory=PieceCache)
     """The pieces of the sentences this encoder has seen (never serialised)."""
+    lower: LowerStates = field(default_factory=LowerStates)
+    """The frozen lower layers' output for the rows seen (``frozen_layers``; never serialised)."""
 
     @property
     def loaded(self) -> bool:
         return self.tokenizer is not None
 
 
-class TokenEncoder(torch.nn.Module):
-    """Transformer + casing embedding, pooled from pieces to tokens."""
+LowerPass = Callable[[list[list[int]], torch.Tensor, torch.Tensor], torch.Tensor]
+"""The states after the frozen layers of padded rows: ``(rows, input_ids, mask) -> hidden``."""
 
-    def __init__(self, transformer: torch.nn.Module, casing_width: int, pooling: str) -> None:
+
+class TokenEncoder(torch.nn.Module):
+    """Transformer + casing embedding, pooled from pieces to tokens. With ``frozen_layers``
+    the embeddings and that many lower layers are frozen (no gradient, no dropout) and
+    ``forward`` takes their output from a ``lower`` pass (:mod:`.frozen_layers`)."""
+
+    def __init__(self, transformer: torch.nn.Module, casing_width: int, pooling: str,
+                 frozen_layers: int = 0, name: str = "") -> None:
         super().__init__()
         self.transformer = transformer
         self.casing = torch.nn.Embedding(N_CASING_CLASSES, casing_width) if casing_width else None
         self.pooling = pooling
+        self.frozen_layers = frozen_layers
+        if frozen_layers:
+            encoder_layers(transformer, frozen_layers, name)
+            freeze(transformer, frozen_layers)
+
+    def train(self, mode: bool = True) -> TokenEncoder:
+        super().train(mode)
+        for module in self._frozen():
+            module.eval()
+        return self
+
+    def _frozen(self) -> list[torch.nn.Module]:
+        return frozen_modules(self.transformer, self.frozen_layers) if self.frozen_layers else []
+
+    def lower_states(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The frozen part's output for padded rows (the embeddings, then the lower layers)."""
+        return lower_pass(self.transformer, self.frozen_layers, input_ids, mask)
 
     @property
     def device(self) -> torch.device:
         """Where the weights are (the GPU once thinc uses it, see :func:`_install`)."""
         return next(self.parameters()).device
 
-    def forward(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
-        flat = self._encode_pieces(batch, tokenizer, chunk_pieces)
+    def forward(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int,
+                lower: LowerPass | None = None) -> torch.Tensor:
+        flat = self._encode_pieces(batch, tokenizer, chunk_pieces, lower)
         device = flat.device
         if self.pooling == "first":
             tokens = flat[batch.first_piece.to(device)]
@@ -87,7 +122,8 @@ class TokenEncoder(torch.nn.Module):
             tokens = torch.cat([tokens, self.casing(batch.casing.to(device))], dim=-1)
         return tokens
 
-    def _encode_pieces(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int) -> torch.Tensor:
+    def _encode_pieces(self, batch: PieceBatch, tokenizer: Any, chunk_pieces: int,
+                       lower: LowerPass | None) -> torch.Tensor:
         """Hidden state of every piece, in piece order. Rows run in chunks of similar
         length, so little compute goes to padding."""
         outputs, targets = [], []
@@ -95,7 +131,7 @@ class TokenEncoder(torch.nn.Module):
         for chunk in batch.chunks(chunk_pieces):
             rows = [batch.rows[r] for r in chunk]
             input_ids, mask = (t.to(device) for t in pad_rows(rows, tokenizer))
-            hidden = self.transformer(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            hidden = self._encode_rows(rows, input_ids, mask, lower)
             keep = mask.clone()
             keep[:, 0] = 0
             keep[torch.arange(len(rows), device=device), mask.sum(1) - 1] = 0  # [CLS], [SEP]
@@ -104,6 +140,18 @@ class TokenEncoder(torch.nn.Module):
         gathered = torch.cat(outputs)
         index = torch.tensor(targets, dtype=torch.long, device=device)
         return torch.zeros_like(gathered).index_copy(0, index, gathered)
+
+    def _encode_rows(self, rows: list[list[int]], input_ids: torch.Tensor, mask: torch.Tensor,
+                     lower: LowerPass | None) -> torch.Tensor:
+        if not self.frozen_layers:
+            return self.transformer(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        hidden = (lower or _direct(self))(rows, input_ids, mask)
+        return upper_pass(self.transformer, self.frozen_layers, hidden, mask)
+
+
+def _direct(module: TokenEncoder) -> LowerPass:
+    """The lower pass of ``module`` itself, nothing kept."""
+    return lambda rows, input_ids, mask: module.lower_states(input_ids, mask)
 
 
 def HFTokenEncoder(
@@ -114,13 +162,16 @@ def HFTokenEncoder(
     window: int = 0,
     quantize: bool = False,
     mixed_precision: bool = False,
+    frozen_layers: int = 0,
 ) -> Model[list[Doc], list[Floats2d]]:
     """Thinc layer around a Hugging Face encoder (weights loaded in ``initialize``).
 
     With ``quantize`` deterministic predictions run on an int8 copy of the encoder
     (:mod:`.quantize`); training and MC-dropout sampling use the fp32 weights. With
     ``mixed_precision`` training steps run the encoder under bfloat16 autocast (fp32
-    weights and optimizer; predictions stay fp32 or int8).
+    weights and optimizer; predictions stay fp32 or int8). With ``frozen_layers`` the
+    embeddings and that many lower layers keep their pretrained weights, and their output
+    is computed once per sentence (:mod:`.frozen_layers`).
     """
     if pooling not in ("first", "mean"):
         raise ValueError(f"pooling must be 'first' or 'mean', not {pooling!r}")
@@ -136,6 +187,7 @@ def HFTokenEncoder(
             "window": window,
             "quantize": ConfigFlag(quantize),
             "mixed_precision": ConfigFlag(mixed_precision),
+            "frozen_layers": frozen_layers,
             "dropout_rate": 0.1,
             "mc_sampling": False,
             "hf": HFBundle(),
@@ -157,7 +209,8 @@ def _init(model: Model, X: Any = None, Y: Any = None) -> None:
 
 
 def _install(model: Model, bundle: HFBundle, transformer: torch.nn.Module) -> None:
-    module = TokenEncoder(transformer, model.attrs["casing_width"], model.attrs["pooling"])
+    module = TokenEncoder(transformer, model.attrs["casing_width"], model.attrs["pooling"],
+                          model.attrs.get("frozen_layers", 0), model.attrs["name"])
     if not isinstance(model.ops, NumpyOps):  # spacy.require_gpu(): thinc's arrays are on the GPU
         module = module.to(torch.device("cuda"))
     model.attrs["hf"] = bundle
@@ -204,7 +257,8 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
         bf16 = grad_enabled and _flag(model, "mixed_precision")
         with torch.set_grad_enabled(grad_enabled), torch.autocast(
                 module.device.type, dtype=torch.bfloat16, enabled=bf16):
-            outputs = runner(batch, model.attrs["hf"].tokenizer, CHUNK_PIECES).float()
+            outputs = runner(batch, bundle.tokenizer, CHUNK_PIECES, _kept_lower(module, bundle))
+        outputs = outputs.float()
     array = torch2xp(outputs.detach())
     splits = numpy.cumsum(lengths)[:-1]
     Y = [model.ops.asarray2f(part) for part in model.ops.xp.split(array, splits)]
@@ -216,6 +270,15 @@ def _forward(model: Model, docs: list[Doc], is_train: bool):
         return []
 
     return Y, backprop
+
+
+def _kept_lower(module: TokenEncoder, bundle: HFBundle) -> LowerPass | None:
+    """The lower pass through the bundle's kept states, computed by the fp32 ``module``
+    (whichever copy runs the upper layers)."""
+    if not module.frozen_layers:
+        return None
+    return lambda rows, input_ids, mask: bundle.lower.of(rows, input_ids, mask,
+                                                         module.lower_states)
 
 
 @dataclass(frozen=True)

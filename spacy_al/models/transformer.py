@@ -22,6 +22,7 @@ def build_transformer_tagger(
     head_lr_scale: float = 10.0,
     quantize: bool = False,
     mixed_precision: bool = False,
+    frozen_layers: int = 0,
     nO: int | None = None,
 ) -> Model[list[Doc], list[Floats2d]]:
     """Build a transformer token tagger.
@@ -43,11 +44,15 @@ def build_transformer_tagger(
     mixed_precision (bool): Train the encoder under bfloat16 autocast (the weights and
         optimizer stay fp32; predictions are unchanged): about 1.7x faster training
         steps on a CPU with AVX512-BF16 and on recent GPUs (docs/benchmarks_al.md).
+    frozen_layers (int): Keep the embeddings and this many lower layers of a BERT-style
+        encoder at their pretrained weights (no gradient, no dropout) and compute their
+        output once per sentence: a pool re-scored after every update and answers
+        trained over many passes run the upper layers only (0: fine-tune every layer).
     nO (int | None): Number of tags, set by the component when it is initialised.
     """
     encoder = HFTokenEncoder(
         name, pooling=pooling, casing_width=casing_width, window=window, quantize=quantize,
-        mixed_precision=mixed_precision,
+        mixed_precision=mixed_precision, frozen_layers=frozen_layers,
     )
     return build_tagger_model(
         encoder, dropout=dropout, hidden_width=hidden_width, n_tags=nO,

@@ -51,6 +51,7 @@ dropout = 0.1
 hidden_width = 0
 head_lr_scale = 10.0
 quantize = false
+frozen_layers = 0
 nO = null
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_AL_NER_MODEL)["model"]

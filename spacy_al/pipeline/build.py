@@ -46,12 +46,14 @@ def tok2vec_model_config(width: int = 96, depth: int = 4, rows: int = 2000) -> d
 
 
 def transformer_model_config(model_name: str = "embedded", quantize: bool = False,
-                             mixed_precision: bool = False) -> dict:
+                             mixed_precision: bool = False, frozen_layers: int = 0) -> dict:
     """``spacy-al.TransformerTagger.v1`` on ``model_name`` (default: the embedded MiniLM);
     ``quantize``: predict with an int8 copy of the encoder; ``mixed_precision``: train
-    under bfloat16 autocast."""
+    under bfloat16 autocast; ``frozen_layers``: lower layers kept pretrained, their
+    output computed once per sentence."""
     return {"@architectures": "spacy-al.TransformerTagger.v1", "name": model_name,
-            "quantize": quantize, "mixed_precision": mixed_precision}
+            "quantize": quantize, "mixed_precision": mixed_precision,
+            "frozen_layers": frozen_layers}
 
 
 def create_al_nlp(
@@ -65,16 +67,19 @@ def create_al_nlp(
     tok2vec_width: int = 96,
     quantize: bool = False,
     mixed_precision: bool = False,
+    frozen_layers: int = 0,
 ) -> Language:
     """A blank ``lang`` pipeline with an initialised ``al_ner`` for ``labels``.
 
     architecture: ``"transformer"`` (``model_name``: hub name, local path, or the
     embedded default) or ``"tok2vec"`` (spaCy's CNN, fast on CPU). ``quantize``
     (transformer only): predict with an int8 copy of the encoder; ``mixed_precision``
-    (transformer only): train under bfloat16 autocast.
+    (transformer only): train under bfloat16 autocast; ``frozen_layers`` (transformer
+    only): that many lower layers kept pretrained, their output computed once per sentence.
     """
     if architecture == "transformer":
-        model = transformer_model_config(model_name or "embedded", quantize, mixed_precision)
+        model = transformer_model_config(model_name or "embedded", quantize, mixed_precision,
+                                         frozen_layers)
     elif architecture == "tok2vec":
         model = tok2vec_model_config(width=tok2vec_width)
     else:

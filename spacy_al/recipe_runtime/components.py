@@ -95,6 +95,7 @@ def active_components(settings: LiveSettings) -> dict[str, Any]:
                      matcher_factory=PatternMatcher, rerank_candidates=s.rerank_candidates,
                      rerank_sample=s.rerank_sample, rescore_seconds=s.rescore_seconds,
                      cost_aware=s.cost_aware, min_confidence=s.min_confidence,
+                     frozen_layers=s.frozen_layers,
                      training=s.training, int8_scoring=not s.fp32_scoring)
     loop = ModelLoop(stream, spec, update_every=s.update_every, worker=s.worker,
                      ranking_window=s.ranking_window)

@@ -108,6 +108,9 @@ class LiveSettings(SessionSettings):
     rescore_seconds: float = arg(
         ModelSpec.rescore_seconds, "After an update, re-score the whole pool when the model "
         "does it within this many seconds (else as many as fit, then the rest)")
+    frozen_layers: int = arg(ModelSpec.frozen_layers, "A new model (default): keep the "
+                             "encoder's lower N layers pretrained and compute them once per "
+                             "sentence (faster re-scoring and updates; 0: fine-tune all)")
     cost_aware: bool = arg(ModelSpec.cost_aware, "Rank by informativeness per expected second "
                            "of annotation (score x tokens / (3.8 s x tokens + 12.6 s)), not "
                            "by the score alone")

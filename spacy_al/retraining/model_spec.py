@@ -67,6 +67,10 @@ class ModelSpec:
     (``docs/benchmarks/live/model_choices_wnut17*.json``): after 40 and 100 answers every
     decoded span costs more corrections than it saves (257 against 213 without spans),
     0.5 fewer than either (208)."""
+    frozen_layers: int = 0
+    """A new transformer model (``default``): keep its embeddings and this many lower layers
+    pretrained and compute their output once per sentence, so a re-scoring of the pool and
+    an update run the upper layers only (a loaded pipeline keeps its config's value)."""
     cost_aware: bool = False
     """Rank by informativeness per expected second of annotation (``annotation_seconds``)
     instead of by the strategy's score alone."""

@@ -43,7 +43,8 @@ def load_model(spec: ModelSpec) -> Any:
         if not spec.labels:
             raise ConfigError(f"A new {spec.model!r} model needs labels.",
                               fix="Pass --label PER,ORG,LOC (or use a bundled sample).")
-        return create_al_nlp(spec.labels, NEW_MODELS[spec.model], lang=spec.lang)
+        return create_al_nlp(spec.labels, NEW_MODELS[spec.model], lang=spec.lang,
+                             frozen_layers=spec.frozen_layers)
     import spacy
 
     path = Path(spec.model).expanduser()
