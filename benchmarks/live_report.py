@@ -232,6 +232,25 @@ def variant_findings(runs: list[Run]) -> list[str]:
     return lines
 
 
+def variant_savings(runs: list[Run]) -> list[str]:
+    """AL order under each variant against the default's random order at the same commit,
+    pace and answers: the baseline a user has whatever the ranking's settings."""
+    checkpoints = sorted({int(n) for r in runs for n in r.n})
+    groups = group_runs(runs)
+    lines = []
+    for (commit, variant, pace, answers), corpora in sorted(groups.items(), key=str):
+        base = groups.get((commit, "default", pace, answers), {})
+        for corpus, orders in sorted(corpora.items()):
+            random = base.get(corpus, {}).get("random", [])
+            if variant == "default" or "random" in orders or not random:
+                continue
+            if text := finding(corpus, {"al": orders.get("al", []), "random": random},
+                               checkpoints):
+                lines.append(f"- {text} (AL with variant {variant!r}, random order with the "
+                             f"default; commit {commit}, pace {pace})")
+    return lines
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "default"
 
@@ -304,7 +323,7 @@ def write_report(results: Path, out: Path) -> Path:
             "", "Written by `python benchmarks/live_loop.py report`; how the runs are made: "
             "the docstring of `benchmarks/live_loop.py`.", "", "## Findings", ""]
     head += findings or ["- No corpus has finished runs of both orders yet."]
-    head += variant_findings(runs)
+    head += variant_savings(runs) + variant_findings(runs)
     if unfinished:
         head += ["", f"{len(unfinished)} runs in progress or cut short: their rows so far are "
                  "in the last tables (not in the findings)."]

@@ -204,3 +204,20 @@ def test_the_report_sets_a_variant_against_the_default_on_the_same_seeds(tmp_pat
     summary = write_report(tmp_path, tmp_path / "out").read_text()
     assert ("- **toy**, al order, variant '--training benchmark' against 'default': F1 at 200 "
             "answers 0.650 against 0.600 (+0.050; seeds 0; commit c0, pace wait).") in summary
+
+
+def test_the_report_sets_an_al_variant_against_the_defaults_random_order(tmp_path: Path
+                                                                         ) -> None:
+    """An AL-only variant (as ``--cost-aware``) is measured against the random order of the
+    default: with the numbers of the test above, AL reaches 0.5 at 100 answers."""
+    from live_report import write_report
+
+    write_rows(tmp_path, "random", [0.1, 0.2, 0.3, 0.4, 0.45, 0.5], fixes=1)
+    write_rows(tmp_path, "al", [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], fixes=2)
+    write_rows(tmp_path, "al", [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], fixes=2, variant="--cost-aware")
+    summary = write_report(tmp_path, tmp_path / "out").read_text()
+    assert ("**toy**: AL order reaches random's 200-answer F1 (0.500) at 100 answers (0.50× the "
+            "answers) and at this share of random's estimated seconds: ringger2008 0.55, "
+            "corrections_x3 0.62; 1/1 seeds (AL/random). (AL with variant '--cost-aware', "
+            "random order with the default; commit c0, pace wait)") in summary
+    assert "**toy**: AL order does not reach random's" in summary  # the default's own AL
