@@ -59,15 +59,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where the pool file and caches go (default: a temporary folder)")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--json", type=Path, default=REPO / "docs" / "benchmarks" / "scale.json")
+    parser.add_argument("recipe_args", nargs=argparse.REMAINDER,
+                        help="after --: more ner.al-correct arguments (--worker-threads 2)")
     return parser.parse_args(argv)
 
 
-def start_server(model: str, pool: Path, work: Path, port: int, update_every: int
-                 ) -> subprocess.Popen[bytes]:
+def start_server(model: str, pool: Path, work: Path, port: int, update_every: int,
+                 extra: list[str]) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "spacy_al", "annotate", "ner.al-correct", "bench_scale",
                model, str(pool), "--label", LABELS, "--loader", "text",
                "--update-every", str(update_every), "--output", str(work / f"model-{port}"),
-               "--db", str(work / "bench.db"), "--host", HOST, "--port", str(port)]
+               "--db", str(work / "bench.db"), "--host", HOST, "--port", str(port),
+               *[a for a in extra if a != "--"]]
     log = (work / f"server-{port}.log").open("wb")
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=work)
 
@@ -152,7 +155,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
     port = free_port()
     url = f"http://{HOST}:{port}"
     began = time.monotonic()
-    proc = start_server(model, pool, work, port, args.update_every)
+    proc = start_server(model, pool, work, port, args.update_every, args.recipe_args)
     watch = RssWatch(proc.pid)
     try:
         tasks = first_questions(url, "bench", proc, args.timeout)
@@ -172,7 +175,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
         stop(proc)
     port = free_port()
     began = time.monotonic()
-    again = start_server(model, pool, work, port, args.update_every)
+    again = start_server(model, pool, work, port, args.update_every, args.recipe_args)
     cached_watch = RssWatch(again.pid)
     try:
         tasks = first_questions(f"http://{HOST}:{port}", "bench-cached", again, args.timeout)
@@ -187,6 +190,7 @@ def run_model(model: str, pool: Path, work: Path, args: argparse.Namespace) -> d
         stop(again)
     last = (stats.get("history") or [{}])[-1]
     return {"model": model, "architecture": "tok2vec" if model == "tok2vec" else "transformer",
+            "recipe_args": [a for a in args.recipe_args if a != "--"],
             "pool_sentences": args.sentences, "first_pool_size": first_size,
             "whole_pool_size": whole, "server_peak_rss_mb": peaks["server"],
             "worker_peak_rss_mb": peaks["worker"],

@@ -96,7 +96,8 @@ def active_components(settings: LiveSettings) -> dict[str, Any]:
                      rerank_sample=s.rerank_sample, rescore_seconds=s.rescore_seconds,
                      cost_aware=s.cost_aware, min_confidence=s.min_confidence,
                      frozen_layers=s.frozen_layers,
-                     training=s.training, int8_scoring=not s.fp32_scoring)
+                     training=s.training, int8_scoring=not s.fp32_scoring,
+                     threads=s.worker_threads)
     loop = ModelLoop(stream, spec, update_every=s.update_every, worker=s.worker,
                      ranking_window=s.ranking_window)
     labels = loop.start()

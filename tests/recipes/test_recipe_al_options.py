@@ -159,9 +159,11 @@ def test_annotations_per_task_reaches_the_controller(tok2vec_nlp_path: Path, tex
 def test_live_model_options_parse() -> None:
     kwargs = parse_recipe_args(al_correct, [  # type: ignore[arg-type]
         "ds", "tok2vec", "data", "--rescore-seconds", "5", "--cost-aware",
-        "--min-confidence", "0.6", "--training", "benchmark"])
+        "--min-confidence", "0.6", "--training", "benchmark", "--worker-threads", "2",
+        "--frozen-layers", "2"])
     assert kwargs["rescore_seconds"] == 5.0 and kwargs["cost_aware"] is True
     assert kwargs["min_confidence"] == 0.6 and kwargs["training"] == "benchmark"
+    assert kwargs["worker_threads"] == 2 and kwargs["frozen_layers"] == 2
 
 
 def test_random_order_follows_the_seed(tok2vec_nlp_path: Path, tmp_path: Path) -> None:
