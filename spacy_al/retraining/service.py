@@ -213,7 +213,13 @@ class ModelService:
                           self.untrained, self.matcher,
                           embeddings=self.spec.mode == "correct",
                           min_confidence=self.spec.min_confidence,
-                          seconds=self.spec.annotation_seconds if self.spec.cost_aware else None)
+                          seconds=self.spec.annotation_seconds if self.ranks_per_second else None)
+
+    @property
+    def ranks_per_second(self) -> bool:
+        """Whether the ranking is by informativeness per expected second (``cost_aware``):
+        only for a strategy that reads the model; a random order stays uniform."""
+        return self.spec.cost_aware and bool(getattr(self.strategy, "needs_probs", True))
 
     def split_candidates(self, hashes: Sequence[int] | np.ndarray,
                          reserved: Sequence[int] = ()) -> tuple[list[int], np.ndarray]:

@@ -80,3 +80,20 @@ def test_only_confident_spans_are_pre_annotated(tok2vec_nlp_path: Path, tmp_path
     assert sum(map(len, every.values())) > sum(map(len, confident.values())) > 0
     assert all(set(confident[h]) <= set(every[h]) for h in hashes)
     assert not any(none.values())
+
+
+def test_a_random_order_stays_uniform_when_cost_aware(tok2vec_nlp_path: Path,
+                                                      tmp_path: Path) -> None:
+    """Random scores carry no informativeness to spend per second: ``--strategy random``
+    ranks the same with and without ``cost_aware`` (no bias to long sentences)."""
+    items = _pool(tmp_path)
+    hashes = [item.input_hash for item in items]
+    orders = []
+    for aware in (False, True):
+        service = _service(tok2vec_nlp_path, tmp_path, cost_aware=aware, strategy="random",
+                           seed=3)
+        service.set_pool(items)
+        assert service.ranks_per_second is False
+        orders.append([t["_input_hash"] for t in service.rank(hashes)])
+    assert orders[0] == orders[1]
+    assert _service(tok2vec_nlp_path, tmp_path, cost_aware=True).ranks_per_second
