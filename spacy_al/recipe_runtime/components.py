@@ -94,7 +94,7 @@ def active_components(settings: LiveSettings) -> dict[str, Any]:
                      patterns=None if s.patterns is None else str(Path(s.patterns).resolve()),
                      matcher_factory=PatternMatcher, rerank_candidates=s.rerank_candidates,
                      rerank_sample=s.rerank_sample, rescore_seconds=s.rescore_seconds,
-                     cost_aware=s.cost_aware, min_confidence=s.min_confidence,
+                     cost_aware=not s.score_only, min_confidence=s.min_confidence,
                      frozen_layers=s.frozen_layers,
                      training=s.training, int8_scoring=not s.fp32_scoring,
                      threads=s.worker_threads)

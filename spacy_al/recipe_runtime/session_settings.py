@@ -111,9 +111,9 @@ class LiveSettings(SessionSettings):
     frozen_layers: int = arg(ModelSpec.frozen_layers, "A new model (default): keep the "
                              "encoder's lower N layers pretrained and compute them once per "
                              "sentence (faster re-scoring and updates; 0: fine-tune all)")
-    cost_aware: bool = arg(ModelSpec.cost_aware, "Rank by informativeness per expected second "
-                           "of annotation (score x tokens / (3.8 s x tokens + 12.6 s)), not "
-                           "by the score alone")
+    score_only: bool = arg(not ModelSpec.cost_aware, "Rank by the strategy's score alone "
+                           "(default: informativeness per expected second of annotation, "
+                           "score x tokens / (3.8 s x tokens + 12.6 s))")
     min_confidence: float = arg(ModelSpec.min_confidence, "Pre-annotate only the model's spans "
                                 "of at least this confidence (0-1; 0: every span)")
     worker_threads: int | None = arg(ModelSpec.threads, "Torch threads of the model worker "

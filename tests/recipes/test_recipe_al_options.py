@@ -158,10 +158,10 @@ def test_annotations_per_task_reaches_the_controller(tok2vec_nlp_path: Path, tex
 
 def test_live_model_options_parse() -> None:
     kwargs = parse_recipe_args(al_correct, [  # type: ignore[arg-type]
-        "ds", "tok2vec", "data", "--rescore-seconds", "5", "--cost-aware",
+        "ds", "tok2vec", "data", "--rescore-seconds", "5", "--score-only",
         "--min-confidence", "0.6", "--training", "benchmark", "--worker-threads", "2",
         "--frozen-layers", "2"])
-    assert kwargs["rescore_seconds"] == 5.0 and kwargs["cost_aware"] is True
+    assert kwargs["rescore_seconds"] == 5.0 and kwargs["score_only"] is True
     assert kwargs["min_confidence"] == 0.6 and kwargs["training"] == "benchmark"
     assert kwargs["worker_threads"] == 2 and kwargs["frozen_layers"] == 2
 

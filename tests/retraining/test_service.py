@@ -13,6 +13,8 @@ import spacy
 from spacy_al.errors import UnknownLabelError
 from spacy_al.recipe_runtime.sources import load_source
 from spacy_al.retraining.model_loop import ModelLoop
+from spacy_al.retraining.model_spec import ANNOTATION_SECONDS
+from spacy_al.retraining.predictions import per_second
 from spacy_al.retraining.service import ModelService, ModelSpec, check_labels
 from spacy_al.server.stream import PoolStream
 
@@ -38,7 +40,9 @@ def test_rank_correct_tasks(tok2vec_nlp_path: Path, source_jsonl: Path, tmp_path
     assert ranks == sorted(ranks, reverse=True)
     for task in tasks:
         assert task["_view_id"] == "ner_manual" and task["meta"]["strategy"].endswith("MNLP.v1")
-        assert task["meta"]["score"] == pytest.approx(task["_rank"], abs=1e-5)
+        n_tokens = len(service.items[task["_input_hash"]].tokens)
+        per_expected_second = per_second(task["meta"]["score"], n_tokens, ANNOTATION_SECONDS)
+        assert task["_rank"] == pytest.approx(per_expected_second, abs=1e-5)  # cost_aware
         text = service.items[task["_input_hash"]].text
         for span in task["spans"]:
             assert span["label"] in ("PER", "ORG", "LOC")
