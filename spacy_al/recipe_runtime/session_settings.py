@@ -117,7 +117,7 @@ class LiveSettings(SessionSettings):
     min_confidence: float = arg(ModelSpec.min_confidence, "Pre-annotate only the model's spans "
                                 "of at least this confidence (0-1; 0: every span)")
     worker_threads: int | None = arg(ModelSpec.threads, "Torch threads of the model worker "
-                                     "(default: all cores but one)")
+                                     "(default: all cores)")
     fp32_scoring: bool = arg(not ModelSpec.int8_scoring, "Rank with the full-precision "
                              "encoder (default: an int8 copy on CPU, about 2x faster)")
     training: str = arg(ModelSpec.training, "How each update trains: live (light, fast) or "

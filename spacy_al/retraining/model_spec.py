@@ -51,7 +51,9 @@ class ModelSpec:
     second: twice the pool re-scored within ``rescore_seconds``); the saved pipeline
     predicts in fp32."""
     threads: int | None = None
-    """Torch threads of the worker process (default: all cores but one)."""
+    """Torch threads of the worker process (default: all cores; the worker is niced, so the
+    server's requests still get a core first). On 2 cores a 20,000-sentence pool is
+    re-scored whole in 51 s with both, 70 s with one (``docs/benchmarks/scale_20k.json``)."""
     nice: int = 10
     """Scheduling niceness added to the worker process, so requests get the CPU first."""
     strategy_options: dict[str, Any] = field(default_factory=dict)

@@ -184,7 +184,7 @@ def main() -> None:
         except OSError:
             pass
     if spec.threads is None:
-        spec.threads = max(1, (os.cpu_count() or 2) - 1)
+        spec.threads = max(1, os.cpu_count() or 1)
     inbox: queue.Queue[Any] = queue.Queue()
 
     def read_all() -> None:  # a reader thread, so that the job loop can peek
