@@ -26,9 +26,9 @@ LOWER_STATES_MB = 512
 384-wide encoder. Rows past it are computed again each time (nothing is evicted)."""
 
 
-def encoder_layers(transformer: Any, frozen: int, name: str) -> list[torch.nn.Module]:
-    """The layers of a BERT-style ``transformer`` that can freeze ``frozen`` of them, or a
-    :class:`ConfigError` saying why not."""
+def check_frozen_layers(transformer: Any, frozen: int, name: str) -> None:
+    """A :class:`ConfigError` unless ``transformer`` is BERT-style with more than ``frozen``
+    layers."""
     layers = getattr(getattr(transformer, "encoder", None), "layer", None)
     if layers is None or not hasattr(transformer, "embeddings"):
         raise ConfigError(
@@ -40,7 +40,6 @@ def encoder_layers(transformer: Any, frozen: int, name: str) -> list[torch.nn.Mo
             f"frozen_layers = {frozen}, but {name!r} has {len(layers)} layers.",
             fix=f"Set frozen_layers between 0 and {len(layers) - 1} in the "
             "[components.al_ner.model] block of the config.")
-    return list(layers)
 
 
 def frozen_modules(transformer: Any, frozen: int) -> list[torch.nn.Module]:
@@ -106,18 +105,18 @@ class LowerStates:
         """The lower states of padded ``input_ids`` (``rows``: their pieces without special
         tokens), the rows not kept yet computed together by ``compute``."""
         keys = [tuple(row) for row in rows]
-        missing = [r for r, key in enumerate(keys) if key not in self.states]
-        fresh: dict[int, torch.Tensor] = {}
+        states = [self.states.get(key) for key in keys]
+        missing = [r for r, state in enumerate(states) if state is None]
         if missing:
             width = int(mask[missing].sum(1).max())
             computed = compute(input_ids[missing, :width], mask[missing, :width])
             for r, state in zip(missing, computed, strict=True):
-                fresh[r] = state[: len(keys[r]) + 2].to(torch.float16)
-                self._keep(keys[r], fresh[r])
-        hidden = torch.zeros((*input_ids.shape, _width(fresh, self.states, keys)),
-                             dtype=torch.float32, device=input_ids.device)
-        for r, key in enumerate(keys):
-            state = fresh[r] if r in fresh else self.states[key]
+                states[r] = kept_state = state[: len(keys[r]) + 2].to(torch.float16)
+                self._keep(keys[r], kept_state)
+        kept = [state for state in states if state is not None]
+        hidden = torch.zeros((*input_ids.shape, kept[0].shape[-1]), dtype=torch.float32,
+                             device=input_ids.device)
+        for r, state in enumerate(kept):
             hidden[r, : state.shape[0]] = state.to(hidden.device, torch.float32)
         return hidden
 
@@ -127,8 +126,3 @@ class LowerStates:
             self.states[key] = state.cpu()
             self.nbytes += size
 
-
-def _width(fresh: dict[int, torch.Tensor], kept: dict[tuple[int, ...], torch.Tensor],
-           keys: list[tuple[int, ...]]) -> int:
-    state = next(iter(fresh.values())) if fresh else kept[keys[0]]
-    return int(state.shape[-1])

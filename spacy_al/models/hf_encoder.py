@@ -40,7 +40,7 @@ from .casing import N_CASING_CLASSES, casing_ids
 from .embedded import resolve_model_name
 from .frozen_layers import (
     LowerStates,
-    encoder_layers,
+    check_frozen_layers,
     freeze,
     frozen_modules,
     lower_pass,
@@ -87,7 +87,7 @@ class TokenEncoder(torch.nn.Module):
         self.pooling = pooling
         self.frozen_layers = frozen_layers
         if frozen_layers:
-            encoder_layers(transformer, frozen_layers, name)
+            check_frozen_layers(transformer, frozen_layers, name)
             freeze(transformer, frozen_layers)
 
     def train(self, mode: bool = True) -> TokenEncoder:
